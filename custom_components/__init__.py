@@ -1,0 +1,1 @@
+"""Custom integrations (kept so tests import this package, not the test plugin's)."""

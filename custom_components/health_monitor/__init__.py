@@ -1,0 +1,56 @@
+"""Health Monitor: health and incidents of Home Assistant and its services."""
+
+from __future__ import annotations
+
+from homeassistant.const import Platform
+from homeassistant.core import HomeAssistant
+import homeassistant.helpers.config_validation as cv
+from homeassistant.helpers.typing import ConfigType
+
+from .const import DOMAIN
+from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .history_store import HistoryStore
+from .settings import MonitorSettings
+
+PLATFORMS: list[Platform] = [Platform.SENSOR]
+
+CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
+
+
+async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
+    """Set up the integration (config entries only)."""
+    return True
+
+
+async def async_setup_entry(
+    hass: HomeAssistant, entry: HealthMonitorConfigEntry
+) -> bool:
+    """Start monitoring with the entry's settings."""
+    settings = MonitorSettings.from_options(entry.options, hass.config.config_dir)
+    coordinator = HealthMonitorCoordinator(hass, entry, settings)
+    await coordinator.async_config_entry_first_refresh()
+    entry.runtime_data = coordinator
+    await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_update))
+    return True
+
+
+async def async_unload_entry(
+    hass: HomeAssistant, entry: HealthMonitorConfigEntry
+) -> bool:
+    """Stop monitoring; the coordinator saves the histories as it shuts down."""
+    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+
+
+async def async_remove_entry(
+    hass: HomeAssistant, entry: HealthMonitorConfigEntry
+) -> None:
+    """Delete the stored histories of a removed entry."""
+    await HistoryStore(hass, entry.entry_id, dict).async_remove()
+
+
+async def _async_reload_on_update(
+    hass: HomeAssistant, entry: HealthMonitorConfigEntry
+) -> None:
+    """Apply changed options by reloading."""
+    await hass.config_entries.async_reload(entry.entry_id)

@@ -1,0 +1,99 @@
+"""Host CPU, memory, swap and disk usage (psutil, off the event loop)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from psutil_home_assistant import PsutilWrapper
+
+from homeassistant.core import HomeAssistant
+
+from ..engine.classification import worst_status
+from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
+from ..settings import MonitorSettings
+
+
+def disk_metric_key(path: str) -> str:
+    """Return the metric key of a watched disk path."""
+    return f"disk_percent:{path}"
+
+
+@dataclass(slots=True)
+class ResourceReading:
+    """Everything one executor job read from psutil."""
+
+    cpu_percent: float
+    memory_percent: float
+    swap_percent: float
+    disk_percent: dict[str, float | None] = field(default_factory=dict)
+
+
+class SystemResourcesCheck:
+    """Classifies host resource usage against the configured thresholds."""
+
+    component_id = "system_resources"
+    name = "System resources"
+    component_type = ComponentType.SYSTEM_RESOURCES
+
+    def __init__(self, hass: HomeAssistant, settings: MonitorSettings) -> None:
+        """Watch the host with the thresholds and disk paths of ``settings``."""
+        self._hass = hass
+        self._settings = settings
+        # A private psutil copy keeps cpu_percent's sampling state our own.
+        self._psutil: Any = None
+
+    async def async_check(self) -> CheckResult:
+        """Read every resource in one executor job and classify it."""
+        reading = await self._hass.async_add_executor_job(self._read)
+        settings = self._settings
+        findings: list[tuple[HealthStatus, str]] = [
+            (
+                settings.cpu.classify(reading.cpu_percent),
+                f"CPU {reading.cpu_percent:.0f}%",
+            ),
+            (
+                settings.memory.classify(reading.memory_percent),
+                f"memory {reading.memory_percent:.0f}%",
+            ),
+        ]
+        metrics: dict[str, MetricValue] = {
+            "cpu_percent": reading.cpu_percent,
+            "memory_percent": reading.memory_percent,
+            "swap_percent": reading.swap_percent,
+        }
+        for path, percent in reading.disk_percent.items():
+            metrics[disk_metric_key(path)] = percent
+            if percent is None:
+                findings.append((HealthStatus.UNKNOWN, f"disk {path} unreadable"))
+            else:
+                findings.append(
+                    (settings.disk.classify(percent), f"disk {path} {percent:.0f}%")
+                )
+        status = worst_status(status for status, _ in findings)
+        if status is HealthStatus.HEALTHY:
+            message = ", ".join(text for _, text in findings)
+        else:
+            message = ", ".join(text for finding, text in findings if finding is status)
+            message = f"{status.value.capitalize()}: {message}"
+        return CheckResult(status=status, message=message, metrics=metrics)
+
+    def _read(self) -> ResourceReading:
+        """Read psutil; runs in the executor."""
+        first_read = self._psutil is None
+        if first_read:
+            self._psutil = PsutilWrapper().psutil
+        psutil = self._psutil
+        # The first cpu_percent(None) call has no previous sample to compare to.
+        cpu = psutil.cpu_percent(interval=0.1 if first_read else None)
+        reading = ResourceReading(
+            cpu_percent=float(cpu),
+            memory_percent=float(psutil.virtual_memory().percent),
+            swap_percent=float(psutil.swap_memory().percent),
+        )
+        for path in self._settings.disk_paths:
+            try:
+                reading.disk_percent[path] = float(psutil.disk_usage(path).percent)
+            except OSError:
+                reading.disk_percent[path] = None
+        return reading

@@ -1,0 +1,223 @@
+"""Config flow, reconfigure and options for Health Monitor."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+from psutil_home_assistant import PsutilWrapper
+import voluptuous as vol
+
+from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+)
+
+from .const import (
+    BUILTIN_CHECKS,
+    CONF_CHECK_TIMEOUT,
+    CONF_CHECKS,
+    CONF_DISK_PATHS,
+    CONF_HISTORY_SIZE,
+    CONF_UPDATE_INTERVAL,
+    DEFAULT_CHECK_TIMEOUT,
+    DEFAULT_HISTORY_SIZE,
+    DEFAULT_UPDATE_INTERVAL,
+    DOMAIN,
+    MIN_UPDATE_INTERVAL,
+    THRESHOLD_OPTIONS,
+)
+
+
+def _number(minimum: float, maximum: float, unit: str | None = None) -> NumberSelector:
+    config = NumberSelectorConfig(
+        min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX
+    )
+    if unit is not None:
+        config["unit_of_measurement"] = unit
+    return NumberSelector(config)
+
+
+CHECKS_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[str(check) for check in BUILTIN_CHECKS],
+        multiple=True,
+        mode=SelectSelectorMode.LIST,
+        translation_key=CONF_CHECKS,
+    )
+)
+DISK_PATHS_SELECTOR = TextSelector(TextSelectorConfig(multiple=True))
+
+
+def default_watch(hass: HomeAssistant) -> dict[str, Any]:
+    """Return what a new installation watches: every check, the config disk."""
+    return {
+        CONF_CHECKS: [str(check) for check in BUILTIN_CHECKS],
+        CONF_DISK_PATHS: [hass.config.config_dir],
+    }
+
+
+def watch_schema(values: Mapping[str, Any]) -> vol.Schema:
+    """Return the schema of what to watch: built-in checks and disk paths."""
+    return vol.Schema(
+        {
+            vol.Required(CONF_CHECKS, default=values[CONF_CHECKS]): CHECKS_SELECTOR,
+            vol.Required(
+                CONF_DISK_PATHS, default=values[CONF_DISK_PATHS]
+            ): DISK_PATHS_SELECTOR,
+        }
+    )
+
+
+def options_schema(values: Mapping[str, Any]) -> vol.Schema:
+    """Return the schema of every option, defaulting to ``values``."""
+    fields: dict[vol.Marker, Any] = {
+        vol.Required(
+            CONF_UPDATE_INTERVAL,
+            default=values.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL),
+        ): _number(MIN_UPDATE_INTERVAL, 86400, "s"),
+        vol.Required(
+            CONF_CHECK_TIMEOUT,
+            default=values.get(CONF_CHECK_TIMEOUT, DEFAULT_CHECK_TIMEOUT),
+        ): _number(1, 300, "s"),
+    }
+    for warning_key, critical_key, warning, critical in THRESHOLD_OPTIONS.values():
+        fields[vol.Required(warning_key, default=values.get(warning_key, warning))] = (
+            _number(1, 100, "%")
+        )
+        fields[
+            vol.Required(critical_key, default=values.get(critical_key, critical))
+        ] = _number(1, 100, "%")
+    fields[
+        vol.Required(
+            CONF_HISTORY_SIZE,
+            default=values.get(CONF_HISTORY_SIZE, DEFAULT_HISTORY_SIZE),
+        )
+    ] = _number(10, 100000)
+    return watch_schema(values).extend(fields)
+
+
+def validate_thresholds(user_input: Mapping[str, Any]) -> dict[str, str]:
+    """Return a field error for every warning level not below its critical level."""
+    return {
+        warning_key: "warning_not_below_critical"
+        for warning_key, critical_key, _, _ in THRESHOLD_OPTIONS.values()
+        if float(user_input[warning_key]) >= float(user_input[critical_key])
+    }
+
+
+async def async_validate_watch(
+    hass: HomeAssistant, user_input: Mapping[str, Any]
+) -> dict[str, str]:
+    """Read the system once with the chosen disk paths (test before configure)."""
+    paths = [path.strip() for path in user_input[CONF_DISK_PATHS]]
+    if not paths or any(not path for path in paths):
+        return {CONF_DISK_PATHS: "invalid_path"}
+    if not user_input[CONF_CHECKS]:
+        return {CONF_CHECKS: "no_checks"}
+    try:
+        readable = await hass.async_add_executor_job(_paths_readable, paths)
+    except OSError:
+        return {"base": "cannot_read_system"}
+    if not readable:
+        return {CONF_DISK_PATHS: "invalid_path"}
+    return {}
+
+
+def _paths_readable(paths: list[str]) -> bool:
+    """Read memory and each path's usage; runs in the executor."""
+    psutil = PsutilWrapper().psutil
+    psutil.virtual_memory()
+    for path in paths:
+        try:
+            psutil.disk_usage(path)
+        except (OSError, ValueError):
+            return False
+    return True
+
+
+def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
+    """Normalize form input: whole numbers where the option is whole, trimmed paths."""
+    cleaned = dict(user_input)
+    cleaned[CONF_DISK_PATHS] = [path.strip() for path in user_input[CONF_DISK_PATHS]]
+    for key in (CONF_UPDATE_INTERVAL, CONF_CHECK_TIMEOUT, CONF_HISTORY_SIZE):
+        if key in cleaned:
+            cleaned[key] = int(cleaned[key])
+    return cleaned
+
+
+class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
+    """Set up Health Monitor (one entry per Home Assistant instance)."""
+
+    VERSION = 1
+    MINOR_VERSION = 1
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Choose what to watch; the system is read once before the entry is made."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await async_validate_watch(self.hass, user_input)
+            if not errors:
+                return self.async_create_entry(
+                    title="Health Monitor", data={}, options=_clean(user_input)
+                )
+        values = user_input or default_watch(self.hass)
+        return self.async_show_form(
+            step_id="user", data_schema=watch_schema(values), errors=errors
+        )
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Change what is watched."""
+        entry = self._get_reconfigure_entry()
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = await async_validate_watch(self.hass, user_input)
+            if not errors:
+                self.hass.config_entries.async_update_entry(
+                    entry, options={**entry.options, **_clean(user_input)}
+                )
+                return self.async_abort(reason="reconfigure_successful")
+        values = user_input or {**default_watch(self.hass), **entry.options}
+        return self.async_show_form(
+            step_id="reconfigure", data_schema=watch_schema(values), errors=errors
+        )
+
+    @staticmethod
+    @callback
+    def async_get_options_flow(config_entry: Any) -> HealthMonitorOptionsFlow:
+        """Return the options flow."""
+        return HealthMonitorOptionsFlow()
+
+
+class HealthMonitorOptionsFlow(OptionsFlow):
+    """Tune intervals, thresholds, history and what is watched."""
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> ConfigFlowResult:
+        """Show and validate every option."""
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            errors = validate_thresholds(user_input) or await async_validate_watch(
+                self.hass, user_input
+            )
+            if not errors:
+                return self.async_create_entry(
+                    data={**self.config_entry.options, **_clean(user_input)}
+                )
+        values = user_input or {**default_watch(self.hass), **self.config_entry.options}
+        return self.async_show_form(
+            step_id="init", data_schema=options_schema(values), errors=errors
+        )

@@ -1,0 +1,54 @@
+"""Constants of the Health Monitor integration."""
+
+from __future__ import annotations
+
+from typing import Final
+
+from .engine.models import ComponentType
+
+DOMAIN: Final = "health_monitor"
+
+CONF_UPDATE_INTERVAL: Final = "update_interval"
+CONF_CHECK_TIMEOUT: Final = "check_timeout"
+CONF_HISTORY_SIZE: Final = "history_size"
+CONF_CHECKS: Final = "checks"
+CONF_DISK_PATHS: Final = "disk_paths"
+CONF_CPU_WARNING: Final = "cpu_warning"
+CONF_CPU_CRITICAL: Final = "cpu_critical"
+CONF_MEMORY_WARNING: Final = "memory_warning"
+CONF_MEMORY_CRITICAL: Final = "memory_critical"
+CONF_DISK_WARNING: Final = "disk_warning"
+CONF_DISK_CRITICAL: Final = "disk_critical"
+
+DEFAULT_UPDATE_INTERVAL: Final = 30
+MIN_UPDATE_INTERVAL: Final = 5
+DEFAULT_CHECK_TIMEOUT: Final = 10
+DEFAULT_HISTORY_SIZE: Final = 1000
+
+# Built-in checks, in the order they are shown.
+BUILTIN_CHECKS: Final = (
+    ComponentType.SYSTEM_RESOURCES,
+    ComponentType.HA_PROCESS,
+    ComponentType.EVENT_LOOP,
+    ComponentType.RECORDER,
+)
+
+# Pairs of (warning, critical) option keys with their defaults, in percent.
+THRESHOLD_OPTIONS: Final = {
+    "cpu": (CONF_CPU_WARNING, CONF_CPU_CRITICAL, 70.0, 85.0),
+    "memory": (CONF_MEMORY_WARNING, CONF_MEMORY_CRITICAL, 70.0, 85.0),
+    "disk": (CONF_DISK_WARNING, CONF_DISK_CRITICAL, 80.0, 90.0),
+}
+
+# Event loop lag (ms) and recorder queue backlog (events) levels.
+EVENT_LOOP_LAG_WARNING_MS: Final = 100.0
+EVENT_LOOP_LAG_CRITICAL_MS: Final = 500.0
+RECORDER_BACKLOG_WARNING: Final = 1000
+RECORDER_BACKLOG_CRITICAL: Final = 30000
+
+# Unique id / device identifier of the whole-installation device.
+SYSTEM_DEVICE_KEY: Final = "system"
+
+STORAGE_VERSION: Final = 1
+STORAGE_MINOR_VERSION: Final = 1
+STORAGE_SAVE_DELAY: Final = 30

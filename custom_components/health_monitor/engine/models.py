@@ -1,0 +1,97 @@
+"""Domain models: statuses, component types and check results."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from datetime import UTC, datetime
+from enum import StrEnum
+
+type MetricValue = float | int | str | None
+
+
+class HealthStatus(StrEnum):
+    """How healthy a component is, from best to worst (unknown aside)."""
+
+    HEALTHY = "healthy"
+    WARNING = "warning"
+    DEGRADED = "degraded"
+    CRITICAL = "critical"
+    UNKNOWN = "unknown"
+
+    @property
+    def severity(self) -> int:
+        """Order used to find the worst status; unknown ranks with warning."""
+        return _SEVERITY[self]
+
+
+_SEVERITY = {
+    HealthStatus.HEALTHY: 0,
+    HealthStatus.WARNING: 1,
+    HealthStatus.UNKNOWN: 1,
+    HealthStatus.DEGRADED: 2,
+    HealthStatus.CRITICAL: 3,
+}
+
+# Statuses during which a component counts as up for its uptime percentage.
+UP_STATUSES = frozenset(
+    {HealthStatus.HEALTHY, HealthStatus.WARNING, HealthStatus.DEGRADED}
+)
+
+
+class ComponentType(StrEnum):
+    """Kinds of monitored component."""
+
+    SYSTEM_RESOURCES = "system_resources"
+    HA_PROCESS = "ha_process"
+    EVENT_LOOP = "event_loop"
+    RECORDER = "recorder"
+    DATABASE = "database"
+    MQTT = "mqtt"
+    HTTP_ENDPOINT = "http_endpoint"
+    NETWORK = "network"
+
+
+def utcnow() -> datetime:
+    """Return the current time, timezone-aware."""
+    return datetime.now(UTC)
+
+
+@dataclass(slots=True)
+class CheckResult:
+    """What one check observed about its component."""
+
+    status: HealthStatus
+    message: str
+    response_time_ms: float | None = None
+    metrics: dict[str, MetricValue] = field(default_factory=dict)
+    checked_at: datetime = field(default_factory=utcnow)
+
+
+@dataclass(slots=True)
+class ComponentHealth:
+    """The latest known health of one component."""
+
+    component_id: str
+    name: str
+    component_type: ComponentType
+    status: HealthStatus = HealthStatus.UNKNOWN
+    message: str = "Not checked yet"
+    response_time_ms: float | None = None
+    metrics: dict[str, MetricValue] = field(default_factory=dict)
+    consecutive_failures: int = 0
+    uptime_percent: float | None = None
+    last_checked: datetime | None = None
+
+
+@dataclass(slots=True)
+class SystemHealth:
+    """The whole installation at the end of a cycle."""
+
+    status: HealthStatus
+    health_score: float
+    performance_score: float
+    counts: dict[HealthStatus, int]
+    uptime_seconds: float
+    components: dict[str, ComponentHealth]
+    cycle_started: datetime
+    cycle_duration_ms: float

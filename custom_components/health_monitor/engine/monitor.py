@@ -1,0 +1,155 @@
+"""The health monitor: per-component state, histories and system health."""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import replace
+from datetime import datetime, timedelta
+import time
+from typing import Any
+
+from .history import DEFAULT_HISTORY_SIZE, ComponentHistory, HistoryEntry
+from .models import CheckResult, ComponentHealth, HealthStatus, SystemHealth, utcnow
+from .runner import Check, run_checks
+from .score import health_score, overall_status, performance_score, status_counts
+
+DEFAULT_CHECK_TIMEOUT = 10.0
+
+# Statuses that count as a failed check for ``consecutive_failures``.
+FAILURE_STATUSES = frozenset({HealthStatus.CRITICAL})
+
+
+class HealthMonitor:
+    """Keeps what is known about every component between cycles."""
+
+    def __init__(
+        self,
+        *,
+        history_size: int = DEFAULT_HISTORY_SIZE,
+        check_timeout: float = DEFAULT_CHECK_TIMEOUT,
+        started_at: datetime | None = None,
+    ) -> None:
+        """Create an empty monitor."""
+        self.history_size = history_size
+        self.check_timeout = check_timeout
+        self.started_at = started_at or utcnow()
+        self._components: dict[str, ComponentHealth] = {}
+        self._histories: dict[str, ComponentHistory] = {}
+        self._failures_at_restore: dict[str, int] = {}
+        self.last_health: SystemHealth | None = None
+
+    @property
+    def components(self) -> dict[str, ComponentHealth]:
+        """Latest health per component id."""
+        return self._components
+
+    def history(self, component_id: str) -> ComponentHistory | None:
+        """Return the history of a component, if it has one."""
+        return self._histories.get(component_id)
+
+    async def run_cycle(self, checks: Sequence[Check]) -> SystemHealth:
+        """Run every check concurrently and return the resulting system health."""
+        started = utcnow()
+        start = time.perf_counter()
+        results = await run_checks(checks, self.check_timeout)
+        for check, result in zip(checks, results, strict=True):
+            self.apply(check, result)
+        current = {check.component_id for check in checks}
+        for component_id in [cid for cid in self._components if cid not in current]:
+            del self._components[component_id]
+        duration_ms = round((time.perf_counter() - start) * 1000, 1)
+        self.last_health = self.system_health(started, duration_ms)
+        return self.last_health
+
+    def apply(self, check: Check, result: CheckResult) -> ComponentHealth:
+        """Fold one check result into the component's state and history."""
+        component = self._components.get(check.component_id)
+        if component is None:
+            component = ComponentHealth(
+                component_id=check.component_id,
+                name=check.name,
+                component_type=check.component_type,
+                consecutive_failures=self._failures_at_restore.pop(
+                    check.component_id, 0
+                ),
+            )
+            self._components[check.component_id] = component
+        history = self._histories.get(check.component_id)
+        if history is None:
+            history = self._histories[check.component_id] = ComponentHistory(
+                self.history_size
+            )
+        history.record(result)
+
+        component.name = check.name
+        component.status = result.status
+        component.message = result.message
+        component.response_time_ms = result.response_time_ms
+        component.metrics = dict(result.metrics)
+        component.last_checked = result.checked_at
+        if result.status in FAILURE_STATUSES:
+            component.consecutive_failures += 1
+        else:
+            component.consecutive_failures = 0
+        component.uptime_percent = history.uptime_percent()
+        return component
+
+    def system_health(
+        self, cycle_started: datetime, cycle_duration_ms: float
+    ) -> SystemHealth:
+        """Summarize the current component states."""
+        components = list(self._components.values())
+        return SystemHealth(
+            status=overall_status(components),
+            health_score=health_score(components),
+            performance_score=performance_score(components, self.check_timeout * 1000),
+            counts=status_counts(components),
+            uptime_seconds=round((utcnow() - self.started_at).total_seconds(), 1),
+            components={
+                c.component_id: replace(c, metrics=dict(c.metrics)) for c in components
+            },
+            cycle_started=cycle_started,
+            cycle_duration_ms=cycle_duration_ms,
+        )
+
+    def entries_within(self, component_id: str, hours: float) -> list[HistoryEntry]:
+        """Return a component's history entries of the last ``hours`` hours."""
+        history = self._histories.get(component_id)
+        if history is None:
+            return []
+        return history.since(utcnow() - timedelta(hours=hours))
+
+    def forget(self, component_id: str) -> None:
+        """Drop everything known about a component (e.g. a removed target)."""
+        self._components.pop(component_id, None)
+        self._histories.pop(component_id, None)
+        self._failures_at_restore.pop(component_id, None)
+
+    def export(self) -> dict[str, Any]:
+        """Serialize what must survive a restart."""
+        return {
+            "histories": {
+                cid: history.as_list() for cid, history in self._histories.items()
+            },
+            "consecutive_failures": {
+                cid: component.consecutive_failures
+                for cid, component in self._components.items()
+            },
+        }
+
+    def restore(self, data: dict[str, Any]) -> None:
+        """Load what :meth:`export` produced; unreadable parts are skipped."""
+        histories = data.get("histories", {})
+        if isinstance(histories, dict):
+            for component_id, entries in histories.items():
+                if isinstance(entries, list):
+                    self._histories[str(component_id)] = ComponentHistory.from_list(
+                        entries, self.history_size
+                    )
+        failures = data.get("consecutive_failures", {})
+        if isinstance(failures, dict):
+            self._failures_at_restore = {
+                str(cid): int(count)
+                for cid, count in failures.items()
+                if isinstance(count, int) and count >= 0
+            }

@@ -1,0 +1,79 @@
+"""Base entities: device info and unique ids in one place."""
+
+from __future__ import annotations
+
+from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.update_coordinator import CoordinatorEntity
+
+from .const import DOMAIN, SYSTEM_DEVICE_KEY
+from .coordinator import HealthMonitorCoordinator
+from .engine.models import ComponentHealth
+
+MANUFACTURER = "Health Monitor"
+
+
+def component_device_identifier(entry_id: str, component_id: str) -> tuple[str, str]:
+    """Return the device registry identifier of a component."""
+    return (DOMAIN, f"{entry_id}_{component_id}")
+
+
+class HealthMonitorEntity(CoordinatorEntity[HealthMonitorCoordinator]):
+    """An entity of the whole-installation "Health Monitor" device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self, coordinator: HealthMonitorCoordinator, description: EntityDescription
+    ) -> None:
+        """Attach the entity to the system device."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        entry_id = coordinator.config_entry.entry_id
+        self._attr_unique_id = f"{entry_id}_{SYSTEM_DEVICE_KEY}_{description.key}"
+        self._attr_device_info = DeviceInfo(
+            identifiers={component_device_identifier(entry_id, SYSTEM_DEVICE_KEY)},
+            name="Health Monitor",
+            manufacturer=MANUFACTURER,
+            model="System health",
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+
+class ComponentEntity(CoordinatorEntity[HealthMonitorCoordinator]):
+    """An entity of one monitored component's device."""
+
+    _attr_has_entity_name = True
+
+    def __init__(
+        self,
+        coordinator: HealthMonitorCoordinator,
+        component: ComponentHealth,
+        description: EntityDescription,
+        unique_suffix: str | None = None,
+    ) -> None:
+        """Attach the entity to the device of ``component``."""
+        super().__init__(coordinator)
+        self.entity_description = description
+        self.component_id = component.component_id
+        entry_id = coordinator.config_entry.entry_id
+        self._attr_unique_id = (
+            f"{entry_id}_{component.component_id}_{unique_suffix or description.key}"
+        )
+        self._attr_device_info = DeviceInfo(
+            identifiers={component_device_identifier(entry_id, component.component_id)},
+            name=component.name,
+            manufacturer=MANUFACTURER,
+            model=component.component_type.value.replace("_", " ").capitalize(),
+            entry_type=DeviceEntryType.SERVICE,
+        )
+
+    @property
+    def component(self) -> ComponentHealth | None:
+        """Return the latest health of this entity's component."""
+        return self.coordinator.data.components.get(self.component_id)
+
+    @property
+    def available(self) -> bool:
+        """Return whether the component is still monitored."""
+        return super().available and self.component is not None

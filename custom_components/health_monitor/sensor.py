@@ -1,0 +1,333 @@
+"""Sensors: component status and metrics, and the system's health score."""
+
+from __future__ import annotations
+
+from collections.abc import Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.sensor import (
+    SensorDeviceClass,
+    SensorEntity,
+    SensorEntityDescription,
+    SensorStateClass,
+)
+from homeassistant.const import (
+    PERCENTAGE,
+    EntityCategory,
+    UnitOfInformation,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.typing import StateType
+from homeassistant.util import slugify
+
+from .checks.system_resources import disk_metric_key
+from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .engine.models import ComponentHealth, ComponentType, HealthStatus, SystemHealth
+from .entity import ComponentEntity, HealthMonitorEntity
+
+STATUS_OPTIONS = [status.value for status in HealthStatus]
+
+
+@dataclass(frozen=True, kw_only=True)
+class ComponentSensorDescription(SensorEntityDescription):
+    """A sensor of a component; ``value_fn`` reads it from the component."""
+
+    value_fn: Callable[[ComponentHealth], StateType]
+    component_types: frozenset[ComponentType] | None = None
+
+
+@dataclass(frozen=True, kw_only=True)
+class SystemSensorDescription(SensorEntityDescription):
+    """A sensor of the system device; ``value_fn`` reads it from the system health."""
+
+    value_fn: Callable[[SystemHealth], StateType]
+
+
+def _metric(key: str) -> Callable[[ComponentHealth], StateType]:
+    def read(component: ComponentHealth) -> StateType:
+        value = component.metrics.get(key)
+        return value if isinstance(value, int | float) else None
+
+    return read
+
+
+def _percent(
+    key: str, translation_key: str, types: set[ComponentType]
+) -> ComponentSensorDescription:
+    return ComponentSensorDescription(
+        key=key,
+        translation_key=translation_key,
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=_metric(key),
+        component_types=frozenset(types),
+    )
+
+
+COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
+    ComponentSensorDescription(
+        key="status",
+        translation_key="component_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=STATUS_OPTIONS,
+        value_fn=lambda component: component.status.value,
+    ),
+    ComponentSensorDescription(
+        key="response_time",
+        translation_key="response_time",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda component: component.response_time_ms,
+    ),
+    ComponentSensorDescription(
+        key="uptime_percent",
+        translation_key="uptime_percent",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda component: component.uptime_percent,
+    ),
+    _percent("cpu_percent", "cpu_percent", {ComponentType.SYSTEM_RESOURCES}),
+    _percent("memory_percent", "memory_percent", {ComponentType.SYSTEM_RESOURCES}),
+    _percent("swap_percent", "swap_percent", {ComponentType.SYSTEM_RESOURCES}),
+    _percent("memory_percent", "process_memory_percent", {ComponentType.HA_PROCESS}),
+    ComponentSensorDescription(
+        key="rss_mb",
+        translation_key="rss",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=_metric("rss_mb"),
+        component_types=frozenset({ComponentType.HA_PROCESS}),
+    ),
+    ComponentSensorDescription(
+        key="threads",
+        translation_key="threads",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_metric("threads"),
+        component_types=frozenset({ComponentType.HA_PROCESS}),
+    ),
+    ComponentSensorDescription(
+        key="open_files",
+        translation_key="open_files",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_metric("open_files"),
+        component_types=frozenset({ComponentType.HA_PROCESS}),
+    ),
+    ComponentSensorDescription(
+        key="lag_ms",
+        translation_key="loop_lag",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=_metric("lag_ms"),
+        component_types=frozenset({ComponentType.EVENT_LOOP}),
+    ),
+    ComponentSensorDescription(
+        key="tasks",
+        translation_key="loop_tasks",
+        state_class=SensorStateClass.MEASUREMENT,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=_metric("tasks"),
+        component_types=frozenset({ComponentType.EVENT_LOOP}),
+    ),
+    ComponentSensorDescription(
+        key="backlog",
+        translation_key="recorder_backlog",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=_metric("backlog"),
+        component_types=frozenset({ComponentType.RECORDER}),
+    ),
+    ComponentSensorDescription(
+        key="database_size_mb",
+        translation_key="database_size",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=_metric("database_size_mb"),
+        component_types=frozenset({ComponentType.RECORDER}),
+    ),
+)
+
+DISK_SENSOR = ComponentSensorDescription(
+    key="disk_percent",
+    translation_key="disk_percent",
+    native_unit_of_measurement=PERCENTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=1,
+    value_fn=lambda component: None,
+)
+
+
+def _count(status: HealthStatus) -> SystemSensorDescription:
+    return SystemSensorDescription(
+        key=f"{status.value}_components",
+        translation_key=f"{status.value}_components",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda health: health.counts[status],
+    )
+
+
+SYSTEM_SENSORS: tuple[SystemSensorDescription, ...] = (
+    SystemSensorDescription(
+        key="health_score",
+        translation_key="health_score",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda health: health.health_score,
+    ),
+    SystemSensorDescription(
+        key="overall_status",
+        translation_key="overall_status",
+        device_class=SensorDeviceClass.ENUM,
+        options=STATUS_OPTIONS,
+        value_fn=lambda health: health.status.value,
+    ),
+    SystemSensorDescription(
+        key="performance_score",
+        translation_key="performance_score",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda health: health.performance_score,
+    ),
+    SystemSensorDescription(
+        key="cycle_duration",
+        translation_key="cycle_duration",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        entity_category=EntityCategory.DIAGNOSTIC,
+        value_fn=lambda health: health.cycle_duration_ms,
+    ),
+    *(_count(status) for status in HealthStatus),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: HealthMonitorConfigEntry,
+    async_add_entities: AddEntitiesCallback,
+) -> None:
+    """Add the system sensors now and component sensors as components appear."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        SystemSensor(coordinator, description) for description in SYSTEM_SENSORS
+    )
+    known: set[str] = set()
+
+    @callback
+    def add_new_components() -> None:
+        new = [c for cid, c in coordinator.data.components.items() if cid not in known]
+        if not new:
+            return
+        known.update(component.component_id for component in new)
+        async_add_entities(
+            entity
+            for component in new
+            for entity in _component_sensors(coordinator, component)
+        )
+
+    add_new_components()
+    entry.async_on_unload(coordinator.async_add_listener(add_new_components))
+
+
+def _component_sensors(
+    coordinator: HealthMonitorCoordinator, component: ComponentHealth
+) -> list[SensorEntity]:
+    sensors: list[SensorEntity] = [
+        ComponentSensor(coordinator, component, description)
+        for description in COMPONENT_SENSORS
+        if description.component_types is None
+        or component.component_type in description.component_types
+    ]
+    if component.component_type is ComponentType.SYSTEM_RESOURCES:
+        sensors.extend(
+            DiskSensor(coordinator, component, path)
+            for path in coordinator.settings.disk_paths
+        )
+    return sensors
+
+
+class SystemSensor(HealthMonitorEntity, SensorEntity):
+    """A sensor of the whole installation."""
+
+    entity_description: SystemSensorDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the value from the latest system health."""
+        return self.entity_description.value_fn(self.coordinator.data)
+
+
+class ComponentSensor(ComponentEntity, SensorEntity):
+    """A sensor of one component."""
+
+    entity_description: ComponentSensorDescription
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the value from the component's latest health."""
+        component = self.component
+        return (
+            None if component is None else self.entity_description.value_fn(component)
+        )
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any] | None:
+        """Give the status sensor the latest message and failure count."""
+        component = self.component
+        if self.entity_description.key != "status" or component is None:
+            return None
+        return {
+            "message": component.message,
+            "consecutive_failures": component.consecutive_failures,
+            "last_checked": component.last_checked.isoformat()
+            if component.last_checked
+            else None,
+        }
+
+
+class DiskSensor(ComponentEntity, SensorEntity):
+    """Usage of one watched disk path."""
+
+    entity_description: ComponentSensorDescription
+
+    def __init__(
+        self,
+        coordinator: HealthMonitorCoordinator,
+        component: ComponentHealth,
+        path: str,
+    ) -> None:
+        """Watch ``path``."""
+        super().__init__(
+            coordinator,
+            component,
+            DISK_SENSOR,
+            f"disk_percent_{slugify(path) or 'root'}",
+        )
+        self._metric_key = disk_metric_key(path)
+        self._attr_translation_placeholders = {"path": path}
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the usage of the path in percent."""
+        component = self.component
+        value = None if component is None else component.metrics.get(self._metric_key)
+        return value if isinstance(value, int | float) else None
