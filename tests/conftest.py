@@ -8,11 +8,7 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.health_monitor.const import (
-    CONF_CHECKS,
-    CONF_DISK_PATHS,
-    DOMAIN,
-)
+from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
@@ -33,17 +29,19 @@ def options(hass: HomeAssistant) -> dict[str, Any]:
 
 @pytest.fixture
 def config_entry(options: dict[str, Any]) -> MockConfigEntry:
-    """A Health Monitor config entry (not yet added to hass)."""
-    return MockConfigEntry(domain=DOMAIN, title="Health Monitor", data={}, options=options)
+    """Return a Health Monitor config entry (not yet added to hass)."""
+    return MockConfigEntry(
+        domain=DOMAIN, title="Health Monitor", data={}, options=options
+    )
 
 
 @pytest.fixture
 async def loaded_entry(
     hass: HomeAssistant, config_entry: MockConfigEntry
 ) -> AsyncGenerator[MockConfigEntry]:
-    """The config entry, set up and loaded."""
+    """Set up and load the config entry."""
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
     assert config_entry.state is ConfigEntryState.LOADED
-    yield config_entry
+    return config_entry

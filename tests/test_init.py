@@ -10,7 +10,9 @@ from homeassistant.helpers import device_registry as dr
 
 
 async def test_setup_creates_a_device_per_component_and_the_system_device(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, device_registry: dr.DeviceRegistry
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    device_registry: dr.DeviceRegistry,
 ) -> None:
     """Every enabled check and the whole installation get a device."""
     devices = dr.async_entries_for_config_entry(device_registry, loaded_entry.entry_id)

@@ -71,11 +71,12 @@ class SystemResourcesCheck:
                     (settings.disk.classify(percent), f"disk {path} {percent:.0f}%")
                 )
         status = worst_status(status for status, _ in findings)
-        if status is HealthStatus.HEALTHY:
-            message = ", ".join(text for _, text in findings)
-        else:
-            message = ", ".join(text for finding, text in findings if finding is status)
-            message = f"{status.value.capitalize()}: {message}"
+        # Everything is reported, the worst first, each problem with its status.
+        findings.sort(key=lambda finding: -finding[0].severity)
+        message = ", ".join(
+            text if finding is HealthStatus.HEALTHY else f"{text} ({finding.value})"
+            for finding, text in findings
+        )
         return CheckResult(status=status, message=message, metrics=metrics)
 
     def _read(self) -> ResourceReading:

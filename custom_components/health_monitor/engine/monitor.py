@@ -131,9 +131,10 @@ class HealthMonitor:
             "histories": {
                 cid: history.as_list() for cid, history in self._histories.items()
             },
+            # Counts restored but not yet re-checked are kept, not lost.
             "consecutive_failures": {
-                cid: component.consecutive_failures
-                for cid, component in self._components.items()
+                **self._failures_at_restore,
+                **{cid: c.consecutive_failures for cid, c in self._components.items()},
             },
         }
 
@@ -151,5 +152,5 @@ class HealthMonitor:
             self._failures_at_restore = {
                 str(cid): int(count)
                 for cid, count in failures.items()
-                if isinstance(count, int) and count >= 0
+                if isinstance(count, int) and not isinstance(count, bool) and count >= 0
             }

@@ -39,23 +39,27 @@ async def run_check(check: Check, timeout: float) -> CheckResult:
     measurement when it made one, else the time the check took.
     """
     start = time.perf_counter()
+    deadline = asyncio.timeout(timeout)
     try:
-        async with asyncio.timeout(timeout):
+        async with deadline:
             result: object = await check.async_check()
-    except TimeoutError:
-        return CheckResult(
-            status=HealthStatus.CRITICAL,
-            message=f"No answer within {timeout:g} s",
-            response_time_ms=round(timeout * 1000, 1),
-        )
     except Exception as err:  # noqa: BLE001 - a broken check must not break the cycle
+        if isinstance(err, TimeoutError) and deadline.expired():
+            return CheckResult(
+                status=HealthStatus.CRITICAL,
+                message=f"No answer within {timeout:g} s",
+                response_time_ms=round(timeout * 1000.0, 1),
+            )
         return CheckResult(
             status=HealthStatus.CRITICAL,
             message=sanitize_message(f"Check failed: {type(err).__name__}: {err}"),
             response_time_ms=_elapsed_ms(start),
         )
-    if not isinstance(result, CheckResult) or not isinstance(
-        result.status, HealthStatus
+    if (
+        not isinstance(result, CheckResult)
+        or not isinstance(result.status, HealthStatus)
+        or not isinstance(result.message, str)
+        or not isinstance(result.metrics, dict)
     ):
         return CheckResult(
             status=HealthStatus.UNKNOWN,

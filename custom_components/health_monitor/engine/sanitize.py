@@ -6,11 +6,13 @@ import re
 
 MAX_MESSAGE_LENGTH = 300
 
+# The password runs to the last "@" of the URL, as URL parsers read it; erring
+# towards hiding too much is the safe side.
 _URL_CREDENTIALS = re.compile(
-    r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+(?::[^/\s@]*)?@"
+    r"(?P<scheme>[a-zA-Z][a-zA-Z0-9+.-]*://)[^/\s:@]+(?::\S*)?@"
 )
 _KEY_VALUE_SECRET = re.compile(
-    r"(?P<key>\b(?:password|passwd|pwd|secret|token|api_key|apikey)\b\s*[=:]\s*)(?P<value>'[^']*'|\"[^\"]*\"|\S+)",
+    r"(?P<key>\b(?:password|passwd|pwd|secret|token|api_key|apikey)\b[\"']?\s*[=:]\s*)(?P<value>'[^']*'|\"[^\"]*\"|\S+)",
     re.IGNORECASE,
 )
 

@@ -1,0 +1,1 @@
+"""Unit tests of the domain engine: no Home Assistant instance involved."""

@@ -1,0 +1,112 @@
+"""Every translation key the code uses exists in translations/en.json."""
+
+from __future__ import annotations
+
+import ast
+import json
+from pathlib import Path
+from typing import Any
+
+from custom_components.health_monitor import sensor
+from custom_components.health_monitor.const import BUILTIN_CHECKS
+from custom_components.health_monitor.engine.models import HealthStatus
+
+INTEGRATION = Path(__file__).parent.parent / "custom_components" / "health_monitor"
+
+
+def _load(name: str) -> dict[str, Any]:
+    return json.loads((INTEGRATION / name).read_text(encoding="utf-8"))
+
+
+EN = _load("translations/en.json")
+
+
+def _string_values_of_dicts(tree: ast.AST) -> set[str]:
+    """Return string constants used as dict values (form errors are such dicts)."""
+    found: set[str] = set()
+    for node in ast.walk(tree):
+        if isinstance(node, ast.Dict):
+            values = node.values
+        elif isinstance(node, ast.DictComp):
+            values = [node.value]
+        else:
+            continue
+        found.update(
+            v.value
+            for v in values
+            if isinstance(v, ast.Constant) and isinstance(v.value, str)
+        )
+    return found
+
+
+def _abort_reasons(tree: ast.AST) -> set[str]:
+    return {
+        keyword.value.value
+        for node in ast.walk(tree)
+        if isinstance(node, ast.Call)
+        for keyword in node.keywords
+        if keyword.arg == "reason" and isinstance(keyword.value, ast.Constant)
+    }
+
+
+def test_strings_json_matches_english_translation() -> None:
+    """strings.json and translations/en.json say the same."""
+    assert _load("strings.json") == EN
+
+
+def test_every_form_error_is_translated() -> None:
+    """Each error the flows can show has a text in both the config and options sections."""
+    tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
+    errors = _string_values_of_dicts(tree)
+    assert errors >= {
+        "invalid_path",
+        "no_checks",
+        "cannot_read_system",
+        "warning_not_below_critical",
+    }
+    for error in errors:
+        assert error in EN["options"]["error"], error
+        if error != "warning_not_below_critical":
+            assert error in EN["config"]["error"], error
+
+
+def test_every_abort_reason_is_translated() -> None:
+    """Each abort reason the flow uses, and the single-instance abort, has a text."""
+    tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
+    for reason in _abort_reasons(tree) | {"single_instance_allowed"}:
+        assert reason in EN["config"]["abort"], reason
+
+
+def test_every_sensor_name_and_state_is_translated() -> None:
+    """Sensor names, and the states of the status enums, are translated."""
+    descriptions = [
+        *sensor.COMPONENT_SENSORS,
+        *sensor.SYSTEM_SENSORS,
+        sensor.DISK_SENSOR,
+    ]
+    translations = EN["entity"]["sensor"]
+    for description in descriptions:
+        assert description.translation_key in translations, description.key
+        assert translations[description.translation_key]["name"]
+        if description.options:
+            assert set(translations[description.translation_key]["state"]) == set(
+                description.options
+            )
+    assert set(sensor.STATUS_OPTIONS) == {status.value for status in HealthStatus}
+
+
+def test_every_built_in_check_has_a_selector_label() -> None:
+    """The checks selector shows a label for each built-in check."""
+    labels = EN["selector"]["checks"]["options"]
+    assert set(labels) == {str(check) for check in BUILTIN_CHECKS}
+
+
+def test_every_form_field_has_a_label() -> None:
+    """Each field of every form has a label and a description."""
+    steps = [
+        EN["config"]["step"]["user"],
+        EN["config"]["step"]["reconfigure"],
+        EN["options"]["step"]["init"],
+    ]
+    for step in steps:
+        assert set(step["data"]) == set(step["data_description"])
