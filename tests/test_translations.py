@@ -10,6 +10,7 @@ from typing import Any
 from custom_components.health_monitor import sensor
 from custom_components.health_monitor.const import BUILTIN_CHECKS
 from custom_components.health_monitor.engine.models import HealthStatus
+from custom_components.health_monitor.targets import TARGET_KINDS
 
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / "health_monitor"
 
@@ -71,10 +72,37 @@ def test_every_form_error_is_translated() -> None:
 
 
 def test_every_abort_reason_is_translated() -> None:
-    """Each abort reason the flow uses, and the single-instance abort, has a text."""
+    """Each abort reason of the entry flow and of every target flow has a text."""
     tree = ast.parse((INTEGRATION / "config_flow.py").read_text(encoding="utf-8"))
-    for reason in _abort_reasons(tree) | {"single_instance_allowed"}:
+    target_reasons = {"already_configured", "reconfigure_successful"}
+    for reason in _abort_reasons(tree) - target_reasons | {"single_instance_allowed"}:
         assert reason in EN["config"]["abort"], reason
+    for subentry_type in TARGET_KINDS:
+        aborts = EN["config_subentries"][subentry_type]["abort"]
+        assert target_reasons <= set(aborts), subentry_type
+
+
+TARGET_ERRORS = {
+    "cannot_connect",
+    "invalid_auth",
+    "invalid_url",
+    "timeout",
+    "unknown",
+    "warning_not_below_critical",
+}
+
+
+def test_every_target_flow_is_translated() -> None:
+    """Each kind of target has its menu entry, form labels and every error text."""
+    for subentry_type, kind in TARGET_KINDS.items():
+        texts = EN["config_subentries"][subentry_type]
+        assert texts["initiate_flow"]["user"], subentry_type
+        assert texts["entry_type"], subentry_type
+        fields = {str(key) for key in kind.schema({}).schema}
+        for step in ("user", "reconfigure"):
+            assert set(texts["step"][step]["data"]) == fields, (subentry_type, step)
+            assert set(texts["step"][step]["data_description"]) <= fields
+        assert TARGET_ERRORS <= set(texts["error"]), subentry_type
 
 
 def test_every_sensor_name_and_state_is_translated() -> None:

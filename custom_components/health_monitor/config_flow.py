@@ -8,7 +8,15 @@ from typing import Any
 from psutil_home_assistant import PsutilWrapper
 import voluptuous as vol
 
-from homeassistant.config_entries import ConfigFlow, ConfigFlowResult, OptionsFlow
+from homeassistant.config_entries import (
+    SOURCE_RECONFIGURE,
+    ConfigEntry,
+    ConfigFlow,
+    ConfigFlowResult,
+    ConfigSubentryFlow,
+    OptionsFlow,
+    SubentryFlowResult,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
     NumberSelector,
@@ -35,6 +43,7 @@ from .const import (
     MIN_UPDATE_INTERVAL,
     THRESHOLD_OPTIONS,
 )
+from .targets import TARGET_KINDS, TargetKind
 
 
 def _number(minimum: float, maximum: float, unit: str | None = None) -> NumberSelector:
@@ -196,9 +205,17 @@ class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
 
     @staticmethod
     @callback
-    def async_get_options_flow(config_entry: Any) -> HealthMonitorOptionsFlow:
+    def async_get_options_flow(config_entry: ConfigEntry) -> HealthMonitorOptionsFlow:
         """Return the options flow."""
         return HealthMonitorOptionsFlow()
+
+    @classmethod
+    @callback
+    def async_get_supported_subentry_types(
+        cls, config_entry: ConfigEntry
+    ) -> dict[str, type[ConfigSubentryFlow]]:
+        """Return one add/reconfigure flow per kind of target."""
+        return {key: _TARGET_FLOWS[key] for key in TARGET_KINDS}
 
 
 class HealthMonitorOptionsFlow(OptionsFlow):
@@ -221,3 +238,80 @@ class HealthMonitorOptionsFlow(OptionsFlow):
         return self.async_show_form(
             step_id="init", data_schema=options_schema(values), errors=errors
         )
+
+
+class TargetSubentryFlow(ConfigSubentryFlow):
+    """Add or reconfigure a target; it is saved only after a real connection works."""
+
+    kind: TargetKind
+
+    async def async_step_user(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Add a target."""
+        return await self._async_step_form("user", user_input, {})
+
+    async def async_step_reconfigure(
+        self, user_input: dict[str, Any] | None = None
+    ) -> SubentryFlowResult:
+        """Change a target; an empty secret field keeps the stored secret."""
+        stored = dict(self._get_reconfigure_subentry().data)
+        return await self._async_step_form("reconfigure", user_input, stored)
+
+    async def _async_step_form(
+        self, step_id: str, user_input: dict[str, Any] | None, stored: dict[str, Any]
+    ) -> SubentryFlowResult:
+        kind = self.kind
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            data = kind.normalize(user_input)
+            for key in kind.secret_keys:
+                if not data.get(key) and stored.get(key):
+                    data[key] = stored[key]
+            errors = await kind.validate(self.hass, data)
+            if not errors:
+                return self._async_save(data)
+        values = {
+            k: v for k, v in (user_input or stored).items() if k not in kind.secret_keys
+        }
+        return self.async_show_form(
+            step_id=step_id, data_schema=kind.schema(values), errors=errors
+        )
+
+    def _async_save(self, data: dict[str, Any]) -> SubentryFlowResult:
+        kind = self.kind
+        unique_id = kind.unique_id(data)
+        entry = self._get_entry()
+        current = (
+            self._get_reconfigure_subentry().subentry_id
+            if self.source == SOURCE_RECONFIGURE
+            else None
+        )
+        for subentry in entry.subentries.values():
+            if (
+                subentry.subentry_type == kind.subentry_type
+                and subentry.unique_id == unique_id
+                and subentry.subentry_id != current
+            ):
+                return self.async_abort(reason="already_configured")
+        if current is not None:
+            return self.async_update_and_abort(
+                entry,
+                self._get_reconfigure_subentry(),
+                title=kind.title(data),
+                data=data,
+                unique_id=unique_id,
+            )
+        return self.async_create_entry(
+            title=kind.title(data), data=data, unique_id=unique_id
+        )
+
+
+_TARGET_FLOWS: dict[str, type[ConfigSubentryFlow]] = {
+    key: type(
+        f"{key.title().replace('_', '')}SubentryFlow",
+        (TargetSubentryFlow,),
+        {"kind": kind},
+    )
+    for key, kind in TARGET_KINDS.items()
+}

@@ -3,19 +3,22 @@
 from __future__ import annotations
 
 from datetime import timedelta
+from functools import partial
 import logging
 
 from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .checks import build_builtin_checks
-from .const import DOMAIN
-from .engine.models import SystemHealth
+from .checks.target import TargetCheck
+from .const import BUILTIN_CHECKS, DOMAIN
+from .engine.models import CheckResult, SystemHealth
 from .engine.monitor import HealthMonitor
 from .engine.runner import Check
 from .history_store import HistoryStore
 from .settings import MonitorSettings
+from .targets import TARGET_KINDS
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -49,12 +52,40 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self.monitor = HealthMonitor(
             history_size=settings.history_size, check_timeout=settings.check_timeout
         )
-        self.checks: list[Check] = build_builtin_checks(hass, settings)
+        self.targets: list[TargetCheck] = [
+            TARGET_KINDS[subentry.subentry_type].check_class.from_subentry(
+                hass, subentry
+            )
+            for subentry in entry.subentries.values()
+            if subentry.subentry_type in TARGET_KINDS
+        ]
+        self.checks: list[Check] = [
+            *build_builtin_checks(hass, settings),
+            *self.targets,
+        ]
         self.history_store = HistoryStore(hass, entry.entry_id, self.monitor.export)
 
     async def _async_setup(self) -> None:
-        """Restore the histories saved before the last restart."""
+        """Restore histories, drop those of removed targets, start push listeners."""
         self.monitor.restore(await self.history_store.async_load())
+        builtin = {str(check) for check in BUILTIN_CHECKS}
+        current = {check.component_id for check in self.checks}
+        for component_id in self.monitor.known_component_ids() - current - builtin:
+            self.monitor.forget(component_id)
+        for target in self.targets:
+            await target.async_start(partial(self._async_push_result, target))
+
+    @callback
+    def _async_push_result(self, check: Check, result: CheckResult) -> None:
+        """Publish a result a target reported by itself, without a full cycle."""
+        if self.data is None or check.component_id not in self.data.components:
+            return
+        self.monitor.apply(check, result)
+        self.async_set_updated_data(
+            self.monitor.system_health(
+                self.data.cycle_started, self.data.cycle_duration_ms
+            )
+        )
 
     async def _async_update_data(self) -> SystemHealth:
         """Run one cycle of every check."""
@@ -63,6 +94,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         return health
 
     async def async_shutdown(self) -> None:
-        """Stop polling and save the histories."""
+        """Stop polling, close target connections and save the histories."""
         await super().async_shutdown()
+        for target in self.targets:
+            await target.async_close()
         await self.history_store.async_flush()

@@ -2,14 +2,11 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
-    SensorEntityDescription,
     SensorStateClass,
 )
 from homeassistant.const import (
@@ -19,56 +16,26 @@ from homeassistant.const import (
     UnitOfTime,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddEntitiesCallback
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import slugify
 
 from .checks.system_resources import disk_metric_key
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .engine.models import ComponentHealth, ComponentType, HealthStatus, SystemHealth
+from .descriptions import (
+    ComponentSensorDescription,
+    SystemSensorDescription,
+    metric_value,
+    percent_sensor,
+)
+from .engine.models import ComponentHealth, ComponentType, HealthStatus
 from .entity import ComponentEntity, HealthMonitorEntity
+from .targets import TARGET_KINDS
 
 STATUS_OPTIONS = [status.value for status in HealthStatus]
 
 
-@dataclass(frozen=True, kw_only=True)
-class ComponentSensorDescription(SensorEntityDescription):
-    """A sensor of a component; ``value_fn`` reads it from the component."""
-
-    value_fn: Callable[[ComponentHealth], StateType]
-    component_types: frozenset[ComponentType] | None = None
-
-
-@dataclass(frozen=True, kw_only=True)
-class SystemSensorDescription(SensorEntityDescription):
-    """A sensor of the system device; ``value_fn`` reads it from the system health."""
-
-    value_fn: Callable[[SystemHealth], StateType]
-
-
-def _metric(key: str) -> Callable[[ComponentHealth], StateType]:
-    def read(component: ComponentHealth) -> StateType:
-        value = component.metrics.get(key)
-        return value if isinstance(value, int | float) else None
-
-    return read
-
-
-def _percent(
-    key: str, translation_key: str, types: set[ComponentType]
-) -> ComponentSensorDescription:
-    return ComponentSensorDescription(
-        key=key,
-        translation_key=translation_key,
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=_metric(key),
-        component_types=frozenset(types),
-    )
-
-
-COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
+BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
     ComponentSensorDescription(
         key="status",
         translation_key="component_status",
@@ -95,10 +62,14 @@ COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda component: component.uptime_percent,
     ),
-    _percent("cpu_percent", "cpu_percent", {ComponentType.SYSTEM_RESOURCES}),
-    _percent("memory_percent", "memory_percent", {ComponentType.SYSTEM_RESOURCES}),
-    _percent("swap_percent", "swap_percent", {ComponentType.SYSTEM_RESOURCES}),
-    _percent("memory_percent", "process_memory_percent", {ComponentType.HA_PROCESS}),
+    percent_sensor("cpu_percent", "cpu_percent", {ComponentType.SYSTEM_RESOURCES}),
+    percent_sensor(
+        "memory_percent", "memory_percent", {ComponentType.SYSTEM_RESOURCES}
+    ),
+    percent_sensor("swap_percent", "swap_percent", {ComponentType.SYSTEM_RESOURCES}),
+    percent_sensor(
+        "memory_percent", "process_memory_percent", {ComponentType.HA_PROCESS}
+    ),
     ComponentSensorDescription(
         key="rss_mb",
         translation_key="rss",
@@ -106,7 +77,7 @@ COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=_metric("rss_mb"),
+        value_fn=metric_value("rss_mb"),
         component_types=frozenset({ComponentType.HA_PROCESS}),
     ),
     ComponentSensorDescription(
@@ -114,7 +85,7 @@ COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
         translation_key="threads",
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=_metric("threads"),
+        value_fn=metric_value("threads"),
         component_types=frozenset({ComponentType.HA_PROCESS}),
     ),
     ComponentSensorDescription(
@@ -122,7 +93,7 @@ COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
         translation_key="open_files",
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=_metric("open_files"),
+        value_fn=metric_value("open_files"),
         component_types=frozenset({ComponentType.HA_PROCESS}),
     ),
     ComponentSensorDescription(
@@ -132,7 +103,7 @@ COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MILLISECONDS,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=_metric("lag_ms"),
+        value_fn=metric_value("lag_ms"),
         component_types=frozenset({ComponentType.EVENT_LOOP}),
     ),
     ComponentSensorDescription(
@@ -140,14 +111,14 @@ COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
         translation_key="loop_tasks",
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=_metric("tasks"),
+        value_fn=metric_value("tasks"),
         component_types=frozenset({ComponentType.EVENT_LOOP}),
     ),
     ComponentSensorDescription(
         key="backlog",
         translation_key="recorder_backlog",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=_metric("backlog"),
+        value_fn=metric_value("backlog"),
         component_types=frozenset({ComponentType.RECORDER}),
     ),
     ComponentSensorDescription(
@@ -157,9 +128,14 @@ COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=_metric("database_size_mb"),
+        value_fn=metric_value("database_size_mb"),
         component_types=frozenset({ComponentType.RECORDER}),
     ),
+)
+
+COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
+    *BUILTIN_SENSORS,
+    *(description for kind in TARGET_KINDS.values() for description in kind.sensors),
 )
 
 DISK_SENSOR = ComponentSensorDescription(
@@ -223,7 +199,7 @@ SYSTEM_SENSORS: tuple[SystemSensorDescription, ...] = (
 async def async_setup_entry(
     hass: HomeAssistant,
     entry: HealthMonitorConfigEntry,
-    async_add_entities: AddEntitiesCallback,
+    async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add the system sensors now and component sensors as components appear."""
     coordinator = entry.runtime_data
@@ -238,11 +214,22 @@ async def async_setup_entry(
         if not new:
             return
         known.update(component.component_id for component in new)
-        async_add_entities(
-            entity
-            for component in new
-            for entity in _component_sensors(coordinator, component)
-        )
+        by_subentry: dict[str | None, list[SensorEntity]] = {}
+        for component in new:
+            # A target's entities belong to its subentry, so removing it removes them.
+            subentry_id = (
+                component.component_id
+                if component.component_id in entry.subentries
+                else None
+            )
+            by_subentry.setdefault(subentry_id, []).extend(
+                _component_sensors(coordinator, component)
+            )
+        for subentry_id, entities in by_subentry.items():
+            if subentry_id is None:
+                async_add_entities(entities)
+            else:
+                async_add_entities(entities, config_subentry_id=subentry_id)
 
     add_new_components()
     entry.async_on_unload(coordinator.async_add_listener(add_new_components))

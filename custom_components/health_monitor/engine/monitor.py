@@ -119,6 +119,14 @@ class HealthMonitor:
             return []
         return history.since(utcnow() - timedelta(hours=hours))
 
+    def known_component_ids(self) -> set[str]:
+        """Return every component with a state or a history."""
+        return (
+            set(self._components)
+            | set(self._histories)
+            | set(self._failures_at_restore)
+        )
+
     def forget(self, component_id: str) -> None:
         """Drop everything known about a component (e.g. a removed target)."""
         self._components.pop(component_id, None)

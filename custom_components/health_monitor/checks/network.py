@@ -1,0 +1,66 @@
+"""Network targets: DNS resolution and TCP connect time."""
+
+from __future__ import annotations
+
+import asyncio
+import socket
+import time
+
+from homeassistant.const import CONF_HOST, CONF_PORT
+
+from ..engine.models import CheckResult, ComponentType, MetricValue
+from .latency import latency_status, latency_thresholds
+from .target import TargetCheck, TargetError
+
+
+class NetworkCheck(TargetCheck):
+    """Resolves a host and, with a port, opens a TCP connection to it."""
+
+    component_type = ComponentType.NETWORK
+
+    async def async_measure(self) -> CheckResult:
+        """Resolve, connect, and classify the slowest step against the latency levels."""
+        host: str = self.config[CONF_HOST]
+        port: int | None = self.config.get(CONF_PORT)
+        loop = asyncio.get_running_loop()
+        start = time.perf_counter()
+        try:
+            # asyncio resolves in the executor; the loop is never blocked.
+            addresses = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+        except (socket.gaierror, UnicodeError) as err:
+            raise TargetError(
+                "cannot_connect", f"{host} does not resolve: {err}", CONF_HOST
+            ) from err
+        dns_ms = _elapsed_ms(start)
+        address = str(addresses[0][4][0])
+        metrics: dict[str, MetricValue] = {"dns_ms": dns_ms, "address": address}
+        if port is None:
+            return CheckResult(
+                status=latency_status(dns_ms, latency_thresholds(self.config)),
+                message=f"{host} resolves to {address} in {dns_ms:.1f} ms",
+                response_time_ms=dns_ms,
+                metrics=metrics,
+            )
+        start = time.perf_counter()
+        try:
+            _, writer = await asyncio.open_connection(address, port)
+        except OSError as err:
+            raise TargetError(
+                "cannot_connect",
+                f"{host}:{port} refuses connections: {err.strerror or err}",
+                CONF_PORT,
+            ) from err
+        connect_ms = _elapsed_ms(start)
+        writer.close()
+        await writer.wait_closed()
+        metrics["connect_ms"] = connect_ms
+        return CheckResult(
+            status=latency_status(connect_ms, latency_thresholds(self.config)),
+            message=f"{host}:{port} reachable, connect {connect_ms:.1f} ms, DNS {dns_ms:.1f} ms",
+            response_time_ms=connect_ms,
+            metrics=metrics,
+        )
+
+
+def _elapsed_ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)

@@ -1,0 +1,103 @@
+"""Network target form: a host and an optional TCP port."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import CONF_HOST, CONF_PORT, UnitOfTime
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+)
+
+from ..checks.network import NetworkCheck
+from ..checks.target import async_validate_target
+from ..descriptions import ComponentSensorDescription, metric_value
+from ..engine.models import ComponentType
+from .kind import TargetKind
+from .latency import latency_fields, validate_latency
+
+VALIDATION_TIMEOUT = 10.0
+
+
+def _schema(values: Mapping[str, Any]) -> vol.Schema:
+    port = values.get(CONF_PORT)
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
+            vol.Optional(
+                CONF_PORT, description={"suggested_value": port} if port else None
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
+                )
+            ),
+            **latency_fields(values, 200, 1000),
+        }
+    )
+
+
+def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    data[CONF_HOST] = str(data[CONF_HOST]).strip()
+    if data.get(CONF_PORT) is not None:
+        data[CONF_PORT] = int(data[CONF_PORT])
+    else:
+        data.pop(CONF_PORT, None)
+    return data
+
+
+async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+    if not data[CONF_HOST]:
+        return {CONF_HOST: "cannot_connect"}
+    if errors := validate_latency(data):
+        return errors
+    return await async_validate_target(
+        NetworkCheck(hass, "validation", data[CONF_HOST], data), VALIDATION_TIMEOUT
+    )
+
+
+def _title(data: Mapping[str, Any]) -> str:
+    port = data.get(CONF_PORT)
+    return f"{data[CONF_HOST]}:{port}" if port else str(data[CONF_HOST])
+
+
+NETWORK = TargetKind(
+    subentry_type="network",
+    component_type=ComponentType.NETWORK,
+    check_class=NetworkCheck,
+    schema=_schema,
+    validate=_validate,
+    title=_title,
+    unique_id=lambda data: _title(data).lower(),
+    normalize=_normalize,
+    sensors=(
+        ComponentSensorDescription(
+            key="dns_ms",
+            translation_key="dns_time",
+            device_class=SensorDeviceClass.DURATION,
+            native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=1,
+            value_fn=metric_value("dns_ms"),
+            component_types=frozenset({ComponentType.NETWORK}),
+        ),
+        ComponentSensorDescription(
+            key="connect_ms",
+            translation_key="connect_time",
+            device_class=SensorDeviceClass.DURATION,
+            native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+            state_class=SensorStateClass.MEASUREMENT,
+            suggested_display_precision=1,
+            value_fn=metric_value("connect_ms"),
+            component_types=frozenset({ComponentType.NETWORK}),
+        ),
+    ),
+)
