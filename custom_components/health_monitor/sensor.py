@@ -32,6 +32,9 @@ from .engine.models import ComponentHealth, ComponentType, HealthStatus
 from .entity import ComponentEntity, HealthMonitorEntity
 from .targets import TARGET_KINDS
 
+# Coordinator entities only read; they never update in parallel.
+PARALLEL_UPDATES = 0
+
 STATUS_OPTIONS = [status.value for status in HealthStatus]
 
 
