@@ -9,10 +9,11 @@ from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .history_store import HistoryStore
+from .repairs import async_delete_incident_issues
 from .settings import MonitorSettings
+from .snapshot_store import SnapshotStore, history_store_key, incident_store_key
 
-PLATFORMS: list[Platform] = [Platform.SENSOR]
+PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
@@ -38,15 +39,20 @@ async def async_setup_entry(
 async def async_unload_entry(
     hass: HomeAssistant, entry: HealthMonitorConfigEntry
 ) -> bool:
-    """Stop monitoring; the coordinator saves the histories as it shuts down."""
-    return await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    """Stop monitoring; the coordinator saves histories and incidents as it shuts down."""
+    unloaded = await hass.config_entries.async_unload_platforms(entry, PLATFORMS)
+    if unloaded:
+        async_delete_incident_issues(hass, entry.entry_id)
+    return unloaded
 
 
 async def async_remove_entry(
     hass: HomeAssistant, entry: HealthMonitorConfigEntry
 ) -> None:
-    """Delete the stored histories of a removed entry."""
-    await HistoryStore(hass, entry.entry_id, dict).async_remove()
+    """Delete the stored histories and incidents of a removed entry."""
+    async_delete_incident_issues(hass, entry.entry_id)
+    for key in (history_store_key(entry.entry_id), incident_store_key(entry.entry_id)):
+        await SnapshotStore(hass, key, dict).async_remove()
 
 
 async def _async_reload_on_update(

@@ -33,16 +33,26 @@ from .const import (
     BUILTIN_CHECKS,
     CONF_CHECK_TIMEOUT,
     CONF_CHECKS,
+    CONF_CLOSE_AFTER_MINUTES,
     CONF_DISK_PATHS,
+    CONF_ESCALATION_MINUTES,
     CONF_HISTORY_SIZE,
+    CONF_INCIDENT_THRESHOLD,
+    CONF_NOTIFY_ACTION,
+    CONF_RESOLVE_AFTER_CHECKS,
     CONF_UPDATE_INTERVAL,
     DEFAULT_CHECK_TIMEOUT,
+    DEFAULT_CLOSE_AFTER_MINUTES,
+    DEFAULT_ESCALATION_MINUTES,
     DEFAULT_HISTORY_SIZE,
+    DEFAULT_INCIDENT_THRESHOLD,
+    DEFAULT_RESOLVE_AFTER_CHECKS,
     DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
     MIN_UPDATE_INTERVAL,
     THRESHOLD_OPTIONS,
 )
+from .engine.incident_tracker import THRESHOLD_ORDER
 from .targets import TARGET_KINDS, TargetKind
 
 
@@ -64,6 +74,13 @@ CHECKS_SELECTOR = SelectSelector(
     )
 )
 DISK_PATHS_SELECTOR = TextSelector(TextSelectorConfig(multiple=True))
+INCIDENT_THRESHOLD_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[str(status) for status in THRESHOLD_ORDER],
+        mode=SelectSelectorMode.DROPDOWN,
+        translation_key=CONF_INCIDENT_THRESHOLD,
+    )
+)
 
 
 def default_watch(hass: HomeAssistant) -> dict[str, Any]:
@@ -111,7 +128,48 @@ def options_schema(values: Mapping[str, Any]) -> vol.Schema:
             default=values.get(CONF_HISTORY_SIZE, DEFAULT_HISTORY_SIZE),
         )
     ] = _number(10, 100000)
+    fields.update(
+        {
+            vol.Required(
+                CONF_INCIDENT_THRESHOLD,
+                default=values.get(CONF_INCIDENT_THRESHOLD, DEFAULT_INCIDENT_THRESHOLD),
+            ): INCIDENT_THRESHOLD_SELECTOR,
+            vol.Required(
+                CONF_RESOLVE_AFTER_CHECKS,
+                default=values.get(
+                    CONF_RESOLVE_AFTER_CHECKS, DEFAULT_RESOLVE_AFTER_CHECKS
+                ),
+            ): _number(1, 100),
+            vol.Required(
+                CONF_CLOSE_AFTER_MINUTES,
+                default=values.get(
+                    CONF_CLOSE_AFTER_MINUTES, DEFAULT_CLOSE_AFTER_MINUTES
+                ),
+            ): _number(0, 10080, "min"),
+            vol.Required(
+                CONF_ESCALATION_MINUTES,
+                default=values.get(CONF_ESCALATION_MINUTES, DEFAULT_ESCALATION_MINUTES),
+            ): _number(1, 10080, "min"),
+            vol.Optional(
+                CONF_NOTIFY_ACTION,
+                description={"suggested_value": values.get(CONF_NOTIFY_ACTION)},
+            ): TextSelector(),
+        }
+    )
     return watch_schema(values).extend(fields)
+
+
+def validate_notify_action(
+    hass: HomeAssistant, user_input: Mapping[str, Any]
+) -> dict[str, str]:
+    """Return a field error when the notify action is not an existing action."""
+    action = str(user_input.get(CONF_NOTIFY_ACTION) or "").strip()
+    if not action:
+        return {}
+    domain, _, service = action.partition(".")
+    if not service or not hass.services.has_service(domain, service):
+        return {CONF_NOTIFY_ACTION: "unknown_action"}
+    return {}
 
 
 def validate_thresholds(user_input: Mapping[str, Any]) -> dict[str, str]:
@@ -157,7 +215,16 @@ def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
     """Normalize form input: whole numbers where the option is whole, trimmed paths."""
     cleaned = dict(user_input)
     cleaned[CONF_DISK_PATHS] = [path.strip() for path in user_input[CONF_DISK_PATHS]]
-    for key in (CONF_UPDATE_INTERVAL, CONF_CHECK_TIMEOUT, CONF_HISTORY_SIZE):
+    if CONF_NOTIFY_ACTION in cleaned:
+        cleaned[CONF_NOTIFY_ACTION] = str(cleaned[CONF_NOTIFY_ACTION]).strip()
+    for key in (
+        CONF_UPDATE_INTERVAL,
+        CONF_CHECK_TIMEOUT,
+        CONF_HISTORY_SIZE,
+        CONF_RESOLVE_AFTER_CHECKS,
+        CONF_CLOSE_AFTER_MINUTES,
+        CONF_ESCALATION_MINUTES,
+    ):
         if key in cleaned:
             cleaned[key] = int(cleaned[key])
     return cleaned
@@ -227,13 +294,16 @@ class HealthMonitorOptionsFlow(OptionsFlow):
         """Show and validate every option."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = validate_thresholds(user_input) or await async_validate_watch(
-                self.hass, user_input
+            errors = (
+                validate_thresholds(user_input)
+                or validate_notify_action(self.hass, user_input)
+                or await async_validate_watch(self.hass, user_input)
             )
             if not errors:
-                return self.async_create_entry(
-                    data={**self.config_entry.options, **_clean(user_input)}
-                )
+                options = {**self.config_entry.options, **_clean(user_input)}
+                if not options.get(CONF_NOTIFY_ACTION):
+                    options.pop(CONF_NOTIFY_ACTION, None)
+                return self.async_create_entry(data=options)
         values = user_input or {**default_watch(self.hass), **self.config_entry.options}
         return self.async_show_form(
             step_id="init", data_schema=options_schema(values), errors=errors
@@ -249,6 +319,9 @@ class TargetSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Add a target."""
+        unavailable = self.kind.unavailable
+        if unavailable is not None and (reason := unavailable(self.hass)):
+            return self.async_abort(reason=reason)
         return await self._async_step_form("user", user_input, {})
 
     async def async_step_reconfigure(

@@ -20,6 +20,17 @@ CONF_MEMORY_CRITICAL: Final = "memory_critical"
 CONF_DISK_WARNING: Final = "disk_warning"
 CONF_DISK_CRITICAL: Final = "disk_critical"
 
+CONF_INCIDENT_THRESHOLD: Final = "incident_threshold"
+CONF_RESOLVE_AFTER_CHECKS: Final = "resolve_after_checks"
+CONF_CLOSE_AFTER_MINUTES: Final = "close_after_minutes"
+CONF_ESCALATION_MINUTES: Final = "escalation_minutes"
+CONF_NOTIFY_ACTION: Final = "notify_action"
+
+DEFAULT_INCIDENT_THRESHOLD: Final = "warning"
+DEFAULT_RESOLVE_AFTER_CHECKS: Final = 2
+DEFAULT_CLOSE_AFTER_MINUTES: Final = 60
+DEFAULT_ESCALATION_MINUTES: Final = 30
+
 DEFAULT_UPDATE_INTERVAL: Final = 30
 MIN_UPDATE_INTERVAL: Final = 5
 DEFAULT_CHECK_TIMEOUT: Final = 10
@@ -52,3 +63,6 @@ SYSTEM_DEVICE_KEY: Final = "system"
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 1
 STORAGE_SAVE_DELAY: Final = 30
+INCIDENT_SAVE_DELAY: Final = 5
+# Escalation and auto-close are reviewed on this cadence even while monitoring is off.
+INCIDENT_REVIEW_INTERVAL: Final = 60

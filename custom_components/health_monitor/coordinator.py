@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 from functools import partial
+import gc
 import logging
 
 from homeassistant.config_entries import ConfigEntry
@@ -11,13 +12,21 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .checks import build_builtin_checks
+from .checks.http_endpoint import CONF_RECOVERY_SCRIPT
 from .checks.target import TargetCheck
 from .const import BUILTIN_CHECKS, DOMAIN
 from .engine.models import CheckResult, SystemHealth
 from .engine.monitor import HealthMonitor
+from .engine.recovery import (
+    DATABASE_RECONNECT,
+    ENDPOINT_RECOVERY,
+    MEMORY_RELIEF,
+    MQTT_RECONNECT,
+)
 from .engine.runner import Check
-from .history_store import HistoryStore
+from .incident_response import IncidentResponse
 from .settings import MonitorSettings
+from .snapshot_store import SnapshotStore, history_store_key
 from .targets import TARGET_KINDS
 
 _LOGGER = logging.getLogger(__name__)
@@ -63,7 +72,20 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             *build_builtin_checks(hass, settings),
             *self.targets,
         ]
-        self.history_store = HistoryStore(hass, entry.entry_id, self.monitor.export)
+        self.history_store = SnapshotStore(
+            hass, history_store_key(entry.entry_id), self.monitor.export
+        )
+        self.incidents = IncidentResponse(
+            hass,
+            entry,
+            settings,
+            {
+                DATABASE_RECONNECT: self._async_reconnect_target,
+                MQTT_RECONNECT: self._async_reconnect_target,
+                MEMORY_RELIEF: self._async_relieve_memory,
+                ENDPOINT_RECOVERY: self._async_run_endpoint_recovery,
+            },
+        )
 
     async def _async_setup(self) -> None:
         """Restore histories, drop those of removed targets, start push listeners."""
@@ -74,6 +96,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             self.monitor.forget(component_id)
         for target in self.targets:
             await target.async_start(partial(self._async_push_result, target))
+        await self.incidents.async_start()
 
     @callback
     def _async_push_result(self, check: Check, result: CheckResult) -> None:
@@ -91,6 +114,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         """Run one cycle of every check."""
         health = await self.monitor.run_cycle(self.checks)
         self.history_store.async_schedule_save()
+        self.incidents.async_process(health.components.values())
         return health
 
     async def async_shutdown(self) -> None:
@@ -99,3 +123,30 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         for target in self.targets:
             await target.async_close()
         await self.history_store.async_flush()
+        await self.incidents.async_stop(remove_issues=False)
+
+    def _target(self, component_id: str) -> TargetCheck:
+        return next(t for t in self.targets if t.component_id == component_id)
+
+    async def _async_reconnect_target(self, component_id: str) -> bool:
+        """Recovery: drop and re-open a database or broker connection."""
+        await self._target(component_id).async_reconnect()
+        return True
+
+    async def _async_relieve_memory(self, component_id: str) -> bool:
+        """Recovery: collect garbage and drop histories nobody monitors any more."""
+        current = {check.component_id for check in self.checks}
+        for stale in self.monitor.known_component_ids() - current:
+            self.monitor.forget(stale)
+        await self.hass.async_add_executor_job(gc.collect)
+        return True
+
+    async def _async_run_endpoint_recovery(self, component_id: str) -> bool:
+        """Recovery: run the script chosen on the endpoint target, if any."""
+        script = self._target(component_id).config.get(CONF_RECOVERY_SCRIPT)
+        if not script:
+            return False
+        await self.hass.services.async_call(
+            "script", "turn_on", {"entity_id": script}, blocking=True
+        )
+        return True

@@ -2,12 +2,16 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable, Iterable
+
+from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
-from homeassistant.helpers.entity import EntityDescription
+from homeassistant.helpers.entity import Entity, EntityDescription
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, SYSTEM_DEVICE_KEY
-from .coordinator import HealthMonitorCoordinator
+from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .engine.models import ComponentHealth
 
 MANUFACTURER = "Health Monitor"
@@ -77,3 +81,33 @@ class ComponentEntity(CoordinatorEntity[HealthMonitorCoordinator]):
     def available(self) -> bool:
         """Return whether the component is still monitored."""
         return super().available and self.component is not None
+
+
+@callback
+def async_add_component_entities(
+    entry: HealthMonitorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    build: Callable[[HealthMonitorCoordinator, ComponentHealth], Iterable[Entity]],
+) -> None:
+    """Add a platform's entities for every component, now and as components appear.
+
+    A target's entities belong to its subentry, so removing the target removes
+    its device and entities.
+    """
+    coordinator = entry.runtime_data
+    known: set[str] = set()
+
+    @callback
+    def add_new_components() -> None:
+        for component_id, component in coordinator.data.components.items():
+            if component_id in known:
+                continue
+            known.add(component_id)
+            entities = list(build(coordinator, component))
+            if component_id in entry.subentries:
+                async_add_entities(entities, config_subentry_id=component_id)
+            else:
+                async_add_entities(entities)
+
+    add_new_components()
+    entry.async_on_unload(coordinator.async_add_listener(add_new_components))

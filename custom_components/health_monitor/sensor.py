@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+from dataclasses import dataclass
 from typing import Any
 
 from homeassistant.components.sensor import (
     SensorDeviceClass,
     SensorEntity,
+    SensorEntityDescription,
     SensorStateClass,
 )
 from homeassistant.const import (
@@ -16,6 +19,7 @@ from homeassistant.const import (
     UnitOfTime,
 )
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 from homeassistant.util import slugify
@@ -28,8 +32,12 @@ from .descriptions import (
     metric_value,
     percent_sensor,
 )
+from .engine.incident_events import IncidentEvent
+from .engine.incident_tracker import IncidentTracker
+from .engine.incidents import Severity
 from .engine.models import ComponentHealth, ComponentType, HealthStatus
-from .entity import ComponentEntity, HealthMonitorEntity
+from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
+from .incident_response import signal_incident_event
 from .targets import TARGET_KINDS
 
 # Coordinator entities only read; they never update in parallel.
@@ -209,33 +217,10 @@ async def async_setup_entry(
     async_add_entities(
         SystemSensor(coordinator, description) for description in SYSTEM_SENSORS
     )
-    known: set[str] = set()
-
-    @callback
-    def add_new_components() -> None:
-        new = [c for cid, c in coordinator.data.components.items() if cid not in known]
-        if not new:
-            return
-        known.update(component.component_id for component in new)
-        by_subentry: dict[str | None, list[SensorEntity]] = {}
-        for component in new:
-            # A target's entities belong to its subentry, so removing it removes them.
-            subentry_id = (
-                component.component_id
-                if component.component_id in entry.subentries
-                else None
-            )
-            by_subentry.setdefault(subentry_id, []).extend(
-                _component_sensors(coordinator, component)
-            )
-        for subentry_id, entities in by_subentry.items():
-            if subentry_id is None:
-                async_add_entities(entities)
-            else:
-                async_add_entities(entities, config_subentry_id=subentry_id)
-
-    add_new_components()
-    entry.async_on_unload(coordinator.async_add_listener(add_new_components))
+    async_add_entities(
+        IncidentSensor(coordinator, description) for description in INCIDENT_SENSORS
+    )
+    async_add_component_entities(entry, async_add_entities, _component_sensors)
 
 
 def _component_sensors(
@@ -253,6 +238,63 @@ def _component_sensors(
             for path in coordinator.settings.disk_paths
         )
     return sensors
+
+
+@dataclass(frozen=True, kw_only=True)
+class IncidentSensorDescription(SensorEntityDescription):
+    """A sensor of the system device read from the incident tracker."""
+
+    value_fn: Callable[[IncidentTracker], StateType]
+
+
+def _highest_open_severity(tracker: IncidentTracker) -> StateType:
+    open_incidents = tracker.list_incidents()
+    if not open_incidents:
+        return "none"
+    return max((i.severity for i in open_incidents), key=lambda s: s.rank).value
+
+
+INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
+    IncidentSensorDescription(
+        key="open_incidents",
+        translation_key="open_incidents",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda tracker: len(tracker.list_incidents()),
+    ),
+    IncidentSensorDescription(
+        key="highest_open_severity",
+        translation_key="highest_open_severity",
+        device_class=SensorDeviceClass.ENUM,
+        options=["none", *(severity.value for severity in Severity)],
+        value_fn=_highest_open_severity,
+    ),
+)
+
+
+class IncidentSensor(HealthMonitorEntity, SensorEntity):
+    """A sensor about the incidents of the whole installation."""
+
+    entity_description: IncidentSensorDescription
+
+    async def async_added_to_hass(self) -> None:
+        """Also update when an incident changes between cycles."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_incident_event(self.coordinator.config_entry.entry_id),
+                self._async_incident_changed,
+            )
+        )
+
+    @callback
+    def _async_incident_changed(self, _event: IncidentEvent) -> None:
+        self.async_write_ha_state()
+
+    @property
+    def native_value(self) -> StateType:
+        """Return the value from the incident tracker."""
+        return self.entity_description.value_fn(self.coordinator.incidents.tracker)
 
 
 class SystemSensor(HealthMonitorEntity, SensorEntity):

@@ -4,22 +4,33 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from .const import (
     BUILTIN_CHECKS,
     CONF_CHECK_TIMEOUT,
     CONF_CHECKS,
+    CONF_CLOSE_AFTER_MINUTES,
     CONF_DISK_PATHS,
+    CONF_ESCALATION_MINUTES,
     CONF_HISTORY_SIZE,
+    CONF_INCIDENT_THRESHOLD,
+    CONF_NOTIFY_ACTION,
+    CONF_RESOLVE_AFTER_CHECKS,
     CONF_UPDATE_INTERVAL,
     DEFAULT_CHECK_TIMEOUT,
+    DEFAULT_CLOSE_AFTER_MINUTES,
+    DEFAULT_ESCALATION_MINUTES,
     DEFAULT_HISTORY_SIZE,
+    DEFAULT_INCIDENT_THRESHOLD,
+    DEFAULT_RESOLVE_AFTER_CHECKS,
     DEFAULT_UPDATE_INTERVAL,
     THRESHOLD_OPTIONS,
 )
 from .engine.classification import Thresholds
-from .engine.models import ComponentType
+from .engine.incident_tracker import IncidentSettings
+from .engine.models import ComponentType, HealthStatus
 
 
 @dataclass(frozen=True, slots=True)
@@ -34,6 +45,8 @@ class MonitorSettings:
     cpu: Thresholds
     memory: Thresholds
     disk: Thresholds
+    incidents: IncidentSettings
+    notify_action: str | None
 
     @classmethod
     def from_options(
@@ -64,4 +77,25 @@ class MonitorSettings:
             cpu=thresholds["cpu"],
             memory=thresholds["memory"],
             disk=thresholds["disk"],
+            incidents=IncidentSettings(
+                open_threshold=HealthStatus(
+                    options.get(CONF_INCIDENT_THRESHOLD, DEFAULT_INCIDENT_THRESHOLD)
+                ),
+                healthy_checks_to_resolve=int(
+                    options.get(CONF_RESOLVE_AFTER_CHECKS, DEFAULT_RESOLVE_AFTER_CHECKS)
+                ),
+                close_after=timedelta(
+                    minutes=float(
+                        options.get(
+                            CONF_CLOSE_AFTER_MINUTES, DEFAULT_CLOSE_AFTER_MINUTES
+                        )
+                    )
+                ),
+                escalation_interval=timedelta(
+                    minutes=float(
+                        options.get(CONF_ESCALATION_MINUTES, DEFAULT_ESCALATION_MINUTES)
+                    )
+                ),
+            ),
+            notify_action=options.get(CONF_NOTIFY_ACTION) or None,
         )

@@ -1,4 +1,4 @@
-"""Component histories persisted across restarts in a versioned HA Store."""
+"""State persisted across restarts in versioned HA Stores (histories, incidents)."""
 
 from __future__ import annotations
 
@@ -27,7 +27,7 @@ class _VersionedStore(Store[dict[str, Any]]):
         return old_data
 
 
-class HistoryStore:
+class SnapshotStore:
     """Saves a snapshot of the monitor a while after it changes, and on stop.
 
     The snapshot is built in the event loop when the save is due (never per
@@ -37,17 +37,22 @@ class HistoryStore:
     """
 
     def __init__(
-        self, hass: HomeAssistant, entry_id: str, snapshot: Callable[[], dict[str, Any]]
+        self,
+        hass: HomeAssistant,
+        key: str,
+        snapshot: Callable[[], dict[str, Any]],
+        delay: float = STORAGE_SAVE_DELAY,
     ) -> None:
-        """Persist what ``snapshot`` returns under a key of the config entry."""
+        """Persist what ``snapshot`` returns under ``key``, ``delay`` s after a change."""
         self._hass = hass
         self._snapshot = snapshot
         self._store = _VersionedStore(
             hass,
             STORAGE_VERSION,
-            f"{DOMAIN}.{entry_id}.history",
+            key,
             minor_version=STORAGE_MINOR_VERSION,
         )
+        self._delay = delay
         self._cancel_save: CALLBACK_TYPE | None = None
         self._save_job = HassJob(self._async_save_due, cancel_on_shutdown=True)
 
@@ -77,3 +82,13 @@ class HistoryStore:
     async def _async_save_due(self, _now: datetime) -> None:
         self._cancel_save = None
         await self._store.async_save(self._snapshot())
+
+
+def history_store_key(entry_id: str) -> str:
+    """Return the storage key of an entry's component histories."""
+    return f"{DOMAIN}.{entry_id}.history"
+
+
+def incident_store_key(entry_id: str) -> str:
+    """Return the storage key of an entry's incidents and response state."""
+    return f"{DOMAIN}.{entry_id}.incidents"

@@ -87,6 +87,10 @@ class TargetCheck:
     async def async_close(self) -> None:
         """Release the connection (entry unload)."""
 
+    async def async_reconnect(self) -> None:
+        """Drop the connection so the next check connects afresh (recovery action)."""
+        await self.async_close()
+
 
 async def async_validate_target(check: TargetCheck, timeout: float) -> dict[str, str]:
     """Observe a target once for a config form; return field errors."""

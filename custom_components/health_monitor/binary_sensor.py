@@ -1,0 +1,85 @@
+"""Binary sensors: a problem sensor per component, on while it has an open incident."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Any
+
+from homeassistant.components.binary_sensor import (
+    BinarySensorDeviceClass,
+    BinarySensorEntity,
+    BinarySensorEntityDescription,
+)
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .engine.incident_events import IncidentEvent
+from .engine.incidents import IncidentStatus
+from .engine.models import ComponentHealth
+from .entity import ComponentEntity, async_add_component_entities
+from .incident_response import signal_incident_event
+
+PARALLEL_UPDATES = 0
+
+INCIDENT_DESCRIPTION = BinarySensorEntityDescription(
+    key="incident",
+    translation_key="incident",
+    device_class=BinarySensorDeviceClass.PROBLEM,
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: HealthMonitorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add a problem sensor to every component as it appears."""
+    async_add_component_entities(entry, async_add_entities, _incident_sensors)
+
+
+def _incident_sensors(
+    coordinator: HealthMonitorCoordinator, component: ComponentHealth
+) -> Iterable[BinarySensorEntity]:
+    return [IncidentProblemSensor(coordinator, component, INCIDENT_DESCRIPTION)]
+
+
+class IncidentProblemSensor(ComponentEntity, BinarySensorEntity):
+    """On while the component has an open incident (new to in progress)."""
+
+    async def async_added_to_hass(self) -> None:
+        """Follow incident changes as they happen, not only each cycle."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_incident_event(self.coordinator.config_entry.entry_id),
+                self._async_incident_event,
+            )
+        )
+
+    @callback
+    def _async_incident_event(self, event: IncidentEvent) -> None:
+        if event.component_id == self.component_id:
+            self.async_write_ha_state()
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether an incident of this component is open."""
+        incident = self.coordinator.incidents.tracker.incident_for(self.component_id)
+        return incident is not None and incident.is_open
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Describe the component's current incident (also once resolved, until closed)."""
+        incident = self.coordinator.incidents.tracker.incident_for(self.component_id)
+        if incident is None:
+            return {"incident_id": None}
+        return {
+            "incident_id": incident.id,
+            "severity": incident.severity.value,
+            "status": incident.status.value,
+            "acknowledged": incident.acknowledged_at is not None
+            and incident.status is not IncidentStatus.NEW,
+        }

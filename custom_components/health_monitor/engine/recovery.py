@@ -1,0 +1,262 @@
+"""Recovery actions: what may be tried for a failing component, and when.
+
+The engine never runs an action. Per cycle the HA layer asks
+:meth:`RecoveryPolicy.due_actions` for each component with an open incident,
+executes what it gets (reconnect, a user-chosen HA action, ...) and reports
+each outcome with ``IncidentTracker.record_recovery_attempt``. Attempt counts
+and cooldowns live in the incident's recovery records, so they are per
+incident and survive restarts with it.
+
+An action is due when incident response is enabled, the incident is open,
+the component's type, status, consecutive failures and metric match the
+action's conditions, fewer than ``max_attempts`` attempts were made in this
+incident and at least ``cooldown`` has passed since the last one.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Iterator, Mapping
+from dataclasses import dataclass
+from datetime import datetime, timedelta
+from enum import StrEnum
+import math
+from typing import Final
+
+from .incidents import Incident, ensure_utc
+from .models import ComponentHealth, ComponentType, HealthStatus, MetricValue
+
+DATABASE_RECONNECT: Final = "database_reconnect"
+MQTT_RECONNECT: Final = "mqtt_reconnect"
+MEMORY_RELIEF: Final = "memory_relief"
+ENDPOINT_RECOVERY: Final = "endpoint_recovery"
+
+# Statuses an action applies to unless it says otherwise; unknown is left
+# out because nothing is known to be broken.
+FAILING_STATUSES: Final = frozenset(
+    {HealthStatus.WARNING, HealthStatus.DEGRADED, HealthStatus.CRITICAL}
+)
+
+
+class Comparison(StrEnum):
+    """How a metric is compared with a threshold."""
+
+    GREATER = ">"
+    GREATER_OR_EQUAL = ">="
+    LESS = "<"
+    LESS_OR_EQUAL = "<="
+
+    def holds(self, value: float, threshold: float) -> bool:
+        """Whether ``value <op> threshold``."""
+        if self is Comparison.GREATER:
+            return value > threshold
+        if self is Comparison.GREATER_OR_EQUAL:
+            return value >= threshold
+        if self is Comparison.LESS:
+            return value < threshold
+        return value <= threshold
+
+
+@dataclass(frozen=True, slots=True)
+class MetricCondition:
+    """A predicate on one metric, e.g. ``memory_percent > 90``."""
+
+    metric: str
+    comparison: Comparison
+    threshold: float
+
+    def matches(self, metrics: Mapping[str, MetricValue]) -> bool:
+        """Whether the metric is present, numeric and satisfies the comparison."""
+        value = metrics.get(self.metric)
+        if not isinstance(value, int | float) or isinstance(value, bool):
+            return False
+        if math.isnan(value):
+            return False
+        return self.comparison.holds(float(value), self.threshold)
+
+    def __str__(self) -> str:
+        """Return the condition as it reads, e.g. ``memory_percent > 90``."""
+        return f"{self.metric} {self.comparison.value} {self.threshold:g}"
+
+
+@dataclass(frozen=True, slots=True)
+class RecoveryAction:
+    """Something that may be tried to bring a component back."""
+
+    key: str
+    component_types: frozenset[ComponentType]
+    max_attempts: int
+    cooldown: timedelta
+    min_consecutive_failures: int = 0
+    statuses: frozenset[HealthStatus] = FAILING_STATUSES
+    metric_condition: MetricCondition | None = None
+
+    def __post_init__(self) -> None:
+        """Reject actions that could never run or would run without limit."""
+        if not self.key:
+            raise ValueError("a recovery action needs a key")
+        if not self.component_types:
+            raise ValueError(f"{self.key}: name at least one component type")
+        if self.max_attempts < 1:
+            raise ValueError(f"{self.key}: allow at least one attempt")
+        if self.cooldown < timedelta(0):
+            raise ValueError(f"{self.key}: the cooldown cannot be negative")
+        if self.min_consecutive_failures < 0:
+            raise ValueError(f"{self.key}: failures cannot be negative")
+
+    def applies_to(self, component: ComponentHealth) -> bool:
+        """Whether the component's current state meets every condition."""
+        return (
+            component.component_type in self.component_types
+            and component.status in self.statuses
+            and component.consecutive_failures >= self.min_consecutive_failures
+            and (
+                self.metric_condition is None
+                or self.metric_condition.matches(component.metrics)
+            )
+        )
+
+
+def default_recovery_actions() -> tuple[RecoveryAction, ...]:
+    """Return the recovery actions of the specification."""
+    return (
+        RecoveryAction(
+            key=DATABASE_RECONNECT,
+            component_types=frozenset({ComponentType.DATABASE}),
+            min_consecutive_failures=3,
+            max_attempts=3,
+            cooldown=timedelta(minutes=10),
+        ),
+        RecoveryAction(
+            key=MQTT_RECONNECT,
+            component_types=frozenset({ComponentType.MQTT}),
+            min_consecutive_failures=2,
+            max_attempts=5,
+            cooldown=timedelta(minutes=5),
+        ),
+        RecoveryAction(
+            key=MEMORY_RELIEF,
+            component_types=frozenset({ComponentType.SYSTEM_RESOURCES}),
+            metric_condition=MetricCondition(
+                "memory_percent", Comparison.GREATER, 90.0
+            ),
+            max_attempts=2,
+            cooldown=timedelta(minutes=20),
+        ),
+        RecoveryAction(
+            key=ENDPOINT_RECOVERY,
+            component_types=frozenset({ComponentType.HTTP_ENDPOINT}),
+            metric_condition=MetricCondition("success_rate", Comparison.LESS, 50.0),
+            max_attempts=2,
+            cooldown=timedelta(minutes=15),
+        ),
+    )
+
+
+class RecoveryRegistry:
+    """Recovery actions by key and by component type, in registration order."""
+
+    def __init__(self, actions: Iterable[RecoveryAction] = ()) -> None:
+        """Register ``actions``."""
+        self._actions: dict[str, RecoveryAction] = {}
+        self._by_type: dict[ComponentType, list[RecoveryAction]] = {}
+        for action in actions:
+            self.register(action)
+
+    @classmethod
+    def with_defaults(cls) -> RecoveryRegistry:
+        """Return a registry holding :func:`default_recovery_actions`."""
+        return cls(default_recovery_actions())
+
+    def __iter__(self) -> Iterator[RecoveryAction]:
+        """Iterate in registration order."""
+        return iter(self._actions.values())
+
+    def __len__(self) -> int:
+        """Return how many actions are registered."""
+        return len(self._actions)
+
+    def __contains__(self, key: object) -> bool:
+        """Whether an action with this key is registered."""
+        return key in self._actions
+
+    def register(self, action: RecoveryAction) -> None:
+        """Add ``action``; a key may be registered once (ValueError otherwise)."""
+        if action.key in self._actions:
+            raise ValueError(f"recovery action {action.key} is already registered")
+        self._actions[action.key] = action
+        for component_type in sorted(action.component_types):
+            self._by_type.setdefault(component_type, []).append(action)
+
+    def unregister(self, key: str) -> None:
+        """Remove the action with ``key`` (KeyError if there is none)."""
+        action = self._actions.pop(key)
+        for component_type in action.component_types:
+            self._by_type[component_type].remove(action)
+
+    def get(self, key: str) -> RecoveryAction | None:
+        """Return the action with ``key``, if registered."""
+        return self._actions.get(key)
+
+    def for_component_type(
+        self, component_type: ComponentType
+    ) -> tuple[RecoveryAction, ...]:
+        """Return the actions registered for ``component_type``."""
+        return tuple(self._by_type.get(component_type, ()))
+
+
+class RecoveryPolicy:
+    """Decides which recovery actions are due (see module doc)."""
+
+    def __init__(
+        self, registry: RecoveryRegistry | None = None, *, enabled: bool = True
+    ) -> None:
+        """Use ``registry`` (the defaults if None); ``enabled`` is incident response."""
+        self.registry = (
+            registry if registry is not None else RecoveryRegistry.with_defaults()
+        )
+        self.enabled = enabled
+
+    def due_actions(
+        self,
+        incident: Incident,
+        component: ComponentHealth,
+        now: datetime | None = None,
+    ) -> list[RecoveryAction]:
+        """Return the actions to try now for ``component`` in ``incident``."""
+        if incident.component_id != component.component_id:
+            raise ValueError(
+                f"incident {incident.id} is about {incident.component_id},"
+                f" not {component.component_id}"
+            )
+        if not self.enabled or not incident.is_open:
+            return []
+        now = ensure_utc(now)
+        return [
+            action
+            for action in self.registry.for_component_type(component.component_type)
+            if action.applies_to(component) and self._allowed_now(action, incident, now)
+        ]
+
+    def next_attempt_at(
+        self, action: RecoveryAction, incident: Incident
+    ) -> datetime | None:
+        """When the cooldown of ``action`` ends; None before its first attempt."""
+        record = incident.recovery.get(action.key)
+        if record is None or record.last_attempt_at is None:
+            return None
+        return record.last_attempt_at + action.cooldown
+
+    @staticmethod
+    def attempts_left(action: RecoveryAction, incident: Incident) -> int:
+        """How many more attempts ``action`` may make in ``incident``."""
+        record = incident.recovery.get(action.key)
+        used = 0 if record is None else record.count
+        return max(0, action.max_attempts - used)
+
+    def _allowed_now(
+        self, action: RecoveryAction, incident: Incident, now: datetime
+    ) -> bool:
+        if self.attempts_left(action, incident) == 0:
+            return False
+        next_at = self.next_attempt_at(action, incident)
+        return next_at is None or now >= next_at

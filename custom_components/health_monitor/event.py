@@ -1,0 +1,70 @@
+"""Event entities: each component's incident events, for automations and the logbook."""
+
+from __future__ import annotations
+
+from collections.abc import Iterable
+
+from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .engine.incident_events import IncidentEvent, IncidentEventType
+from .engine.models import ComponentHealth
+from .entity import ComponentEntity, async_add_component_entities
+from .incident_response import signal_incident_event
+
+PARALLEL_UPDATES = 0
+
+INCIDENT_EVENTS = EventEntityDescription(
+    key="incident_event",
+    translation_key="incident_event",
+    event_types=[event_type.value for event_type in IncidentEventType],
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: HealthMonitorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add an incident event entity to every component as it appears."""
+    async_add_component_entities(entry, async_add_entities, _incident_events)
+
+
+def _incident_events(
+    coordinator: HealthMonitorCoordinator, component: ComponentHealth
+) -> Iterable[EventEntity]:
+    return [IncidentEventEntity(coordinator, component, INCIDENT_EVENTS)]
+
+
+class IncidentEventEntity(ComponentEntity, EventEntity):
+    """Fires opened, updated, escalated, acknowledged, recovery_attempted, ..."""
+
+    async def async_added_to_hass(self) -> None:
+        """Listen for the incident events of this component."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_incident_event(self.coordinator.config_entry.entry_id),
+                self._async_incident_event,
+            )
+        )
+
+    @callback
+    def _async_incident_event(self, event: IncidentEvent) -> None:
+        if event.component_id != self.component_id:
+            return
+        self._trigger_event(
+            event.type.value,
+            {
+                "incident_id": event.incident_id,
+                "severity": event.severity.value,
+                "status": event.status.value,
+                "title": event.incident.get("title"),
+                **{f"detail_{key}": value for key, value in event.details.items()},
+            },
+        )
+        self.async_write_ha_state()

@@ -1,0 +1,203 @@
+"""Incident response: incidents from health, recovery actions, and their surfaces.
+
+After each cycle the coordinator hands the system health over; this module
+applies the engine's incident rules, starts due recovery actions, persists
+the incidents, and tells the Home Assistant surfaces (repair issues, event
+and binary sensor entities, the notify action) what changed.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Iterable
+from datetime import datetime, timedelta
+import logging
+from typing import Any
+
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
+from homeassistant.helpers.dispatcher import async_dispatcher_send
+from homeassistant.helpers.event import async_track_time_interval
+
+from .const import DOMAIN, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
+from .engine.incident_events import IncidentEvent, IncidentEventType
+from .engine.incident_tracker import IncidentTracker
+from .engine.models import ComponentHealth, utcnow
+from .engine.recovery import RecoveryAction, RecoveryPolicy
+from .engine.sanitize import sanitize_message
+from .repairs import async_delete_incident_issues, async_sync_incident_issue
+from .settings import MonitorSettings
+from .snapshot_store import SnapshotStore, incident_store_key
+
+_LOGGER = logging.getLogger(__name__)
+
+# Runs a recovery action for a component; False when it does not apply to it
+# (e.g. an endpoint without a recovery script), which records no attempt.
+type RecoveryExecutor = Callable[[str], Awaitable[bool]]
+
+# Events that reach the notify action.
+NOTIFIED_EVENTS = frozenset(
+    {IncidentEventType.OPENED, IncidentEventType.ESCALATED, IncidentEventType.RESOLVED}
+)
+
+
+def signal_incident_event(entry_id: str) -> str:
+    """Return the dispatcher signal carrying an entry's incident events."""
+    return f"{DOMAIN}_{entry_id}_incident_event"
+
+
+class IncidentResponse:
+    """Owns the incident tracker and recovery policy of one config entry."""
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        entry: ConfigEntry,
+        settings: MonitorSettings,
+        executors: dict[str, RecoveryExecutor],
+    ) -> None:
+        """Prepare incident handling with the entry's settings."""
+        self._hass = hass
+        self._entry = entry
+        self._notify_action = settings.notify_action
+        self._executors = executors
+        self.tracker = IncidentTracker(settings.incidents)
+        self.policy = RecoveryPolicy()
+        self.monitoring_enabled = True
+        self._store = SnapshotStore(
+            hass, incident_store_key(entry.entry_id), self.export, INCIDENT_SAVE_DELAY
+        )
+        self._running: set[tuple[str, str]] = set()
+        self._unsub_review: CALLBACK_TYPE | None = None
+
+    @property
+    def response_enabled(self) -> bool:
+        """Whether automated recovery actions may run."""
+        return self.policy.enabled
+
+    def export(self) -> dict[str, Any]:
+        """Serialize incidents and the on/off state of monitoring and response."""
+        return {
+            "tracker": self.tracker.export(),
+            "monitoring_enabled": self.monitoring_enabled,
+            "response_enabled": self.policy.enabled,
+        }
+
+    async def async_start(self) -> None:
+        """Restore incidents, re-create their repair issues, start the review timer."""
+        data = await self._store.async_load()
+        tracker = data.get("tracker")
+        if isinstance(tracker, dict):
+            self.tracker.restore(tracker)
+        self.monitoring_enabled = bool(data.get("monitoring_enabled", True))
+        self.policy.enabled = bool(data.get("response_enabled", True))
+        for incident in self.tracker.list_incidents():
+            async_sync_incident_issue(self._hass, self._entry.entry_id, incident)
+        self._unsub_review = async_track_time_interval(
+            self._hass,
+            self._async_review,
+            timedelta(seconds=INCIDENT_REVIEW_INTERVAL),
+            cancel_on_shutdown=True,
+        )
+
+    async def async_stop(self, *, remove_issues: bool) -> None:
+        """Stop the timer, save, and (on unload) take the repair issues down."""
+        if self._unsub_review is not None:
+            self._unsub_review()
+            self._unsub_review = None
+        await self._store.async_flush()
+        if remove_issues:
+            async_delete_incident_issues(self._hass, self._entry.entry_id)
+
+    @callback
+    def async_process(self, components: Iterable[ComponentHealth]) -> None:
+        """Apply one cycle's component health; start due recovery actions."""
+        components = list(components)
+        self.publish(self.tracker.observe_all(components, utcnow()))
+        if not self.policy.enabled:
+            return
+        for component in components:
+            incident = self.tracker.incident_for(component.component_id)
+            if incident is None or not incident.is_open:
+                continue
+            for action in self.policy.due_actions(incident, component, utcnow()):
+                key = (incident.id, action.key)
+                if key in self._running or action.key not in self._executors:
+                    continue
+                self._running.add(key)
+                self._entry.async_create_background_task(
+                    self._hass,
+                    self._async_recover(incident.id, component.component_id, action),
+                    f"{DOMAIN} recovery {action.key} {component.component_id}",
+                )
+
+    async def _async_recover(
+        self, incident_id: str, component_id: str, action: RecoveryAction
+    ) -> None:
+        """Run one recovery action and record its outcome in the timeline."""
+        error: str | None = None
+        try:
+            if not await self._executors[action.key](component_id):
+                return
+        except Exception as err:  # noqa: BLE001 - any failure is recorded, none escapes
+            error = sanitize_message(f"{type(err).__name__}: {err}")
+            _LOGGER.warning(
+                "Recovery %s of %s failed: %s", action.key, component_id, error
+            )
+        finally:
+            self._running.discard((incident_id, action.key))
+        self.publish(
+            self.tracker.record_recovery_attempt(
+                incident_id,
+                action.key,
+                success=error is None,
+                error=error,
+                now=utcnow(),
+            )
+        )
+
+    @callback
+    def _async_review(self, now: datetime) -> None:
+        """Escalate and auto-close on time, whatever the checks do."""
+        self.publish(self.tracker.review(utcnow()))
+
+    @callback
+    def publish(self, events: list[IncidentEvent]) -> None:
+        """Bring every surface up to date with ``events`` and schedule a save."""
+        if not events:
+            return
+        entry_id = self._entry.entry_id
+        for event in events:
+            incident = self.tracker.get(event.incident_id)
+            async_sync_incident_issue(self._hass, entry_id, incident)
+            async_dispatcher_send(self._hass, signal_incident_event(entry_id), event)
+            if self._notify_action and event.type in NOTIFIED_EVENTS:
+                self._async_notify(event)
+        self._store.async_schedule_save()
+
+    @callback
+    def _async_notify(self, event: IncidentEvent) -> None:
+        """Call the configured notify action without waiting for it."""
+        assert self._notify_action is not None
+        domain, _, service = self._notify_action.partition(".")
+        incident = event.incident
+        title = (
+            f"{incident['component_name']}: {event.type.value} ({event.severity.value})"
+        )
+        message = (
+            f"{incident['title']} — {incident['description']} [{event.incident_id}]"
+        )
+        self._entry.async_create_background_task(
+            self._hass,
+            self._async_call_notify(domain, service, title, message),
+            f"{DOMAIN} notify {event.incident_id}",
+        )
+
+    async def _async_call_notify(
+        self, domain: str, service: str, title: str, message: str
+    ) -> None:
+        try:
+            await self._hass.services.async_call(
+                domain, service, {"title": title, "message": message}, blocking=True
+            )
+        except Exception as err:  # noqa: BLE001 - a broken notifier must not break incidents
+            _LOGGER.warning("Notify action %s.%s failed: %s", domain, service, err)

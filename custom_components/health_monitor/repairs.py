@@ -1,0 +1,190 @@
+"""Repair issues for open incidents, and their fix flow (acknowledge, investigate, resolve)."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant import data_entry_flow
+from homeassistant.components.repairs import RepairsFlow
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.selector import TextSelector, TextSelectorConfig
+
+from .const import DOMAIN
+from .engine.incidents import (
+    Incident,
+    IncidentStatus,
+    IncidentTransitionError,
+    Severity,
+)
+
+ISSUE_SEVERITY = {
+    Severity.INFO: ir.IssueSeverity.WARNING,
+    Severity.MINOR: ir.IssueSeverity.WARNING,
+    Severity.MAJOR: ir.IssueSeverity.ERROR,
+    Severity.CRITICAL: ir.IssueSeverity.CRITICAL,
+    Severity.EMERGENCY: ir.IssueSeverity.CRITICAL,
+}
+CONF_NOTE = "note"
+REPAIRS_ACTOR = "Repairs"
+
+
+def _issue_id(entry_id: str, incident_id: str) -> str:
+    return f"{entry_id}_{incident_id}"
+
+
+def incident_placeholders(incident: Incident) -> dict[str, str]:
+    """Return the texts an incident's issue and fix flow show."""
+    return {
+        "component": incident.component_name,
+        "severity": incident.severity.value,
+        "status": incident.status.value.replace("_", " "),
+        "message": incident.description,
+        "incident_id": incident.id,
+        "opened_at": incident.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+    }
+
+
+@callback
+def async_sync_incident_issue(
+    hass: HomeAssistant, entry_id: str, incident: Incident
+) -> None:
+    """Show an open incident as a repair issue; remove the issue once it is resolved."""
+    issue_id = _issue_id(entry_id, incident.id)
+    if not incident.is_open:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=True,
+        is_persistent=False,
+        severity=ISSUE_SEVERITY[incident.severity],
+        translation_key="incident",
+        translation_placeholders=incident_placeholders(incident),
+        data={"entry_id": entry_id, "incident_id": incident.id},
+    )
+
+
+@callback
+def async_delete_incident_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Remove every repair issue of an entry (unload, removal)."""
+    registry = ir.async_get(hass)
+    prefix = f"{entry_id}_"
+    for domain, issue_id in list(registry.issues):
+        if domain == DOMAIN and issue_id.startswith(prefix):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+_NOTE_SCHEMA = vol.Schema(
+    {vol.Optional(CONF_NOTE): TextSelector(TextSelectorConfig(multiline=True))}
+)
+
+
+class IncidentRepairFlow(RepairsFlow):
+    """Work an incident from the Repairs page."""
+
+    def __init__(self, entry_id: str, incident_id: str) -> None:
+        """Handle the incident ``incident_id`` of the entry ``entry_id``."""
+        self._entry_id = entry_id
+        self._incident_id = incident_id
+
+    def _incident(self) -> Incident | None:
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        if entry is None or entry.state is not ConfigEntryState.LOADED:
+            return None
+        tracker = entry.runtime_data.incidents.tracker
+        return next(
+            (i for i in tracker.list_incidents() if i.id == self._incident_id), None
+        )
+
+    async def async_step_init(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Offer what can be done with the incident now."""
+        incident = self._incident()
+        if incident is None:
+            return self.async_abort(reason="incident_not_open")
+        options = ["resolve"]
+        if incident.status is IncidentStatus.NEW:
+            options.insert(0, "acknowledge")
+        elif incident.status is IncidentStatus.ACKNOWLEDGED:
+            options.insert(0, "investigating")
+        return self.async_show_menu(
+            step_id="init",
+            menu_options=options,
+            description_placeholders=incident_placeholders(incident),
+        )
+
+    async def async_step_acknowledge(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Acknowledge the incident (stops escalation); the issue stays until resolved."""
+        return await self._async_change("acknowledge", user_input)
+
+    async def async_step_investigating(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Mark the incident as being investigated."""
+        return await self._async_change("investigating", user_input)
+
+    async def async_step_resolve(
+        self, user_input: dict[str, Any] | None = None
+    ) -> data_entry_flow.FlowResult:
+        """Resolve the incident with a note; the issue goes away."""
+        return await self._async_change("resolve", user_input)
+
+    async def _async_change(
+        self, step_id: str, user_input: dict[str, Any] | None
+    ) -> data_entry_flow.FlowResult:
+        incident = self._incident()
+        if incident is None:
+            return self.async_abort(reason="incident_not_open")
+        if user_input is None:
+            return self.async_show_form(
+                step_id=step_id,
+                data_schema=_NOTE_SCHEMA,
+                description_placeholders=incident_placeholders(incident),
+            )
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        assert entry is not None
+        response = entry.runtime_data.incidents
+        note = user_input.get(CONF_NOTE) or None
+        try:
+            if step_id == "acknowledge":
+                events = response.tracker.acknowledge(
+                    incident.id, actor=REPAIRS_ACTOR, note=note
+                )
+            elif step_id == "investigating":
+                events = response.tracker.set_status(
+                    incident.id,
+                    IncidentStatus.INVESTIGATING,
+                    actor=REPAIRS_ACTOR,
+                    note=note,
+                )
+            else:
+                events = response.tracker.resolve(
+                    incident.id, actor=REPAIRS_ACTOR, note=note
+                )
+        except IncidentTransitionError:
+            return self.async_abort(reason="transition_not_allowed")
+        response.publish(events)
+        if step_id == "resolve":
+            # Finishing with an entry deletes the issue, as the incident is resolved.
+            return self.async_create_entry(data={})
+        # An abort keeps the issue, which now shows the new status.
+        return self.async_abort(
+            reason="acknowledged" if step_id == "acknowledge" else "investigating"
+        )
+
+
+async def async_create_fix_flow(
+    hass: HomeAssistant, issue_id: str, data: dict[str, str | int | float | None] | None
+) -> RepairsFlow:
+    """Return the fix flow of an incident's repair issue."""
+    assert data is not None
+    return IncidentRepairFlow(str(data["entry_id"]), str(data["incident_id"]))

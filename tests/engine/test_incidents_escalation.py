@@ -1,0 +1,177 @@
+"""Escalation: one severity level per 30 unacknowledged minutes, up to emergency."""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime, timedelta
+
+from custom_components.health_monitor.engine.incident_events import IncidentEventType
+from custom_components.health_monitor.engine.incident_tracker import (
+    IncidentSettings,
+    IncidentTracker,
+)
+from custom_components.health_monitor.engine.incidents import (
+    IncidentStatus,
+    Severity,
+    TimelineEvent,
+)
+from custom_components.health_monitor.engine.models import (
+    ComponentHealth,
+    ComponentType,
+    HealthStatus,
+)
+
+T0 = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+
+
+def health(status: HealthStatus) -> ComponentHealth:
+    """Return the health of the MQTT broker in ``status``."""
+    return ComponentHealth(
+        component_id="mqtt",
+        name="MQTT",
+        component_type=ComponentType.MQTT,
+        status=status,
+        message=f"broker is {status}",
+    )
+
+
+def at(minutes: float) -> datetime:
+    """Return the time ``minutes`` after T0."""
+    return T0 + timedelta(minutes=minutes)
+
+
+def open_minor(tracker: IncidentTracker) -> str:
+    """Open a minor (warning) incident at T0 and return its id."""
+    (event,) = tracker.observe(health(HealthStatus.WARNING), T0)
+    return event.incident_id
+
+
+def test_no_escalation_at_29_minutes_59_seconds() -> None:
+    """Just before the interval the severity is unchanged."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    assert tracker.review(T0 + timedelta(minutes=29, seconds=59)) == []
+    assert tracker.get(incident_id).severity is Severity.MINOR
+
+
+def test_escalation_at_exactly_30_minutes() -> None:
+    """At the interval the severity rises one level and an event says so."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    (event,) = tracker.review(at(30))
+    incident = tracker.get(incident_id)
+    assert event.type is IncidentEventType.ESCALATED
+    assert event.severity is Severity.MAJOR
+    assert event.details == {"escalation_level": 1}
+    assert incident.severity is Severity.MAJOR
+    assert incident.escalation_level == 1
+    assert incident.timeline[-1].event is TimelineEvent.ESCALATED
+
+
+def test_escalation_repeats_each_interval_up_to_emergency() -> None:
+    """Minor becomes major, critical, then emergency, and stays there."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    severities = []
+    for minutes in (30, 60, 90, 120, 150):
+        tracker.review(at(minutes))
+        severities.append(tracker.get(incident_id).severity)
+    assert severities == [
+        Severity.MAJOR,
+        Severity.CRITICAL,
+        Severity.EMERGENCY,
+        Severity.EMERGENCY,
+        Severity.EMERGENCY,
+    ]
+    assert tracker.get(incident_id).escalation_level == 3
+
+
+def test_second_escalation_waits_a_full_interval_after_the_first() -> None:
+    """At 59:59 the second level is not yet due."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    tracker.review(at(30))
+    assert tracker.review(T0 + timedelta(minutes=59, seconds=59)) == []
+    assert tracker.get(incident_id).escalation_level == 1
+
+
+def test_late_review_keeps_the_escalation_cadence() -> None:
+    """A review that runs late does not push the next escalation back."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    tracker.review(at(45))
+    tracker.review(at(60))
+    assert tracker.get(incident_id).escalation_level == 2
+
+
+def test_missed_reviews_escalate_several_levels_at_once() -> None:
+    """After 95 minutes without a review three levels are due."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    events = tracker.review(at(95))
+    assert [event.type for event in events] == [IncidentEventType.ESCALATED] * 3
+    assert tracker.get(incident_id).severity is Severity.EMERGENCY
+
+
+def test_acknowledgement_stops_escalation() -> None:
+    """An acknowledged incident keeps its severity however long it stays open."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    tracker.review(at(30))
+    tracker.acknowledge(incident_id, actor="alice", now=at(31))
+    assert tracker.review(at(600)) == []
+    incident = tracker.get(incident_id)
+    assert incident.severity is Severity.MAJOR
+    assert incident.escalation_level == 1
+
+
+def test_working_incidents_do_not_escalate() -> None:
+    """Investigating and in-progress incidents were acknowledged first."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    tracker.acknowledge(incident_id, actor="alice", now=at(1))
+    tracker.set_status(
+        incident_id, IncidentStatus.INVESTIGATING, actor="alice", now=at(2)
+    )
+    assert tracker.review(at(600)) == []
+
+
+def test_resolved_incidents_do_not_escalate() -> None:
+    """Only open, unacknowledged incidents escalate."""
+    tracker = IncidentTracker(IncidentSettings(close_after=timedelta(days=1)))
+    incident_id = open_minor(tracker)
+    tracker.resolve(incident_id, actor="alice", now=at(1))
+    assert tracker.review(at(600)) == []
+
+
+def test_reopen_restarts_the_escalation_clock() -> None:
+    """A reopened incident escalates an interval after the reopen, not the creation."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    tracker.resolve(incident_id, actor="alice", now=at(10))
+    tracker.observe(health(HealthStatus.WARNING), at(40))
+    assert tracker.review(at(69)) == []
+    assert [event.type for event in tracker.review(at(70))] == [
+        IncidentEventType.ESCALATED
+    ]
+
+
+def test_reopened_incident_keeps_its_escalation_level() -> None:
+    """Escalations before the resolve still count."""
+    tracker = IncidentTracker()
+    incident_id = open_minor(tracker)
+    tracker.review(at(30))
+    tracker.resolve(incident_id, actor="alice", now=at(31))
+    tracker.observe(health(HealthStatus.WARNING), at(32))
+    incident = tracker.get(incident_id)
+    assert incident.escalation_level == 1
+    assert incident.severity is Severity.MAJOR
+
+
+def test_escalation_interval_is_a_setting() -> None:
+    """With a 5-minute interval the first escalation comes at 5 minutes."""
+    tracker = IncidentTracker(
+        IncidentSettings(escalation_interval=timedelta(minutes=5))
+    )
+    incident_id = open_minor(tracker)
+    tracker.review(at(5))
+    assert tracker.get(incident_id).severity is Severity.MAJOR

@@ -1,0 +1,418 @@
+"""Incidents in Home Assistant: repair issues, problem sensors, events, persistence."""
+
+from __future__ import annotations
+
+from collections.abc import AsyncGenerator
+from datetime import timedelta
+from typing import Any
+
+from freezegun.api import FrozenDateTimeFactory
+import pytest
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+    async_mock_service,
+)
+from pytest_homeassistant_custom_component.typing import (
+    ClientSessionGenerator,
+    WebSocketGenerator,
+)
+
+from custom_components.health_monitor.const import (
+    CONF_CHECKS,
+    CONF_DISK_PATHS,
+    CONF_NOTIFY_ACTION,
+    DOMAIN,
+)
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers import entity_registry as er, issue_registry as ir
+from homeassistant.setup import async_setup_component
+
+from .targets.test_network import tcp_server
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+TARGET = "service_target"
+
+
+class Service:
+    """A TCP service on loopback that a test can stop and start again on its port."""
+
+    def __init__(self) -> None:
+        """Not listening yet."""
+        self.port = 0
+        self._server: Any = None
+
+    async def start(self) -> None:
+        """Listen (again) on the service's port."""
+        self._server = tcp_server(self.port)
+        self.port = await self._server.__aenter__()
+
+    async def stop(self) -> None:
+        """Stop listening; connections are refused."""
+        await self._server.__aexit__(None, None, None)
+        self._server = None
+
+
+@pytest.fixture
+async def service() -> AsyncGenerator[Service]:
+    """Return a running TCP service."""
+    running = Service()
+    await running.start()
+    yield running
+    if running._server is not None:
+        await running.stop()
+
+
+@pytest.fixture
+def extra_options() -> dict[str, Any]:
+    """Options added to the entry (none by default)."""
+    return {}
+
+
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, service: Service, extra_options: dict[str, Any]
+) -> MockConfigEntry:
+    """Set up Health Monitor watching only the TCP service."""
+    config_entry = MockConfigEntry(
+        domain=DOMAIN,
+        options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"], **extra_options},
+        subentries_data=[
+            {
+                "data": {
+                    "host": "127.0.0.1",
+                    "port": service.port,
+                    "latency_warning_ms": 5000,
+                    "latency_critical_ms": 10000,
+                },
+                "subentry_id": TARGET,
+                "subentry_type": "network",
+                "title": "Service",
+                "unique_id": f"127.0.0.1:{service.port}",
+            }
+        ],
+    )
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+    return config_entry
+
+
+async def _cycle(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    await entry.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+
+
+def _entity(
+    entity_registry: er.EntityRegistry, entry: MockConfigEntry, domain: str, key: str
+) -> str:
+    entity_id = entity_registry.async_get_entity_id(
+        domain, DOMAIN, f"{entry.entry_id}_{TARGET}_{key}"
+    )
+    assert entity_id is not None
+    return entity_id
+
+
+def _issue_id(entry: MockConfigEntry, incident_id: str) -> str:
+    return f"{entry.entry_id}_{incident_id}"
+
+
+async def test_failure_opens_one_incident_with_issue_sensor_and_event(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: Service,
+    issue_registry: ir.IssueRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """A critical component opens a critical incident, shown on every surface."""
+    problem = _entity(entity_registry, entry, "binary_sensor", "incident")
+    assert hass.states.get(problem).state == "off"  # type: ignore[union-attr]
+
+    await service.stop()
+    await _cycle(hass, entry)
+
+    tracker = entry.runtime_data.incidents.tracker
+    incident = tracker.incident_for(TARGET)
+    assert incident is not None
+    assert incident.severity == "critical"
+    assert incident.status == "new"
+    issue = issue_registry.async_get_issue(DOMAIN, _issue_id(entry, incident.id))
+    assert issue is not None
+    assert issue.severity is ir.IssueSeverity.CRITICAL
+    assert issue.is_fixable
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["component"] == "Service"
+    assert issue.translation_placeholders["incident_id"] == incident.id
+    state = hass.states.get(problem)
+    assert state is not None
+    assert state.state == "on"
+    assert state.attributes["incident_id"] == incident.id
+    assert state.attributes["severity"] == "critical"
+    assert state.attributes["acknowledged"] is False
+    event = hass.states.get(_entity(entity_registry, entry, "event", "incident_event"))
+    assert event is not None
+    assert event.attributes["event_type"] == "opened"
+    assert event.attributes["incident_id"] == incident.id
+    assert hass.states.get("sensor.health_monitor_open_incidents").state == "1"  # type: ignore[union-attr]
+    assert (
+        hass.states.get("sensor.health_monitor_highest_open_severity").state
+        == "critical"
+    )  # type: ignore[union-attr]
+
+
+async def test_recovery_of_the_component_resolves_and_removes_the_issue(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: Service,
+    issue_registry: ir.IssueRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """Two healthy checks in a row resolve the incident and take the issue down."""
+    await service.stop()
+    await _cycle(hass, entry)
+    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    assert incident is not None
+
+    await service.start()
+    await _cycle(hass, entry)
+    assert incident.status == "new"
+    await _cycle(hass, entry)
+
+    assert incident.status == "resolved"
+    assert incident.resolved_by == "system"
+    assert issue_registry.async_get_issue(DOMAIN, _issue_id(entry, incident.id)) is None
+    assert (
+        hass.states.get(
+            _entity(entity_registry, entry, "binary_sensor", "incident")
+        ).state
+        == "off"
+    )  # type: ignore[union-attr]
+    event = hass.states.get(_entity(entity_registry, entry, "event", "incident_event"))
+    assert event is not None
+    assert event.attributes["event_type"] == "resolved"
+
+
+async def test_two_hundred_flapping_cycles_keep_one_incident_and_one_issue(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: Service,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """A flapping component never creates a second incident or issue."""
+    for cycle in range(200):
+        if cycle % 2 == 0:
+            await service.stop()
+        else:
+            await service.start()
+        await _cycle(hass, entry)
+
+    tracker = entry.runtime_data.incidents.tracker
+    assert len(tracker.list_incidents(which="all")) == 1  # type: ignore[arg-type]
+    ours = [
+        issue
+        for (domain, _), issue in issue_registry.issues.items()
+        if domain == DOMAIN
+    ]
+    assert len(ours) == 1
+    incident = tracker.incident_for(TARGET)
+    assert incident is not None
+    assert len(incident.timeline) <= tracker.settings.max_timeline_entries
+
+
+async def test_unacknowledged_incident_escalates_and_acknowledging_stops_it(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: Service,
+    freezer: FrozenDateTimeFactory,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """Every 30 minutes without acknowledgement the severity rises one level."""
+    await service.stop()
+    await _cycle(hass, entry)
+    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    assert incident is not None
+    assert incident.severity == "critical"
+
+    freezer.tick(timedelta(minutes=30))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert incident.severity == "emergency"
+    assert incident.escalation_level == 1
+
+    entry.runtime_data.incidents.publish(
+        entry.runtime_data.incidents.tracker.acknowledge(incident.id, actor="test")
+    )
+    freezer.tick(timedelta(minutes=60))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert incident.escalation_level == 1
+    issue = issue_registry.async_get_issue(DOMAIN, _issue_id(entry, incident.id))
+    assert issue is not None
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["status"] == "acknowledged"
+
+
+async def test_resolved_incident_closes_after_an_hour(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: Service,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """Resolved incidents close by themselves after the close delay."""
+    await service.stop()
+    await _cycle(hass, entry)
+    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    assert incident is not None
+    await service.start()
+    await _cycle(hass, entry)
+    await _cycle(hass, entry)
+    assert incident.status == "resolved"
+
+    freezer.tick(timedelta(minutes=61))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+    assert incident.status == "closed"
+    assert entry.runtime_data.incidents.tracker.incident_for(TARGET) is None
+
+
+async def test_fix_flow_acknowledges_then_resolves_through_the_repairs_api(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: Service,
+    hass_client: ClientSessionGenerator,
+    hass_ws_client: WebSocketGenerator,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """The Repairs page acknowledges (issue stays) and resolves with a note (issue goes)."""
+    assert await async_setup_component(hass, "repairs", {})
+    await service.stop()
+    await _cycle(hass, entry)
+    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    assert incident is not None
+    issue_id = _issue_id(entry, incident.id)
+
+    ws = await hass_ws_client(hass)
+    await ws.send_json({"id": 1, "type": "repairs/list_issues"})
+    listed = await ws.receive_json()
+    assert any(i["issue_id"] == issue_id for i in listed["result"]["issues"])
+
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    flow = await response.json()
+    assert flow["type"] == "menu"
+    assert flow["menu_options"] == ["acknowledge", "resolve"]
+    response = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}",
+        json={"next_step_id": "acknowledge"},
+    )
+    flow = await response.json()
+    assert flow["step_id"] == "acknowledge"
+    response = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}", json={"note": "on it"}
+    )
+    flow = await response.json()
+    assert flow["type"] == "abort"
+    assert flow["reason"] == "acknowledged"
+    assert incident.status == "acknowledged"
+    assert incident.acknowledged_by == "Repairs"
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is not None
+
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    flow = await response.json()
+    assert flow["menu_options"] == ["investigating", "resolve"]
+    await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}", json={"next_step_id": "resolve"}
+    )
+    response = await client.post(
+        f"/api/repairs/issues/fix/{flow['flow_id']}",
+        json={"note": "restarted the service"},
+    )
+    flow = await response.json()
+    assert flow["type"] == "create_entry"
+    assert incident.status == "resolved"
+    assert any(
+        entry.details.get("note") == "restarted the service"
+        for entry in incident.timeline
+    )
+    assert issue_registry.async_get_issue(DOMAIN, issue_id) is None
+
+
+async def test_incidents_survive_a_restart_exactly(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: Service,
+    issue_registry: ir.IssueRegistry,
+) -> None:
+    """After a reload the open incident, its timeline and acknowledgement are as before."""
+    await service.stop()
+    await _cycle(hass, entry)
+    response = entry.runtime_data.incidents
+    incident = response.tracker.incident_for(TARGET)
+    assert incident is not None
+    response.publish(
+        response.tracker.acknowledge(incident.id, actor="alice", note="looking")
+    )
+    before = incident.as_dict()
+
+    assert await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+    assert issue_registry.async_get_issue(DOMAIN, _issue_id(entry, incident.id)) is None
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    assert entry.state is ConfigEntryState.LOADED
+    restored = entry.runtime_data.incidents.tracker.get(incident.id)
+    after = restored.as_dict()
+    # The restart's own check (the service is still down) may only add to the timeline.
+    assert after["timeline"][: len(before["timeline"])] == before["timeline"]
+    assert after["acknowledged_by"] == "alice"
+    assert after["id"] == before["id"]
+    assert (
+        issue_registry.async_get_issue(DOMAIN, _issue_id(entry, incident.id))
+        is not None
+    )
+
+
+@pytest.mark.parametrize("extra_options", [{CONF_NOTIFY_ACTION: "notify.on_call"}])
+async def test_notify_action_is_called_on_open_and_resolve(
+    hass: HomeAssistant, service: Service, extra_options: dict[str, Any]
+) -> None:
+    """The chosen notify action hears about opened and resolved incidents."""
+    calls = async_mock_service(hass, "notify", "on_call")
+    config_entry = MockConfigEntry(
+        domain=DOMAIN,
+        options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"], **extra_options},
+        subentries_data=[
+            {
+                "data": {
+                    "host": "127.0.0.1",
+                    "port": service.port,
+                    "latency_warning_ms": 5000,
+                    "latency_critical_ms": 10000,
+                },
+                "subentry_id": TARGET,
+                "subentry_type": "network",
+                "title": "Service",
+                "unique_id": "svc",
+            }
+        ],
+    )
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    await service.stop()
+    await _cycle(hass, config_entry)
+    await service.start()
+    await _cycle(hass, config_entry)
+    await _cycle(hass, config_entry)
+
+    titles = [call.data["title"] for call in calls]
+    assert titles == ["Service: opened (critical)", "Service: resolved (critical)"]
+    assert all("INC-" in call.data["message"] for call in calls)
