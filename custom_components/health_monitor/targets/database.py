@@ -1,0 +1,179 @@
+"""Database target form: a PostgreSQL (or TimescaleDB) server and its sensors."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    EntityCategory,
+    UnitOfInformation,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from ..checks.database import (
+    CONF_DATABASE,
+    CONF_SSL_MODE,
+    DEFAULT_PORT,
+    DatabaseCheck,
+    SslMode,
+)
+from ..checks.target import async_validate_target
+from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
+from ..engine.models import ComponentType
+from .kind import TargetKind
+from .latency import latency_fields, validate_latency
+
+# Above the check's own connect timeout, so a silent server is its timeout.
+VALIDATION_TIMEOUT = 15.0
+
+_DATABASE = frozenset({ComponentType.DATABASE})
+
+_SSL_MODE_SELECTOR = SelectSelector(
+    SelectSelectorConfig(
+        options=[str(mode) for mode in SslMode],
+        mode=SelectSelectorMode.DROPDOWN,
+        translation_key="database_ssl_mode",
+    )
+)
+
+
+def _schema(values: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
+            vol.Required(
+                CONF_PORT, default=values.get(CONF_PORT, DEFAULT_PORT)
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
+                )
+            ),
+            vol.Required(
+                CONF_DATABASE, default=values.get(CONF_DATABASE, "")
+            ): TextSelector(),
+            vol.Required(
+                CONF_USERNAME, default=values.get(CONF_USERNAME, "")
+            ): TextSelector(),
+            # Never pre-filled; left empty on reconfigure it keeps the stored one.
+            vol.Optional(CONF_PASSWORD): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.PASSWORD)
+            ),
+            vol.Required(
+                CONF_SSL_MODE, default=values.get(CONF_SSL_MODE, SslMode.DISABLE)
+            ): _SSL_MODE_SELECTOR,
+            **latency_fields(values, 100, 1000),
+        }
+    )
+
+
+def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    for key in (CONF_HOST, CONF_DATABASE, CONF_USERNAME):
+        data[key] = str(data.get(key, "")).strip()
+    data[CONF_PORT] = int(data.get(CONF_PORT, DEFAULT_PORT))
+    data[CONF_SSL_MODE] = str(data.get(CONF_SSL_MODE, SslMode.DISABLE))
+    if not data.get(CONF_PASSWORD):
+        data.pop(CONF_PASSWORD, None)
+    return data
+
+
+async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+    for key, error in (
+        (CONF_HOST, "cannot_connect"),
+        (CONF_DATABASE, "cannot_connect"),
+        (CONF_USERNAME, "invalid_auth"),
+    ):
+        if not data[key]:
+            return {key: error}
+    if errors := validate_latency(data):
+        return errors
+    check = DatabaseCheck(hass, "validation", _title(data), data)
+    return await async_validate_target(check, VALIDATION_TIMEOUT)
+
+
+def _title(data: Mapping[str, Any]) -> str:
+    return f"{data[CONF_HOST]}:{data[CONF_PORT]}/{data[CONF_DATABASE]}"
+
+
+def _unique_id(data: Mapping[str, Any]) -> str:
+    # Host names are case-insensitive, database names are not.
+    return f"{str(data[CONF_HOST]).lower()}:{data[CONF_PORT]}/{data[CONF_DATABASE]}"
+
+
+def _measurement(
+    key: str,
+    translation_key: str,
+    **kwargs: Any,
+) -> ComponentSensorDescription:
+    return ComponentSensorDescription(
+        key=key,
+        translation_key=translation_key,
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=metric_value(key),
+        component_types=_DATABASE,
+        **kwargs,
+    )
+
+
+DATABASE = TargetKind(
+    subentry_type="database",
+    component_type=ComponentType.DATABASE,
+    check_class=DatabaseCheck,
+    schema=_schema,
+    validate=_validate,
+    title=_title,
+    unique_id=_unique_id,
+    normalize=_normalize,
+    secret_keys=frozenset({CONF_PASSWORD}),
+    sensors=(
+        percent_sensor("connections_percent", "connections_used", set(_DATABASE)),
+        _measurement(
+            "oldest_query_s",
+            "oldest_query_age",
+            device_class=SensorDeviceClass.DURATION,
+            native_unit_of_measurement=UnitOfTime.SECONDS,
+            suggested_display_precision=0,
+        ),
+        _measurement(
+            "database_size_mb",
+            "database_size",
+            device_class=SensorDeviceClass.DATA_SIZE,
+            native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
+            suggested_display_precision=1,
+        ),
+        _measurement(
+            "replication_lag_s",
+            "replication_lag",
+            device_class=SensorDeviceClass.DURATION,
+            native_unit_of_measurement=UnitOfTime.SECONDS,
+            suggested_display_precision=0,
+        ),
+        _measurement("failed_jobs", "timescaledb_failed_jobs"),
+        _measurement("overdue_jobs", "timescaledb_overdue_jobs"),
+        _measurement(
+            "hypertables",
+            "timescaledb_hypertables",
+            entity_category=EntityCategory.DIAGNOSTIC,
+        ),
+    ),
+)

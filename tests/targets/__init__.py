@@ -1,0 +1,1 @@
+"""Tests of the targets users add (config subentries)."""

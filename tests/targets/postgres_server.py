@@ -1,0 +1,255 @@
+"""A private PostgreSQL server on loopback for the database target tests.
+
+The server is initialized in a temporary directory with password (SCRAM)
+authentication over TCP, listens on 127.0.0.1 on a free port, offers SSL with
+a self-signed certificate and keeps its Unix socket inside the temporary
+directory. PostgreSQL refuses to run as
+root, so when the tests run as root its programs run as the ``postgres`` user.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterator
+from contextlib import contextmanager, suppress
+import os
+from pathlib import Path
+import pwd
+import shutil
+import socket
+import subprocess
+import tempfile
+from typing import Any
+
+import asyncpg
+
+SUPERUSER = "postgres"
+SUPERUSER_PASSWORD = "Sup3r-admin-pa55"
+MONITOR_USER = "monitor"
+MONITOR_PASSWORD = "S3cret-pa55"
+APP_DATABASE = "app"
+# Low, so that a test can fill the server to its warning and critical levels.
+MAX_CONNECTIONS = 20
+
+# Stand-ins of TimescaleDB's information views, with the columns the check
+# reads. The real views cannot exist without the extension; tables with the
+# same names and columns answer the same queries.
+TIMESCALE_SCHEMA = f"""
+CREATE SCHEMA timescaledb_information;
+CREATE TABLE timescaledb_information.jobs (
+    job_id integer PRIMARY KEY,
+    application_name text NOT NULL,
+    proc_name text NOT NULL,
+    scheduled boolean NOT NULL DEFAULT true,
+    hypertable_name text
+);
+CREATE TABLE timescaledb_information.job_stats (
+    job_id integer PRIMARY KEY,
+    hypertable_name text,
+    last_run_started_at timestamptz,
+    last_run_status text,
+    job_status text NOT NULL DEFAULT 'Scheduled',
+    next_start timestamptz,
+    total_runs bigint NOT NULL DEFAULT 0,
+    total_successes bigint NOT NULL DEFAULT 0,
+    total_failures bigint NOT NULL DEFAULT 0
+);
+CREATE TABLE timescaledb_information.hypertables (
+    hypertable_schema text NOT NULL DEFAULT 'public',
+    hypertable_name text NOT NULL,
+    num_chunks bigint NOT NULL DEFAULT 0
+);
+GRANT USAGE ON SCHEMA timescaledb_information TO {MONITOR_USER};
+GRANT SELECT ON ALL TABLES IN SCHEMA timescaledb_information TO {MONITOR_USER};
+"""
+
+
+def free_port() -> int:
+    """Return a TCP port on loopback nobody listens on right now."""
+    with socket.socket() as sock:
+        sock.bind(("127.0.0.1", 0))
+        return int(sock.getsockname()[1])
+
+
+def _bin_dir() -> Path:
+    """Return the newest installed PostgreSQL's programs (any version)."""
+    candidates = sorted(
+        Path("/usr/lib/postgresql").glob("*/bin/initdb"),
+        key=lambda path: int(path.parent.parent.name),
+    )
+    if not candidates:
+        raise RuntimeError(
+            "PostgreSQL server programs not found in /usr/lib/postgresql/*/bin "
+            "(run scripts/ensure_services)"
+        )
+    return candidates[-1].parent
+
+
+class PostgresServer:
+    """A throw-away PostgreSQL cluster; start and stop it at will."""
+
+    host = "127.0.0.1"
+
+    def __init__(self, root: Path, port: int | None = None) -> None:
+        """Prepare a cluster under ``root`` (nothing runs yet)."""
+        self.root = root
+        self.data_dir = root / "data"
+        self.socket_dir = root / "socket"
+        self.log_file = root / "server.log"
+        self.bin_dir = _bin_dir()
+        self.port = port or free_port()
+
+    def _run(self, *args: str) -> None:
+        command = [str(self.bin_dir / args[0]), *args[1:]]
+        if os.geteuid() == 0:
+            command = ["runuser", "-u", SUPERUSER, "--", *command]
+        result = subprocess.run(
+            command, capture_output=True, text=True, timeout=120, check=False
+        )
+        if result.returncode != 0:
+            raise RuntimeError(
+                f"{args[0]} failed ({result.returncode}): {result.stderr}{result.stdout}"
+            )
+
+    def _prepare_root(self, *paths: Path) -> None:
+        self.socket_dir.mkdir()
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam(SUPERUSER)
+            for path in (self.root, self.socket_dir, *paths):
+                os.chown(path, owner.pw_uid, owner.pw_gid)
+
+    def _configure(self, **extra: str) -> None:
+        settings = {
+            "listen_addresses": "'127.0.0.1'",
+            "port": str(self.port),
+            "unix_socket_directories": f"'{self.socket_dir}'",
+            "max_connections": str(MAX_CONNECTIONS),
+            "superuser_reserved_connections": "3",
+            "password_encryption": "'scram-sha-256'",
+            "fsync": "off",
+            "synchronous_commit": "off",
+            "full_page_writes": "off",
+            "shared_buffers": "16MB",
+            **extra,
+        }
+        # Later lines win, also over settings copied from a primary.
+        with (self.data_dir / "postgresql.conf").open("a", encoding="utf-8") as conf:
+            conf.writelines(f"{key} = {value}\n" for key, value in settings.items())
+
+    def initialize(self) -> None:
+        """Create the cluster: SCRAM passwords over TCP, trust on the private socket."""
+        password_file = self.root / "superuser-password"
+        password_file.write_text(SUPERUSER_PASSWORD + "\n", encoding="utf-8")
+        self._prepare_root(password_file)
+        self._run(
+            "initdb",
+            "-D",
+            str(self.data_dir),
+            "-U",
+            SUPERUSER,
+            f"--pwfile={password_file}",
+            "--auth-host=scram-sha-256",
+            "--auth-local=trust",
+            "--encoding=UTF8",
+            "--locale=C",
+            "--no-sync",
+        )
+        self._create_certificate()
+        self._configure(
+            ssl="on", ssl_cert_file="'server.crt'", ssl_key_file="'server.key'"
+        )
+
+    def _create_certificate(self) -> None:
+        """Give the server a self-signed certificate: encrypted, not verifiable."""
+        subprocess.run(
+            [
+                "openssl", "req", "-x509", "-newkey", "rsa:2048", "-nodes", "-days", "2",
+                "-subj", "/CN=localhost", "-keyout", str(self.data_dir / "server.key"),
+                "-out", str(self.data_dir / "server.crt"),
+            ],
+            capture_output=True, timeout=120, check=True,
+        )  # fmt: skip
+        (self.data_dir / "server.key").chmod(0o600)
+        if os.geteuid() == 0:
+            owner = pwd.getpwnam(SUPERUSER)
+            for name in ("server.key", "server.crt"):
+                os.chown(self.data_dir / name, owner.pw_uid, owner.pw_gid)
+
+    def initialize_replica_of(self, primary: PostgresServer) -> None:
+        """Create a streaming standby of ``primary`` (base backup over its socket)."""
+        self._prepare_root()
+        self._run(
+            "pg_basebackup", "-h", str(primary.socket_dir), "-p", str(primary.port),
+            "-U", SUPERUSER, "-D", str(self.data_dir), "-R", "-X", "stream",
+            "--no-sync",
+        )  # fmt: skip
+        self._configure(hot_standby="on")
+
+    def start(self) -> None:
+        """Start the server and wait until it accepts connections."""
+        self._run(
+            "pg_ctl", "-D", str(self.data_dir), "-l", str(self.log_file), "-w",
+            "-t", "120", "start",
+        )  # fmt: skip
+
+    def stop(self) -> None:
+        """Stop the server at once, disconnecting every client."""
+        self._run("pg_ctl", "-D", str(self.data_dir), "-m", "fast", "-w", "stop")
+
+    @property
+    def running(self) -> bool:
+        """Return whether the server's postmaster is up."""
+        return (self.data_dir / "postmaster.pid").exists()
+
+    async def connect(self, database: str = "postgres") -> Any:
+        """Return a superuser connection (asyncpg) over TCP."""
+        return await asyncpg.connect(
+            host=self.host,
+            port=self.port,
+            user=SUPERUSER,
+            password=SUPERUSER_PASSWORD,
+            database=database,
+            ssl=False,
+        )
+
+    async def execute(self, sql: str, database: str = "postgres") -> None:
+        """Run ``sql`` as the superuser."""
+        connection = await self.connect(database)
+        try:
+            await connection.execute(sql)
+        finally:
+            await connection.close()
+
+    def psql(self, sql: str, database: str = "postgres") -> None:
+        """Run ``sql`` as the superuser through the private Unix socket."""
+        self._run(
+            "psql", "-h", str(self.socket_dir), "-p", str(self.port), "-U", SUPERUSER,
+            "-d", database, "-v", "ON_ERROR_STOP=1", "-q", "-c", sql,
+        )  # fmt: skip
+
+    def create_fixtures(self) -> None:
+        """Create the monitoring role and the application database."""
+        self.psql(f"CREATE ROLE {MONITOR_USER} LOGIN PASSWORD '{MONITOR_PASSWORD}'")
+        self.psql(f"CREATE DATABASE {APP_DATABASE} OWNER {MONITOR_USER}")
+
+
+@contextmanager
+def running_postgres(
+    primary: PostgresServer | None = None, port: int | None = None
+) -> Iterator[PostgresServer]:
+    """Start a private server (or a standby of ``primary``); delete it afterwards."""
+    root = Path(tempfile.mkdtemp(prefix="hm-postgres-"))
+    server = PostgresServer(root, port)
+    try:
+        if primary is None:
+            server.initialize()
+            server.start()
+            server.create_fixtures()
+        else:
+            server.initialize_replica_of(primary)
+            server.start()
+        yield server
+    finally:
+        if server.running:
+            with suppress(RuntimeError):
+                server.stop()
+        shutil.rmtree(root, ignore_errors=True)

@@ -1,0 +1,845 @@
+"""Database targets against a real private PostgreSQL server on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import AsyncGenerator, Iterator
+from dataclasses import asdict
+import logging
+from typing import Any
+import uuid
+
+from aiohttp.test_utils import TestClient
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
+import pytest_socket
+import voluptuous as vol
+
+from custom_components.health_monitor.checks import database as database_check
+from custom_components.health_monitor.checks.database import (
+    DatabaseCheck,
+    connections_status,
+)
+from custom_components.health_monitor.checks.target import TargetError
+from custom_components.health_monitor.const import DOMAIN
+from custom_components.health_monitor.engine.models import HealthStatus
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant, State
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.helpers import entity_registry as er
+from homeassistant.setup import async_setup_component
+from tests.lanes import find_device, needs_dns
+
+from .postgres_server import (
+    APP_DATABASE,
+    MAX_CONNECTIONS,
+    MONITOR_PASSWORD,
+    MONITOR_USER,
+    TIMESCALE_SCHEMA,
+    PostgresServer,
+    free_port,
+    running_postgres,
+)
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+SUBENTRY_TYPE = "database"
+BUILTIN = ("system_resources", "ha_process")
+
+
+@pytest.fixture(scope="module")
+def postgres() -> Iterator[PostgresServer]:
+    """Start one private PostgreSQL server for the module."""
+    # Module fixtures run while the test plugin blocks sockets; picking a free
+    # port needs one for a moment.
+    pytest_socket.enable_socket()
+    try:
+        port = free_port()
+    finally:
+        pytest_socket.disable_socket(allow_unix_socket=True)
+    with running_postgres(port=port) as server:
+        yield server
+
+
+@pytest.fixture
+def server(postgres: PostgresServer) -> PostgresServer:
+    """Return the private server, running (a test may have stopped it)."""
+    if not postgres.running:
+        postgres.start()
+    return postgres
+
+
+@pytest.fixture
+def options(hass: HomeAssistant) -> dict[str, Any]:
+    """Built-in checks with levels above 100 %, so a busy test machine stays healthy."""
+    return {
+        "checks": list(BUILTIN),
+        "disk_paths": [hass.config.config_dir],
+        "cpu_warning": 101,
+        "cpu_critical": 102,
+        "memory_warning": 101,
+        "memory_critical": 102,
+        "disk_warning": 101,
+        "disk_critical": 102,
+    }
+
+
+@pytest.fixture
+async def entry(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> AsyncGenerator[MockConfigEntry]:
+    """Return the loaded entry; unload it at the end so database pools close."""
+    yield loaded_entry
+    await hass.config_entries.async_unload(loaded_entry.entry_id)
+    await hass.async_block_till_done()
+
+
+@pytest.fixture
+async def timescale_database(server: PostgresServer) -> AsyncGenerator[str]:
+    """Create a database with TimescaleDB's information views (stand-ins)."""
+    name = f"ts_{uuid.uuid4().hex[:8]}"
+    await server.execute(f"CREATE DATABASE {name} OWNER {MONITOR_USER}")
+    await server.execute(TIMESCALE_SCHEMA, name)
+    yield name
+    if server.running:
+        await server.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+def database_input(server: PostgresServer, **overrides: Any) -> dict[str, Any]:
+    """Return form input for the private server's application database."""
+    return {
+        "host": server.host,
+        "port": server.port,
+        "database": APP_DATABASE,
+        "username": MONITOR_USER,
+        "password": MONITOR_PASSWORD,
+        "ssl_mode": "disable",
+        "latency_warning_ms": 5000,
+        "latency_critical_ms": 10000,
+        **overrides,
+    }
+
+
+async def submit(
+    hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
+) -> FlowResult:
+    """Fill in the add form once and return the result."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_TYPE), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], user_input
+    )
+    await hass.async_block_till_done()
+    return result
+
+
+async def add_database(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    server: PostgresServer,
+    **overrides: Any,
+) -> str:
+    """Add the server's database through the form; return its subentry id."""
+    result = await submit(hass, entry, database_input(server, **overrides))
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+    return databases(entry)[-1]
+
+
+def databases(entry: MockConfigEntry) -> list[str]:
+    """Return the ids of the entry's database targets."""
+    return [
+        sid
+        for sid, sub in entry.subentries.items()
+        if sub.subentry_type == SUBENTRY_TYPE
+    ]
+
+
+async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Run one monitoring cycle now."""
+    await entry.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+
+
+def sensor(hass: HomeAssistant, entry: MockConfigEntry, sid: str, key: str) -> State:
+    """Return the state of one sensor of a database."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{entry.entry_id}_{sid}_{key}"
+    )
+    assert entity_id is not None, key
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state
+
+
+def status(hass: HomeAssistant, entry: MockConfigEntry, sid: str) -> State:
+    """Return the status sensor of a database."""
+    return sensor(hass, entry, sid, "status")
+
+
+def check_of(entry: MockConfigEntry, sid: str) -> DatabaseCheck:
+    """Return the running check of a database target."""
+    (check,) = [t for t in entry.runtime_data.targets if t.component_id == sid]
+    assert isinstance(check, DatabaseCheck)
+    return check
+
+
+async def monitor_backends(server: PostgresServer) -> set[int]:
+    """Return the process ids of the monitor's sessions on the server."""
+    connection = await server.connect()
+    try:
+        rows = await connection.fetch(
+            "SELECT pid FROM pg_stat_activity WHERE application_name = $1",
+            database_check.APPLICATION_NAME,
+        )
+    finally:
+        await connection.close()
+    return {row["pid"] for row in rows}
+
+
+# --- Adding a database ----------------------------------------------------
+
+
+async def test_adding_a_database_creates_its_device_and_sensors_with_real_values(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A valid form saves the target; its device and sensors show the server."""
+    sid = await add_database(hass, entry, server)
+    subentry = entry.subentries[sid]
+    assert subentry.title == f"127.0.0.1:{server.port}/{APP_DATABASE}"
+
+    device = find_device(hass, entry.entry_id, (DOMAIN, f"{entry.entry_id}_{sid}"))
+    assert device is not None
+    assert device.name == subentry.title
+    assert device.model == "Database"
+
+    state = status(hass, entry, sid)
+    assert state.state == "healthy"
+    major = server.bin_dir.parent.name
+    assert f"PostgreSQL {major}." in state.attributes["message"]
+    metrics = entry.runtime_data.data.components[sid].metrics
+    assert str(metrics["server_version"]).startswith(f"{major}.")
+    assert metrics["max_connections"] == MAX_CONNECTIONS
+
+    connections = sensor(hass, entry, sid, "connections_percent")
+    assert 0 < float(connections.state) < 80
+    assert connections.attributes["unit_of_measurement"] == "%"
+    size = sensor(hass, entry, sid, "database_size_mb")
+    assert float(size.state) > 1
+    assert size.attributes["device_class"] == "data_size"
+    assert float(sensor(hass, entry, sid, "response_time").state) > 0
+    assert float(sensor(hass, entry, sid, "oldest_query_s").state) >= 0
+    # A primary has no replication lag; without TimescaleDB there are no jobs.
+    assert sensor(hass, entry, sid, "replication_lag_s").state == "unknown"
+    assert sensor(hass, entry, sid, "failed_jobs").state == "unknown"
+
+    entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
+    hypertables = next(
+        e for e in entities if e.unique_id.endswith(f"{sid}_hypertables")
+    )
+    assert hypertables.config_subentry_id == sid
+    assert hypertables.entity_category is EntityCategory.DIAGNOSTIC
+
+
+async def test_password_field_is_a_password_input_and_not_pre_filled(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """The add and reconfigure forms never show the stored password."""
+    sid = await add_database(hass, entry, server)
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_TYPE),
+        context={"source": "reconfigure", "subentry_id": sid},
+    )
+    fields = {str(key): key for key in result["data_schema"].schema}
+    password = fields["password"]
+    assert password.default is vol.UNDEFINED
+    assert not (password.description or {}).get("suggested_value")
+    selector = result["data_schema"].schema[password]
+    assert selector.config["type"] == "password"
+    assert MONITOR_PASSWORD not in str(result)
+
+
+async def test_wrong_password_is_rejected_on_the_password_field_and_nothing_saved(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """The server refusing the password shows invalid_auth on the password field."""
+    result = await submit(hass, entry, database_input(server, password="wrong-one"))
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"password": "invalid_auth"}
+    assert databases(entry) == []
+
+
+async def test_unknown_database_is_reported_on_the_database_field(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A database the server does not have cannot be connected to."""
+    result = await submit(hass, entry, database_input(server, database="nope"))
+    assert result["errors"] == {"database": "cannot_connect"}
+    assert databases(entry) == []
+
+
+async def test_database_the_role_may_not_connect_to_is_reported_on_the_user_name(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A database without CONNECT privilege for the role is an authorization error."""
+    name = f"locked_{uuid.uuid4().hex[:8]}"
+    await server.execute(f"CREATE DATABASE {name}")
+    await server.execute(f"REVOKE CONNECT ON DATABASE {name} FROM PUBLIC")
+    try:
+        result = await submit(hass, entry, database_input(server, database=name))
+    finally:
+        await server.execute(f"DROP DATABASE {name}")
+    assert result["errors"] == {"username": "invalid_auth"}
+    assert databases(entry) == []
+
+
+@pytest.mark.parametrize(
+    "host", [pytest.param("no-such-host.invalid", marks=needs_dns), "127.0.0.1"]
+)
+async def test_unreachable_host_cannot_connect(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer, host: str
+) -> None:
+    """An unresolvable name or a port nobody listens on cannot be connected to."""
+    result = await submit(
+        hass, entry, database_input(server, host=host, port=free_port())
+    )
+    assert result["errors"] == {"host": "cannot_connect"}
+    assert databases(entry) == []
+
+
+async def test_server_that_never_answers_times_out(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    server: PostgresServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """A server that accepts connections but stays silent is a timeout."""
+    monkeypatch.setattr(database_check, "CONNECT_TIMEOUT", 1.0)
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def stay_silent(
+        _: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        accepted.append(writer)
+
+    silent = await asyncio.start_server(stay_silent, "127.0.0.1", 0)
+    port = silent.sockets[0].getsockname()[1]
+    try:
+        result = await submit(hass, entry, database_input(server, port=port))
+    finally:
+        for writer in accepted:
+            writer.close()
+        silent.close()
+        await silent.wait_closed()
+    assert result["errors"] == {"base": "timeout"}
+    assert accepted
+    assert databases(entry) == []
+
+
+async def test_require_ssl_mode_encrypts_the_connection(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """With "require" the monitor's session is encrypted (certificate not checked)."""
+    sid = await add_database(hass, entry, server, ssl_mode="require")
+    assert status(hass, entry, sid).state == "healthy"
+    connection = await server.connect()
+    try:
+        encrypted = await connection.fetch(
+            "SELECT s.ssl FROM pg_stat_ssl AS s"
+            " JOIN pg_stat_activity AS a USING (pid) WHERE a.application_name = $1",
+            database_check.APPLICATION_NAME,
+        )
+    finally:
+        await connection.close()
+    assert [row["ssl"] for row in encrypted] == [True]
+
+
+async def test_verify_full_rejects_an_unverifiable_certificate_on_ssl_mode(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A self-signed certificate fails full verification, shown on the SSL field."""
+    result = await submit(hass, entry, database_input(server, ssl_mode="verify-full"))
+    assert result["errors"] == {"ssl_mode": "cannot_connect"}
+    assert databases(entry) == []
+
+
+async def test_empty_user_name_is_rejected(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A blank user name is refused before connecting."""
+    result = await submit(hass, entry, database_input(server, username="  "))
+    assert result["errors"] == {"username": "invalid_auth"}
+
+
+async def test_warning_latency_not_below_critical_is_rejected(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """Latency levels must be ordered."""
+    result = await submit(
+        hass,
+        entry,
+        database_input(server, latency_warning_ms=500, latency_critical_ms=500),
+    )
+    assert result["errors"] == {"latency_warning_ms": "warning_not_below_critical"}
+
+
+async def test_same_database_twice_is_already_configured(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """The same host, port and database cannot be added twice."""
+    await add_database(hass, entry, server)
+    result = await submit(hass, entry, database_input(server, host="127.0.0.1"))
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(databases(entry)) == 1
+
+
+# --- Reconfiguring ---------------------------------------------------------
+
+
+async def reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry, sid: str, user_input: dict[str, Any]
+) -> FlowResult:
+    """Submit the reconfigure form of a database once."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_TYPE),
+        context={"source": "reconfigure", "subentry_id": sid},
+    )
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], user_input
+    )
+    await hass.async_block_till_done()
+    return result
+
+
+async def test_reconfigure_with_empty_password_keeps_the_stored_password(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """Leaving the password empty changes the rest and keeps the password."""
+    sid = await add_database(hass, entry, server)
+    user_input = database_input(server, latency_warning_ms=3000)
+    del user_input["password"]
+    result = await reconfigure(hass, entry, sid, user_input)
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    data = entry.subentries[sid].data
+    assert data["password"] == MONITOR_PASSWORD
+    assert data["latency_warning_ms"] == 3000
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+
+
+async def test_reconfigure_with_a_wrong_password_changes_nothing(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A new password the server refuses is not saved."""
+    sid = await add_database(hass, entry, server)
+    result = await reconfigure(
+        hass, entry, sid, database_input(server, password="not-it")
+    )
+    assert result["errors"] == {"password": "invalid_auth"}
+    assert entry.subentries[sid].data["password"] == MONITOR_PASSWORD
+
+
+# --- Monitoring cycles -----------------------------------------------------
+
+
+async def test_stopped_server_is_critical_within_one_cycle_and_healthy_after_restart(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """Only the database turns critical; the next cycle after a restart reconnects."""
+    sid = await add_database(hass, entry, server)
+    await refresh(hass, entry)
+    builtin_before = {cid: status(hass, entry, cid).state for cid in BUILTIN}
+    assert status(hass, entry, sid).state == "healthy"
+
+    checked_before = {
+        cid: entry.runtime_data.data.components[cid].last_checked for cid in BUILTIN
+    }
+
+    await hass.async_add_executor_job(server.stop)
+    await refresh(hass, entry)
+    state = status(hass, entry, sid)
+    assert state.state == "critical"
+    assert f"127.0.0.1:{server.port}/{APP_DATABASE}" in state.attributes["message"]
+    assert {cid: status(hass, entry, cid).state for cid in BUILTIN} == builtin_before
+    for cid, checked in checked_before.items():
+        assert entry.runtime_data.data.components[cid].last_checked > checked
+
+    await hass.async_add_executor_job(server.start)
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+    assert float(sensor(hass, entry, sid, "connections_percent").state) > 0
+
+
+async def test_reconnect_replaces_the_session_and_reports_an_unreachable_server(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """async_reconnect opens a new session, and raises while the server is down."""
+    sid = await add_database(hass, entry, server)
+    await refresh(hass, entry)
+    check = check_of(entry, sid)
+    before = await monitor_backends(server)
+    assert before
+
+    await check.async_reconnect()
+    after = await monitor_backends(server)
+    assert after
+    assert not after & before
+
+    await hass.async_add_executor_job(server.stop)
+    with pytest.raises(TargetError) as err:
+        await check.async_reconnect()
+    assert err.value.reason == "cannot_connect"
+    assert MONITOR_PASSWORD not in str(err.value)
+
+    await hass.async_add_executor_job(server.start)
+    await check.async_reconnect()
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+
+
+@pytest.mark.parametrize(
+    ("used", "expected"),
+    [
+        (15, HealthStatus.HEALTHY),
+        (16, HealthStatus.WARNING),
+        (17, HealthStatus.WARNING),
+        (18, HealthStatus.CRITICAL),
+        (20, HealthStatus.CRITICAL),
+    ],
+)
+def test_connection_use_is_a_warning_from_80_and_critical_from_90_percent(
+    used: int, expected: HealthStatus
+) -> None:
+    """Connections in use of max_connections: 80 % warning, 90 % critical."""
+    assert connections_status(used, 20) is expected
+
+
+async def fill_connections(server: PostgresServer, target: int) -> list[Any]:
+    """Open superuser sessions until ``target`` client sessions exist."""
+    opened = [await server.connect()]
+    count_sql = (
+        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
+    )
+    while await opened[0].fetchval(count_sql) < target:
+        opened.append(await server.connect())
+    return opened
+
+
+async def test_a_nearly_full_server_is_a_warning_then_critical(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """17 of 20 connections is a warning, 18 of 20 is critical, with the reason."""
+    sid = await add_database(hass, entry, server)
+    await refresh(hass, entry)
+    opened = await fill_connections(server, 17)
+    try:
+        await refresh(hass, entry)
+        state = status(hass, entry, sid)
+        assert state.state == "warning"
+        assert "17 of 20 connections used (85 %)" in state.attributes["message"]
+        assert float(sensor(hass, entry, sid, "connections_percent").state) == 85
+
+        opened.append(await server.connect())
+        await refresh(hass, entry)
+        assert status(hass, entry, sid).state == "critical"
+    finally:
+        for connection in opened:
+            await connection.close()
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+
+
+async def test_long_running_query_age_is_shown(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A query running for a while shows up as the oldest running query."""
+    sid = await add_database(hass, entry, server)
+    sleeper = await server.connect(APP_DATABASE)
+    query = asyncio.ensure_future(sleeper.execute("SELECT pg_sleep(30)"))
+    try:
+        await asyncio.sleep(2)
+        await refresh(hass, entry)
+        # The monitor role sees other roles' queries only with pg_monitor.
+        assert float(sensor(hass, entry, sid, "oldest_query_s").state) == 0
+        await server.execute(f"GRANT pg_monitor TO {MONITOR_USER}")
+        await refresh(hass, entry)
+        assert float(sensor(hass, entry, sid, "oldest_query_s").state) >= 1.5
+    finally:
+        sleeper.terminate()
+        query.cancel()
+        await asyncio.gather(query, return_exceptions=True)
+        await server.execute(f"REVOKE pg_monitor FROM {MONITOR_USER}")
+
+
+async def test_check_timeout_shorter_than_a_silent_server_is_critical(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A server that stops answering is critical after the check timeout."""
+    sid = await add_database(hass, entry, server)
+    accepted: list[asyncio.StreamWriter] = []
+
+    async def stay_silent(
+        _: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        accepted.append(writer)
+
+    silent = await asyncio.start_server(stay_silent, "127.0.0.1", 0)
+    try:
+        hass.config_entries.async_update_subentry(
+            entry,
+            entry.subentries[sid],
+            data={
+                **entry.subentries[sid].data,
+                "port": silent.sockets[0].getsockname()[1],
+            },
+        )
+        hass.config_entries.async_update_entry(
+            entry, options={**entry.options, "check_timeout": 1}
+        )
+        await hass.async_block_till_done()
+        await refresh(hass, entry)
+    finally:
+        for writer in accepted:
+            writer.close()
+        silent.close()
+        await silent.wait_closed()
+    state = status(hass, entry, sid)
+    assert state.state == "critical"
+    assert state.attributes["message"] == "No answer within 1 s"
+    assert check_of(entry, sid)._pool is None
+
+
+async def test_replica_reports_its_replication_lag(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A streaming standby shows its replication lag; the primary shows none."""
+    with running_postgres(primary=server) as replica:
+        sid = await add_database(hass, entry, replica)
+        lag = sensor(hass, entry, sid, "replication_lag_s")
+        assert float(lag.state) >= 0
+        assert lag.attributes["unit_of_measurement"] == "s"
+        assert status(hass, entry, sid).state == "healthy"
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+
+
+# --- TimescaleDB -------------------------------------------------------------
+
+
+async def add_timescale(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer, name: str
+) -> str:
+    """Add the TimescaleDB stand-in database; return its subentry id."""
+    return await add_database(hass, entry, server, database=name)
+
+
+async def test_timescale_hypertables_are_counted_and_healthy_jobs_are_healthy(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    server: PostgresServer,
+    timescale_database: str,
+) -> None:
+    """Hypertables are counted; past failures of a job that ran fine since do not count."""
+    await server.execute(
+        "INSERT INTO timescaledb_information.hypertables (hypertable_name)"
+        " VALUES ('readings'), ('events'), ('metrics');"
+        "INSERT INTO timescaledb_information.jobs VALUES"
+        " (1000, 'Compression Policy [1000]', 'policy_compression', true, 'readings');"
+        "INSERT INTO timescaledb_information.job_stats"
+        " (job_id, last_run_status, job_status, next_start, total_failures) VALUES"
+        " (1000, 'Success', 'Scheduled', now() + interval '1 hour', 4);",
+        timescale_database,
+    )
+    sid = await add_timescale(hass, entry, server, timescale_database)
+    state = status(hass, entry, sid)
+    assert state.state == "healthy"
+    # The extension row cannot exist without TimescaleDB: the version is unknown.
+    assert "TimescaleDB (version unknown)" in state.attributes["message"]
+    assert sensor(hass, entry, sid, "hypertables").state == "3"
+    assert sensor(hass, entry, sid, "failed_jobs").state == "0"
+    assert sensor(hass, entry, sid, "overdue_jobs").state == "0"
+    metrics = entry.runtime_data.data.components[sid].metrics
+    assert metrics["timescaledb_version"] is None
+
+
+async def test_failed_timescale_job_degrades_the_database(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    server: PostgresServer,
+    timescale_database: str,
+) -> None:
+    """Jobs whose last run failed make the database degraded, naming the jobs."""
+    sid = await add_timescale(hass, entry, server, timescale_database)
+    assert status(hass, entry, sid).state == "healthy"
+    await server.execute(
+        "INSERT INTO timescaledb_information.jobs"
+        " SELECT id, 'Retention Policy', 'policy_retention', true, 'readings'"
+        " FROM generate_series(1001, 1006) AS id;"
+        "INSERT INTO timescaledb_information.job_stats"
+        " (job_id, last_run_status, next_start, total_failures)"
+        " SELECT id, 'Failed', now() + interval '5 minutes', 1"
+        " FROM generate_series(1001, 1006) AS id;",
+        timescale_database,
+    )
+    await refresh(hass, entry)
+    state = status(hass, entry, sid)
+    assert state.state == "degraded"
+    assert (
+        "6 TimescaleDB jobs failed (1001, 1002, 1003, 1004, 1005, …)"
+        in state.attributes["message"]
+    )
+    assert sensor(hass, entry, sid, "failed_jobs").state == "6"
+
+
+async def test_overdue_timescale_job_is_a_warning(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    server: PostgresServer,
+    timescale_database: str,
+) -> None:
+    """A scheduled job past its start by more than 5 minutes is a warning.
+
+    Paused jobs, running jobs and jobs within the grace period are not overdue.
+    """
+    await server.execute(
+        "INSERT INTO timescaledb_information.jobs"
+        " (job_id, application_name, proc_name, scheduled) VALUES"
+        " (1002, 'stuck', 'policy_refresh_continuous_aggregate', true),"
+        " (1003, 'paused', 'policy_compression', false),"
+        " (1004, 'running', 'policy_compression', true),"
+        " (1005, 'just late', 'policy_compression', true);"
+        "INSERT INTO timescaledb_information.job_stats"
+        " (job_id, last_run_status, job_status, next_start) VALUES"
+        " (1002, 'Success', 'Scheduled', now() - interval '10 minutes'),"
+        " (1003, 'Success', 'Paused', now() - interval '1 day'),"
+        " (1004, 'Success', 'Running', now() - interval '1 hour'),"
+        " (1005, 'Success', 'Scheduled', now() - interval '2 minutes');",
+        timescale_database,
+    )
+    sid = await add_timescale(hass, entry, server, timescale_database)
+    state = status(hass, entry, sid)
+    assert state.state == "warning"
+    assert "1 TimescaleDB job overdue (1002)" in state.attributes["message"]
+    assert sensor(hass, entry, sid, "overdue_jobs").state == "1"
+
+
+async def test_unreadable_timescale_jobs_are_a_warning(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    server: PostgresServer,
+    timescale_database: str,
+) -> None:
+    """A role that may not read the job views is told so, as a warning."""
+    await server.execute(
+        "REVOKE SELECT ON timescaledb_information.job_stats FROM monitor",
+        timescale_database,
+    )
+    sid = await add_timescale(hass, entry, server, timescale_database)
+    state = status(hass, entry, sid)
+    assert state.state == "warning"
+    assert "TimescaleDB jobs unreadable" in state.attributes["message"]
+
+
+# --- Secrets and removal -----------------------------------------------------
+
+
+async def http_flow(
+    client: TestClient, entry: MockConfigEntry, user_input: dict[str, Any], **extra: Any
+) -> str:
+    """Run a database form through the HTTP API the frontend uses; return the text."""
+    response = await client.post(
+        "/api/config/config_entries/subentries/flow",
+        json={"handler": [entry.entry_id, SUBENTRY_TYPE], **extra},
+    )
+    assert response.status == 200
+    form = await response.text()
+    flow_id = (await response.json())["flow_id"]
+    response = await client.post(
+        f"/api/config/config_entries/subentries/flow/{flow_id}", json=user_input
+    )
+    assert response.status == 200
+    return form + await response.text()
+
+
+async def test_password_never_appears_in_states_messages_flows_dumps_or_logs(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    server: PostgresServer,
+    hass_client: ClientSessionGenerator,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """The password stays in the stored configuration and nowhere else."""
+    caplog.set_level(logging.DEBUG)
+    assert await async_setup_component(hass, "config", {})
+    client = await hass_client()
+    wrong = "Wr0ng-S3cret-pa55"
+    seen = [
+        await http_flow(client, entry, database_input(server, password=wrong)),
+        await http_flow(client, entry, database_input(server)),
+    ]
+    assert "invalid_auth" in seen[0]
+    assert '"type":"create_entry"' in seen[1].replace(" ", "")
+    sid = databases(entry)[0]
+    await hass.async_block_till_done()
+    seen.append(
+        await http_flow(
+            client,
+            entry,
+            database_input(server, password=wrong),
+            subentry_id=sid,
+        )
+    )
+    assert "invalid_auth" in seen[2]
+
+    await hass.async_add_executor_job(server.stop)
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "critical"
+    await hass.async_add_executor_job(server.start)
+    await refresh(hass, entry)
+
+    coordinator = entry.runtime_data
+    seen.extend(str(state.as_dict()) for state in hass.states.async_all())
+    seen.append(str(asdict(coordinator.data)))
+    seen.append(str(coordinator.monitor.export()))
+    seen.append(caplog.text)
+    for text in seen:
+        assert MONITOR_PASSWORD not in text
+        assert wrong not in text
+
+
+async def test_removing_a_database_removes_its_device_entities_and_history(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """Removing the target takes its device, entities and history along."""
+    sid = await add_database(hass, entry, server)
+    await refresh(hass, entry)
+    check = check_of(entry, sid)
+    assert entry.runtime_data.monitor.history(sid) is not None
+    entity_registry = er.async_get(hass)
+    assert [
+        e
+        for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        if e.config_subentry_id == sid
+    ]
+
+    assert hass.config_entries.async_remove_subentry(entry, sid)
+    await hass.async_block_till_done()
+
+    assert sid not in entry.subentries
+    assert (
+        find_device(hass, entry.entry_id, (DOMAIN, f"{entry.entry_id}_{sid}")) is None
+    )
+    assert not [
+        e
+        for e in er.async_entries_for_config_entry(entity_registry, entry.entry_id)
+        if e.config_subentry_id == sid
+    ]
+    assert entry.runtime_data.monitor.history(sid) is None
+    # The removed target's sessions were closed with the old coordinator.
+    assert check._pool is None
+    assert not await monitor_backends(server)
