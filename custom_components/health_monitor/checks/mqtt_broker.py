@@ -1,0 +1,327 @@
+"""MQTT broker targets: one long-lived connection, an echo round trip per cycle."""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable, Mapping
+import contextlib
+import logging
+import time
+from typing import Any
+import uuid
+
+import aiomqtt
+
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
+from homeassistant.core import HomeAssistant
+from homeassistant.util.ssl import client_context
+
+from ..engine.models import CheckResult, ComponentType, HealthStatus
+from ..engine.sanitize import sanitize_message
+from .latency import latency_status, latency_thresholds
+from .target import PushResult, TargetCheck, TargetError
+
+_LOGGER = logging.getLogger(__name__)
+
+CONF_TLS = "tls"
+DEFAULT_PORT = 1883
+
+# How long the broker may take to accept a connection (CONNACK) or a request.
+CONNECT_TIMEOUT = 8.0
+# How long a published health payload may take to come back.
+ROUND_TRIP_TIMEOUT = 5.0
+# A payload not back after this long is published again (a fresh subscription
+# may reach the broker after the first publish).
+REPUBLISH_INTERVAL = 1.0
+RECONNECT_MIN_DELAY = 1.0
+RECONNECT_MAX_DELAY = 60.0
+KEEPALIVE = 30
+
+# CONNACK reason codes for refused credentials: MQTT 3.1.1 (4, 5) and 5.0 (134, 135).
+_AUTH_REFUSED = frozenset({4, 5, 134, 135})
+
+
+def health_topic(component_id: str) -> str:
+    """Return the topic a target's health payloads travel on."""
+    return f"health_monitor/{component_id}/ping"
+
+
+def elapsed_ms(start: float) -> float:
+    """Return the milliseconds since ``start`` (a perf_counter reading)."""
+    return round((time.perf_counter() - start) * 1000, 2)
+
+
+class EchoProbe:
+    """Publishes unique payloads on a subscribed topic and times their return."""
+
+    def __init__(self, topic: str) -> None:
+        """Probe through ``topic``, which the caller subscribes to."""
+        self.topic = topic
+        self._waiting: dict[str, asyncio.Future[float]] = {}
+
+    def received(self, payload: str) -> None:
+        """Note the arrival of ``payload`` on the health topic."""
+        future = self._waiting.get(payload)
+        if future is not None and not future.done():
+            future.set_result(time.perf_counter())
+
+    async def async_round_trip(
+        self, publish: Callable[[str], Awaitable[None]]
+    ) -> float:
+        """Publish until a payload comes back; return its round trip in ms."""
+        loop = asyncio.get_running_loop()
+        sent: dict[asyncio.Future[float], float] = {}
+        try:
+            async with asyncio.timeout(ROUND_TRIP_TIMEOUT):
+                while True:
+                    payload = uuid.uuid4().hex
+                    future: asyncio.Future[float] = loop.create_future()
+                    self._waiting[payload] = future
+                    sent[future] = time.perf_counter()
+                    await publish(payload)
+                    done, _ = await asyncio.wait(
+                        sent, timeout=REPUBLISH_INTERVAL, return_when="FIRST_COMPLETED"
+                    )
+                    if done:
+                        arrived = next(iter(done))
+                        return round((arrived.result() - sent[arrived]) * 1000, 2)
+        except TimeoutError as err:
+            raise TargetError(
+                "timeout",
+                f"No health message came back on {self.topic} within "
+                f"{ROUND_TRIP_TIMEOUT:.0f} s",
+            ) from err
+        finally:
+            for key in [k for k, f in self._waiting.items() if f in sent]:
+                del self._waiting[key]
+
+
+class MqttBrokerCheck(TargetCheck):
+    """Keeps one connection to a broker and times an echo through it each cycle.
+
+    A background task owns the connection: it subscribes to the health topic,
+    hands arriving payloads to the probe, and reconnects with a growing delay
+    when the connection drops. A drop is pushed at once as a critical result.
+    """
+
+    component_type = ComponentType.MQTT
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        component_id: str,
+        name: str,
+        config: Mapping[str, Any],
+    ) -> None:
+        """Prepare the connection to the broker described by ``config``."""
+        super().__init__(hass, component_id, name, config)
+        self._probe = EchoProbe(health_topic(component_id))
+        self._client: aiomqtt.Client | None = None
+        self._connect_ms = 0.0
+        self._failure: TargetError | None = None
+        self._attempt: asyncio.Future[None] | None = None
+        self._task: asyncio.Task[None] | None = None
+        self._push: PushResult | None = None
+        self._down_pushed = False
+        self._reports: set[asyncio.Task[None]] = set()
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return the configured password, masked in every message."""
+        password = self.config.get(CONF_PASSWORD)
+        return (password,) if password else ()
+
+    @property
+    def _address(self) -> str:
+        return f"{self.config[CONF_HOST]}:{self.config.get(CONF_PORT, DEFAULT_PORT)}"
+
+    async def async_start(self, push: PushResult) -> None:
+        """Connect in the background and push connection losses as they happen."""
+        self._push = push
+        self._ensure_running()
+
+    async def async_measure(self) -> CheckResult:
+        """Time an echo through the broker; not connected is critical."""
+        client = await self._async_connected_client()
+        try:
+            round_trip_ms = await self._probe.async_round_trip(
+                lambda payload: client.publish(self._probe.topic, payload)
+            )
+        except aiomqtt.MqttError as err:
+            raise TargetError(
+                "cannot_connect", f"Publishing to {self._address} failed: {err}"
+            ) from err
+        return CheckResult(
+            status=latency_status(round_trip_ms, latency_thresholds(self.config)),
+            message=(
+                f"{self._address} round trip {round_trip_ms:.1f} ms, "
+                f"connected in {self._connect_ms:.1f} ms"
+            ),
+            response_time_ms=round_trip_ms,
+            metrics={"round_trip_ms": round_trip_ms, "connect_ms": self._connect_ms},
+        )
+
+    async def async_reconnect(self) -> None:
+        """Drop the connection and connect again; raise TargetError if that fails."""
+        await self._async_stop()
+        self._failure = None
+        self._ensure_running()
+        await self._async_connected_client()
+
+    async def async_close(self) -> None:
+        """Disconnect and stop the background task."""
+        self._push = None
+        await self._async_stop()
+        for report in list(self._reports):
+            report.cancel()
+        for report in list(self._reports):
+            with contextlib.suppress(asyncio.CancelledError):
+                await report
+
+    def _ensure_running(self) -> None:
+        if self._task is None or self._task.done():
+            self._attempt = asyncio.get_running_loop().create_future()
+            self._task = self.hass.async_create_background_task(
+                self._async_keep_connected(), f"health_monitor mqtt {self.component_id}"
+            )
+
+    async def _async_stop(self) -> None:
+        task, self._task = self._task, None
+        if task is not None:
+            task.cancel()
+            with contextlib.suppress(asyncio.CancelledError):
+                await task
+        self._client = None
+
+    async def _async_connected_client(self) -> aiomqtt.Client:
+        """Return the live client, waiting for a pending first connection attempt."""
+        self._ensure_running()
+        if self._client is None and self._failure is None and self._attempt is not None:
+            await asyncio.shield(self._attempt)
+        if self._client is not None:
+            return self._client
+        failure = self._failure or TargetError(
+            "cannot_connect", f"Not connected to {self._address}", CONF_HOST
+        )
+        raise TargetError(failure.reason, str(failure), failure.field)
+
+    async def _async_keep_connected(self) -> None:
+        """Own the connection: connect, listen, and reconnect after a drop."""
+        delay = RECONNECT_MIN_DELAY
+        while True:
+            start = time.perf_counter()
+            client = self._new_client()
+            try:
+                async with client:
+                    connect_ms = elapsed_ms(start)
+                    await client.subscribe(self._probe.topic)
+                    self._connected(client, connect_ms)
+                    delay = RECONNECT_MIN_DELAY
+                    async for message in client.messages:
+                        if isinstance(message.payload, bytes):
+                            self._probe.received(
+                                message.payload.decode(errors="replace")
+                            )
+            except aiomqtt.MqttError as err:
+                self._disconnected(self._failure_of(err, start))
+            except Exception as err:  # noqa: BLE001 - the connection task must survive
+                _LOGGER.debug(
+                    "Unexpected %s with MQTT target %s", type(err).__name__, self.name
+                )
+                self._disconnected(
+                    TargetError(
+                        "unknown", f"Unexpected error with {self._address}: {err}"
+                    )
+                )
+            finally:
+                _note_disconnect_error(client)
+            if self._attempt is None or self._attempt.done():
+                self._attempt = asyncio.get_running_loop().create_future()
+            await asyncio.sleep(delay)
+            delay = min(delay * 2, RECONNECT_MAX_DELAY)
+
+    def _new_client(self) -> aiomqtt.Client:
+        config = self.config
+        return aiomqtt.Client(
+            config[CONF_HOST],
+            int(config.get(CONF_PORT, DEFAULT_PORT)),
+            username=config.get(CONF_USERNAME) or None,
+            password=config.get(CONF_PASSWORD) or None,
+            identifier=f"health_monitor_{uuid.uuid4().hex[:12]}",
+            tls_context=client_context() if config.get(CONF_TLS) else None,
+            timeout=CONNECT_TIMEOUT,
+            keepalive=KEEPALIVE,
+            logger=_LOGGER,
+        )
+
+    def _failure_of(self, err: aiomqtt.MqttError, start: float) -> TargetError:
+        """Turn a connection error into a failure a form or status can show."""
+        address = self._address
+        if isinstance(err, aiomqtt.MqttCodeError) and self._client is None:
+            code = getattr(err.rc, "value", err.rc)
+            if code in _AUTH_REFUSED:
+                field = (
+                    CONF_PASSWORD if self.config.get(CONF_PASSWORD) else CONF_USERNAME
+                )
+                return TargetError(
+                    "invalid_auth", f"{address} refused the credentials: {err}", field
+                )
+        if self._client is not None:
+            return TargetError(
+                "cannot_connect", f"Lost the connection to {address}: {err}", CONF_HOST
+            )
+        if time.perf_counter() - start >= CONNECT_TIMEOUT:
+            return TargetError(
+                "timeout",
+                f"{address} did not answer within {CONNECT_TIMEOUT:.0f} s",
+            )
+        return TargetError(
+            "cannot_connect", f"Cannot connect to {address}: {err}", CONF_HOST
+        )
+
+    def _connected(self, client: aiomqtt.Client, connect_ms: float) -> None:
+        self._client = client
+        self._connect_ms = connect_ms
+        self._failure = None
+        if self._attempt is not None and not self._attempt.done():
+            self._attempt.set_result(None)
+        if self._down_pushed and self._push is not None:
+            # Back after a pushed loss: report recovery without waiting a cycle.
+            self._down_pushed = False
+            report = self.hass.async_create_background_task(
+                self._async_report(), f"health_monitor mqtt {self.component_id} back"
+            )
+            self._reports.add(report)
+            report.add_done_callback(self._reports.discard)
+
+    def _disconnected(self, failure: TargetError) -> None:
+        was_connected = self._client is not None
+        self._client = None
+        self._failure = failure
+        if self._attempt is not None and not self._attempt.done():
+            self._attempt.set_result(None)
+        if was_connected and self._push is not None:
+            _LOGGER.debug("MQTT target %s disconnected", self.name)
+            self._down_pushed = True
+            self._push(
+                CheckResult(
+                    status=HealthStatus.CRITICAL,
+                    message=sanitize_message(str(failure), self.secrets),
+                )
+            )
+
+    async def _async_report(self) -> None:
+        result = await self.async_check()
+        if self._push is not None:
+            self._push(result)
+
+
+def _note_disconnect_error(client: aiomqtt.Client) -> None:
+    """Mark a client's disconnect error as seen.
+
+    aiomqtt leaves it unretrieved when the connection drops while the client
+    is being closed, and asyncio would log it as an error.
+    """
+    disconnected = client._disconnected  # noqa: SLF001 - no public accessor
+    if disconnected.done() and not disconnected.cancelled():
+        disconnected.exception()

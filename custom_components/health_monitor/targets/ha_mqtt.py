@@ -1,0 +1,67 @@
+"""Home Assistant MQTT target form: HA's own MQTT connection, added once."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.core import HomeAssistant
+
+from ..checks.ha_mqtt import HaMqttCheck, loaded_mqtt_entry
+from ..checks.target import async_validate_target
+from ..const import DOMAIN
+from ..engine.models import ComponentType
+from .kind import TargetKind
+from .latency import latency_fields, validate_latency
+
+SUBENTRY_TYPE = "ha_mqtt"
+VALIDATION_TIMEOUT = 10.0
+
+
+def _schema(values: Mapping[str, Any]) -> vol.Schema:
+    return vol.Schema(latency_fields(values, 250, 1000))
+
+
+def _unavailable(hass: HomeAssistant) -> str | None:
+    """Abort unless HA's MQTT is loaded; there is only one to watch."""
+    if loaded_mqtt_entry(hass) is None:
+        return "mqtt_not_configured"
+    for entry in hass.config_entries.async_entries(DOMAIN):
+        if any(
+            subentry.subentry_type == SUBENTRY_TYPE
+            for subentry in entry.subentries.values()
+        ):
+            return "already_configured"
+    return None
+
+
+def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+    return {key: int(value) for key, value in data.items()}
+
+
+async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+    if errors := validate_latency(data):
+        return errors
+    return await async_validate_target(
+        HaMqttCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
+    )
+
+
+def _title(data: Mapping[str, Any]) -> str:
+    return "Home Assistant MQTT"
+
+
+HA_MQTT = TargetKind(
+    subentry_type=SUBENTRY_TYPE,
+    component_type=ComponentType.MQTT,
+    check_class=HaMqttCheck,
+    schema=_schema,
+    validate=_validate,
+    title=_title,
+    unique_id=lambda data: SUBENTRY_TYPE,
+    normalize=_normalize,
+    # The round trip sensor comes with the MQTT broker kind (same component type).
+    unavailable=_unavailable,
+)

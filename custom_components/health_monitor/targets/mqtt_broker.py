@@ -1,0 +1,123 @@
+"""MQTT broker target form: a broker Health Monitor connects to directly."""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import (
+    CONF_HOST,
+    CONF_PASSWORD,
+    CONF_PORT,
+    CONF_USERNAME,
+    UnitOfTime,
+)
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.selector import (
+    BooleanSelector,
+    NumberSelector,
+    NumberSelectorConfig,
+    NumberSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+    TextSelectorType,
+)
+
+from ..checks.mqtt_broker import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
+from ..checks.target import async_validate_target
+from ..descriptions import ComponentSensorDescription, metric_value
+from ..engine.models import ComponentType
+from .kind import TargetKind
+from .latency import latency_fields, validate_latency
+
+# Connecting and one echo must both fit.
+VALIDATION_TIMEOUT = 15.0
+
+# Shared by both kinds of MQTT target (they share the MQTT component type).
+MQTT_SENSORS = (
+    ComponentSensorDescription(
+        key="round_trip_ms",
+        translation_key="round_trip",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=metric_value("round_trip_ms"),
+        component_types=frozenset({ComponentType.MQTT}),
+    ),
+)
+
+
+def _schema(values: Mapping[str, Any]) -> vol.Schema:
+    username = values.get(CONF_USERNAME)
+    return vol.Schema(
+        {
+            vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
+            vol.Required(
+                CONF_PORT, default=values.get(CONF_PORT, DEFAULT_PORT)
+            ): NumberSelector(
+                NumberSelectorConfig(
+                    min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
+                )
+            ),
+            vol.Optional(
+                CONF_USERNAME,
+                description={"suggested_value": username} if username else None,
+            ): TextSelector(),
+            # Never pre-filled: left empty on reconfigure, the stored one is kept.
+            vol.Optional(CONF_PASSWORD): TextSelector(
+                TextSelectorConfig(type=TextSelectorType.PASSWORD)
+            ),
+            vol.Required(CONF_TLS, default=values.get(CONF_TLS, False)): (
+                BooleanSelector()
+            ),
+            **latency_fields(values, 250, 1000),
+        }
+    )
+
+
+def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+    data = dict(data)
+    data[CONF_HOST] = str(data[CONF_HOST]).strip()
+    data[CONF_PORT] = int(data.get(CONF_PORT) or DEFAULT_PORT)
+    data[CONF_TLS] = bool(data.get(CONF_TLS, False))
+    for key in (CONF_USERNAME, CONF_PASSWORD):
+        value = data.get(key)
+        if key == CONF_USERNAME and isinstance(value, str):
+            value = value.strip()
+        if value:
+            data[key] = value
+        else:
+            data.pop(key, None)
+    return data
+
+
+async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+    if not data[CONF_HOST]:
+        return {CONF_HOST: "cannot_connect"}
+    if errors := validate_latency(data):
+        return errors
+    return await async_validate_target(
+        MqttBrokerCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
+    )
+
+
+def _title(data: Mapping[str, Any]) -> str:
+    return f"{data[CONF_HOST]}:{data.get(CONF_PORT, DEFAULT_PORT)}"
+
+
+MQTT_BROKER = TargetKind(
+    subentry_type="mqtt_broker",
+    component_type=ComponentType.MQTT,
+    check_class=MqttBrokerCheck,
+    schema=_schema,
+    validate=_validate,
+    title=_title,
+    unique_id=lambda data: _title(data).lower(),
+    normalize=_normalize,
+    sensors=MQTT_SENSORS,
+    secret_keys=frozenset({CONF_PASSWORD}),
+)

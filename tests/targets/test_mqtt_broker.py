@@ -1,0 +1,426 @@
+"""MQTT broker targets against a private Mosquitto on loopback."""
+
+from __future__ import annotations
+
+import asyncio
+import json
+import logging
+from typing import Any
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.health_monitor.checks.mqtt_broker import MqttBrokerCheck
+from custom_components.health_monitor.checks.target import TargetError
+from custom_components.health_monitor.const import DOMAIN
+from homeassistant.core import HomeAssistant, State
+from homeassistant.data_entry_flow import FlowResult, FlowResultType
+from homeassistant.helpers import device_registry as dr, entity_registry as er
+
+from .mosquitto_server import MosquittoServer, free_port, mosquitto
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+__all__ = ["mosquitto"]
+
+SUBENTRY_TYPE = "mqtt_broker"
+BUILTIN_COMPONENTS = ("system_resources", "ha_process", "event_loop")
+
+
+def broker_input(port: int, **overrides: Any) -> dict[str, Any]:
+    """Return form input for a loopback broker with generous latency levels."""
+    return {
+        "host": "127.0.0.1",
+        "port": port,
+        "tls": False,
+        "latency_warning_ms": 5000,
+        "latency_critical_ms": 10000,
+        **overrides,
+    }
+
+
+async def submit(
+    hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
+) -> FlowResult:
+    """Fill in the add form once and return the result."""
+    result = await hass.config_entries.subentries.async_init(
+        (entry.entry_id, SUBENTRY_TYPE), context={"source": "user"}
+    )
+    assert result["type"] is FlowResultType.FORM
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"], user_input
+    )
+    await hass.async_block_till_done()
+    return result
+
+
+async def add_broker(
+    hass: HomeAssistant, entry: MockConfigEntry, port: int, **overrides: Any
+) -> str:
+    """Add a broker through the form; return its subentry id."""
+    result = await submit(hass, entry, broker_input(port, **overrides))
+    assert result["type"] is FlowResultType.CREATE_ENTRY, result.get("errors")
+    (subentry_id,) = [
+        sid
+        for sid, sub in entry.subentries.items()
+        if sub.subentry_type == SUBENTRY_TYPE
+    ]
+    return subentry_id
+
+
+def sensor(hass: HomeAssistant, entry: MockConfigEntry, sid: str, key: str) -> State:
+    """Return the state of one sensor of a component."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{entry.entry_id}_{sid}_{key}"
+    )
+    assert entity_id is not None, key
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return state
+
+
+def device_of(
+    hass: HomeAssistant, entry: MockConfigEntry, sid: str
+) -> dr.DeviceEntry | None:
+    """Return the device of a component (looked up the same way on every HA version)."""
+    identifier = (DOMAIN, f"{entry.entry_id}_{sid}")
+    devices = dr.async_entries_for_config_entry(dr.async_get(hass), entry.entry_id)
+    return next((d for d in devices if identifier in d.identifiers), None)
+
+
+async def wait_for_status(
+    hass: HomeAssistant, entry: MockConfigEntry, sid: str, wanted: str
+) -> State:
+    """Wait (at most 15 s) until the status sensor shows ``wanted``, no refresh asked."""
+    for _ in range(150):
+        await hass.async_block_till_done()
+        state = sensor(hass, entry, sid, "status")
+        if state.state == wanted:
+            return state
+        await asyncio.sleep(0.1)
+    pytest.fail(f"status stayed {state.state}, expected {wanted}")
+
+
+@pytest.fixture
+async def password_broker(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> str:
+    """Add the password listener of the broker as a target; return its id."""
+    return await add_broker(
+        hass,
+        loaded_entry,
+        mosquitto.password_port,
+        username=mosquitto.username,
+        password=mosquitto.password,
+    )
+
+
+async def test_anonymous_broker_is_added_with_a_measured_round_trip(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """An anonymous broker gets a device, a healthy status and a round trip in ms."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+
+    subentry = loaded_entry.subentries[sid]
+    assert subentry.title == f"127.0.0.1:{mosquitto.anonymous_port}"
+    assert "password" not in subentry.data
+    device = device_of(hass, loaded_entry, sid)
+    assert device is not None
+    assert device.name == subentry.title
+    status = sensor(hass, loaded_entry, sid, "status")
+    assert status.state == "healthy", status.attributes["message"]
+    assert "round trip" in status.attributes["message"]
+    round_trip = sensor(hass, loaded_entry, sid, "round_trip_ms")
+    assert float(round_trip.state) > 0
+    assert round_trip.attributes["unit_of_measurement"] == "ms"
+    component = loaded_entry.runtime_data.data.components[sid]
+    assert isinstance(component.metrics["connect_ms"], float)
+    assert component.metrics["connect_ms"] > 0
+
+
+async def test_broker_with_password_is_added_and_the_password_never_shows(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    mosquitto: MosquittoServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A password broker is healthy; its password is in no state, message or log."""
+    caplog.set_level(logging.DEBUG)
+    result = await submit(
+        hass,
+        loaded_entry,
+        broker_input(
+            mosquitto.password_port,
+            username=mosquitto.username,
+            password=mosquitto.password,
+        ),
+    )
+    await loaded_entry.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    sid = next(
+        s.subentry_id
+        for s in loaded_entry.subentries.values()
+        if s.subentry_type == SUBENTRY_TYPE
+    )
+    assert sensor(hass, loaded_entry, sid, "status").state == "healthy"
+    shown = json.dumps(
+        [
+            # HA's flow views drop the created entry's data before answering.
+            {k: v for k, v in result.items() if k not in ("result", "data")},
+            [dict(state.attributes) for state in hass.states.async_all()],
+            [state.state for state in hass.states.async_all()],
+        ],
+        default=str,
+    )
+    assert mosquitto.password not in shown
+    assert mosquitto.password not in caplog.text
+
+
+async def test_wrong_password_is_refused_and_nothing_is_saved(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    mosquitto: MosquittoServer,
+    caplog: pytest.LogCaptureFixture,
+) -> None:
+    """A password the broker refuses is an invalid_auth error on the password field."""
+    caplog.set_level(logging.DEBUG)
+    wrong = "not-the-password-123"  # noqa: S105 - the secret the test looks for
+    result = await submit(
+        hass,
+        loaded_entry,
+        broker_input(
+            mosquitto.password_port, username=mosquitto.username, password=wrong
+        ),
+    )
+
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"password": "invalid_auth"}
+    assert not loaded_entry.subentries
+    assert wrong not in json.dumps(result, default=str)
+    assert wrong not in caplog.text
+
+
+async def test_missing_credentials_are_refused_as_invalid_auth_on_the_user_name(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """A broker that needs a login refuses an anonymous client: invalid_auth."""
+    result = await submit(hass, loaded_entry, broker_input(mosquitto.password_port))
+
+    assert result["errors"] == {"username": "invalid_auth"}
+    assert not loaded_entry.subentries
+
+
+async def test_refused_port_is_refused_as_cannot_connect(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A port nobody listens on is a cannot_connect error on the host field."""
+    result = await submit(hass, loaded_entry, broker_input(free_port()))
+
+    assert result["errors"] == {"host": "cannot_connect"}
+    assert not loaded_entry.subentries
+
+
+async def test_broker_that_never_answers_is_refused_as_timeout(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A server that accepts TCP but never answers MQTT is a timeout."""
+    peers: list[asyncio.StreamWriter] = []
+
+    async def stay_silent(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        peers.append(writer)
+
+    server = await asyncio.start_server(stay_silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    try:
+        result = await submit(hass, loaded_entry, broker_input(port))
+    finally:
+        for writer in peers:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+        await asyncio.sleep(0.2)
+
+    assert result["errors"] == {"base": "timeout"}
+    assert not loaded_entry.subentries
+
+
+async def test_broker_that_never_echoes_is_refused_as_timeout(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """A login that may publish but not read the health topic times out."""
+    result = await submit(
+        hass,
+        loaded_entry,
+        broker_input(
+            mosquitto.password_port,
+            username=mosquitto.mute_username,
+            password=mosquitto.password,
+        ),
+    )
+
+    assert result["errors"] == {"base": "timeout"}
+    assert not loaded_entry.subentries
+
+
+async def test_empty_host_is_refused(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A blank host cannot be connected to."""
+    result = await submit(hass, loaded_entry, broker_input(1883, host="  "))
+
+    assert result["errors"] == {"host": "cannot_connect"}
+
+
+async def test_warning_level_not_below_critical_is_refused(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """The round trip warning level must be below the critical level."""
+    result = await submit(
+        hass,
+        loaded_entry,
+        broker_input(
+            mosquitto.anonymous_port, latency_warning_ms=500, latency_critical_ms=500
+        ),
+    )
+
+    assert result["errors"] == {"latency_warning_ms": "warning_not_below_critical"}
+
+
+async def test_same_broker_twice_is_already_configured(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """Adding the same host and port again aborts."""
+    await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+
+    result = await submit(hass, loaded_entry, broker_input(mosquitto.anonymous_port))
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "already_configured"
+    assert len(loaded_entry.subentries) == 1
+
+
+async def test_reconfigure_keeps_the_stored_password_when_left_empty(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    mosquitto: MosquittoServer,
+    password_broker: str,
+) -> None:
+    """Reconfiguring without typing the password keeps it and still connects."""
+    result = await hass.config_entries.subentries.async_init(
+        (loaded_entry.entry_id, SUBENTRY_TYPE),
+        context={"source": "reconfigure", "subentry_id": password_broker},
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert mosquitto.password not in json.dumps(result, default=str)
+    result = await hass.config_entries.subentries.async_configure(
+        result["flow_id"],
+        broker_input(
+            mosquitto.password_port,
+            username=mosquitto.username,
+            latency_warning_ms=4000,
+        ),
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.ABORT
+    assert result["reason"] == "reconfigure_successful"
+    data = loaded_entry.subentries[password_broker].data
+    assert data["password"] == mosquitto.password
+    assert data["latency_warning_ms"] == 4000
+    assert sensor(hass, loaded_entry, password_broker, "status").state == "healthy"
+
+
+async def test_stopped_broker_turns_critical_at_once_and_recovers(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """A broker going away is pushed as critical without a cycle; back, it is healthy."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    assert sensor(hass, loaded_entry, sid, "status").state == "healthy"
+    builtins = {c: sensor(hass, loaded_entry, c, "status") for c in BUILTIN_COMPONENTS}
+
+    mosquitto.stop()
+    state = await wait_for_status(hass, loaded_entry, sid, "critical")
+
+    assert "127.0.0.1" in state.attributes["message"]
+    for component, before in builtins.items():
+        after = sensor(hass, loaded_entry, component, "status")
+        assert after.state == before.state
+        assert after.attributes["last_checked"] == before.attributes["last_checked"]
+
+    mosquitto.start()
+    await wait_for_status(hass, loaded_entry, sid, "healthy")
+    assert float(sensor(hass, loaded_entry, sid, "round_trip_ms").state) > 0
+
+
+async def test_cycle_while_the_broker_is_down_reports_critical(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """A regular cycle during an outage keeps the target critical with a reason."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    mosquitto.stop()
+    await wait_for_status(hass, loaded_entry, sid, "critical")
+
+    await loaded_entry.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+
+    state = sensor(hass, loaded_entry, sid, "status")
+    assert state.state == "critical"
+    assert state.attributes["consecutive_failures"] >= 1
+
+
+async def test_reconnect_action_connects_again(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """The reconnect recovery drops the connection and measures through a new one."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    (check,) = [
+        target
+        for target in loaded_entry.runtime_data.targets
+        if target.component_id == sid
+    ]
+    assert isinstance(check, MqttBrokerCheck)
+
+    await check.async_reconnect()
+    result = await check.async_check()
+
+    assert result.status == "healthy", result.message
+    assert result.metrics["round_trip_ms"] is not None
+
+
+async def test_reconnect_action_fails_while_the_broker_is_down(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """Reconnecting to a stopped broker reports the failure."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    (check,) = [
+        target
+        for target in loaded_entry.runtime_data.targets
+        if target.component_id == sid
+    ]
+    assert isinstance(check, MqttBrokerCheck)
+    mosquitto.stop()
+    await wait_for_status(hass, loaded_entry, sid, "critical")
+
+    with pytest.raises(TargetError, match="Cannot connect") as failure:
+        await check.async_reconnect()
+
+    assert failure.value.reason == "cannot_connect"
+
+
+async def test_removing_a_broker_removes_device_entities_and_history(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """A removed broker leaves no device, entity or history behind."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    entity_id = sensor(hass, loaded_entry, sid, "round_trip_ms").entity_id
+
+    assert hass.config_entries.async_remove_subentry(loaded_entry, sid)
+    await hass.async_block_till_done()
+
+    assert er.async_get(hass).async_get(entity_id) is None
+    assert device_of(hass, loaded_entry, sid) is None
+    assert sid not in loaded_entry.runtime_data.monitor.known_component_ids()
