@@ -3,8 +3,10 @@
 from __future__ import annotations
 
 import asyncio
+from contextlib import suppress
 import socket
 import time
+from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 
@@ -42,17 +44,12 @@ class NetworkCheck(TargetCheck):
                 metrics=metrics,
             )
         start = time.perf_counter()
-        try:
-            _, writer = await asyncio.open_connection(address, port)
-        except OSError as err:
-            raise TargetError(
-                "cannot_connect",
-                f"{host}:{port} refuses connections: {err.strerror or err}",
-                CONF_PORT,
-            ) from err
+        writer = await _async_connect(host, port, addresses)
         connect_ms = _elapsed_ms(start)
         writer.close()
-        await writer.wait_closed()
+        # A peer that resets right after accepting was still reachable.
+        with suppress(OSError):
+            await writer.wait_closed()
         metrics["connect_ms"] = connect_ms
         return CheckResult(
             status=latency_status(connect_ms, latency_thresholds(self.config)),
@@ -60,6 +57,30 @@ class NetworkCheck(TargetCheck):
             response_time_ms=connect_ms,
             metrics=metrics,
         )
+
+
+async def _async_connect(
+    host: str, port: int, addresses: list[tuple[Any, ...]]
+) -> asyncio.StreamWriter:
+    """Connect to the first address that accepts, in resolver order.
+
+    A name such as localhost often resolves to ::1 before 127.0.0.1; a service
+    listening on one of them only is reachable.
+    """
+    error: OSError | None = None
+    for sockaddr in dict.fromkeys(address[4][0] for address in addresses):
+        try:
+            _, writer = await asyncio.open_connection(sockaddr, port)
+        except OSError as err:
+            error = error or err
+        else:
+            return writer
+    assert error is not None
+    raise TargetError(
+        "cannot_connect",
+        f"{host}:{port} refuses connections: {error.strerror or error}",
+        CONF_PORT,
+    ) from error
 
 
 def _elapsed_ms(start: float) -> float:

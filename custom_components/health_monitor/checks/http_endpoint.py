@@ -1,0 +1,353 @@
+"""HTTP endpoints: status code, body, response time and TLS certificate expiry."""
+
+from __future__ import annotations
+
+import asyncio
+from collections import deque
+from collections.abc import Mapping
+from contextlib import suppress
+from dataclasses import dataclass
+from datetime import UTC, datetime
+import re
+import ssl
+import time
+from typing import Any
+
+import aiohttp
+from cryptography import x509
+from yarl import URL
+
+from homeassistant.const import CONF_METHOD, CONF_TIMEOUT, CONF_URL, CONF_VERIFY_SSL
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.aiohttp_client import async_get_clientsession
+from homeassistant.util.ssl import get_default_no_verify_context
+
+from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
+from ..engine.sanitize import sanitize_message
+from .latency import latency_status, latency_thresholds
+from .target import TargetCheck, TargetError
+
+CONF_EXPECTED_STATUS = "expected_status"
+CONF_BODY = "body"
+# A script entity the incident response runs to recover the endpoint.
+CONF_RECOVERY_SCRIPT = "recovery_script"
+
+METHODS = ("GET", "HEAD")
+SUCCESS_WINDOW = 20
+# Below this many checks a low success rate says little.
+SUCCESS_RATE_MIN_CHECKS = 5
+SUCCESS_RATE_DEGRADED = 50.0
+CERT_WARNING_DAYS = 14
+CERT_DEGRADED_DAYS = 3
+# A certificate changes rarely; its expiry is read once an hour, not every cycle.
+CERT_REFRESH_SECONDS = 3600.0
+
+_RANGE = re.compile(r"^(\d{3})(?:\s*-\s*(\d{3}))?$")
+
+
+class InvalidStatusCodesError(ValueError):
+    """The expected status codes are not like "200" or "200-299, 301"."""
+
+
+def parse_status_codes(text: str) -> tuple[tuple[int, int], ...]:
+    """Return the inclusive ranges of "200", "200-299, 301" and the like."""
+    ranges: list[tuple[int, int]] = []
+    for part in text.split(","):
+        match = _RANGE.match(part.strip())
+        if match is None:
+            raise InvalidStatusCodesError(part.strip())
+        low = int(match.group(1))
+        high = int(match.group(2) or low)
+        if not 100 <= low <= high <= 599:
+            raise InvalidStatusCodesError(part.strip())
+        ranges.append((low, high))
+    return tuple(ranges)
+
+
+def url_problem(url: str) -> str | None:
+    """Return the form error of an endpoint address, if any.
+
+    Credentials in the address are refused: they would show in the title,
+    the form and every message about the target.
+    """
+    try:
+        parsed = URL(url)
+    except (TypeError, ValueError):
+        return "invalid_url"
+    if parsed.scheme not in ("http", "https") or not parsed.host:
+        return "invalid_url"
+    if parsed.user is not None or parsed.password is not None:
+        return "credentials_in_url"
+    return None
+
+
+def without_credentials(url: str) -> str:
+    """Return ``url`` without its user and password (for forms and titles)."""
+    try:
+        parsed = URL(url)
+    except (TypeError, ValueError):
+        return url
+    if parsed.user is None and parsed.password is None:
+        return url
+    return str(parsed.with_user(None))
+
+
+@dataclass(slots=True)
+class _Response:
+    status: int
+    elapsed_ms: float
+    body_found: bool | None
+
+
+class HttpEndpointCheck(TargetCheck):
+    """Requests an endpoint through Home Assistant's shared HTTP session.
+
+    Keeps the outcome of the last :data:`SUCCESS_WINDOW` checks for the
+    success rate (it starts empty after a restart).
+    """
+
+    component_type = ComponentType.HTTP_ENDPOINT
+
+    def __init__(
+        self,
+        hass: HomeAssistant,
+        component_id: str,
+        name: str,
+        config: Mapping[str, Any],
+    ) -> None:
+        """Watch the endpoint described by ``config``."""
+        super().__init__(hass, component_id, name, config)
+        self.url = URL(self.config[CONF_URL])
+        self.method: str = self.config.get(CONF_METHOD, "GET")
+        self.timeout = float(self.config[CONF_TIMEOUT])
+        self.verify_ssl: bool = self.config.get(CONF_VERIFY_SSL, True)
+        self.expected = parse_status_codes(self.config[CONF_EXPECTED_STATUS])
+        self.body: str | None = self.config.get(CONF_BODY) or None
+        self._outcomes: deque[bool] = deque(maxlen=SUCCESS_WINDOW)
+        self._cert_not_after: datetime | None = None
+        self._cert_read_at: float | None = None
+
+    @property
+    def secrets(self) -> tuple[str, ...]:
+        """Return a password of the address (the flow refuses them; older data may hold one)."""
+        return (self.url.password,) if self.url.password else ()
+
+    @property
+    def success_rate(self) -> float | None:
+        """Return the share of successful recent checks in percent."""
+        if not self._outcomes:
+            return None
+        return round(100.0 * sum(self._outcomes) / len(self._outcomes), 1)
+
+    async def async_check(self) -> CheckResult:
+        """Request the endpoint once and remember whether it answered as expected."""
+        response: _Response | None = None
+        error: TargetError | None = None
+        try:
+            response = await self._async_request()
+        except TargetError as err:
+            error = err
+        if response is not None:
+            error = self._problem(response)
+        self._outcomes.append(error is None)
+        metrics = await self._async_metrics(response, error)
+        if error is not None:
+            return CheckResult(
+                status=HealthStatus.CRITICAL,
+                message=sanitize_message(str(error), self.secrets),
+                response_time_ms=response.elapsed_ms if response else None,
+                metrics=metrics,
+            )
+        assert response is not None
+        return self._classify(response, metrics)
+
+    async def async_measure(self) -> CheckResult:
+        """Request the endpoint once; raise TargetError unless it answers as expected."""
+        response = await self._async_request()
+        if error := self._problem(response):
+            raise error
+        return self._classify(response, await self._async_metrics(response, None))
+
+    async def _async_request(self) -> _Response:
+        session = async_get_clientsession(self.hass, verify_ssl=self.verify_ssl)
+        start = time.perf_counter()
+        try:
+            async with session.request(
+                self.method,
+                self.url,
+                timeout=aiohttp.ClientTimeout(total=self.timeout),
+                # The expected codes are those of this address, not of a redirect target.
+                allow_redirects=False,
+            ) as resp:
+                body_found = None
+                if self.body is not None and self.method == "GET":
+                    text = await resp.text(errors="replace")
+                    body_found = self.body in text
+                return _Response(resp.status, _elapsed_ms(start), body_found)
+        except aiohttp.ClientConnectorCertificateError as err:
+            raise TargetError(
+                "tls_failed",
+                f"{self._label}: TLS certificate verify failed: "
+                f"{_verify_message(err.certificate_error)}",
+                CONF_URL,
+            ) from err
+        except aiohttp.ClientSSLError as err:
+            raise TargetError(
+                "tls_failed", f"{self._label}: TLS handshake failed: {err}", CONF_URL
+            ) from err
+        except TimeoutError as err:
+            raise TargetError(
+                "timeout", f"{self._label}: no response within {self.timeout:g} s"
+            ) from err
+        except aiohttp.ClientConnectorError as err:
+            raise TargetError(
+                "cannot_connect",
+                f"{self._label}: cannot connect: {err.strerror or err}",
+                CONF_URL,
+            ) from err
+        except (aiohttp.ClientError, OSError, ValueError) as err:
+            raise TargetError(
+                "cannot_connect", f"{self._label}: request failed: {err}", CONF_URL
+            ) from err
+
+    def _problem(self, response: _Response) -> TargetError | None:
+        """Return why a response is not the expected one, if it is not."""
+        if not any(low <= response.status <= high for low, high in self.expected):
+            reason = (
+                "invalid_auth" if response.status in (401, 403) else "unexpected_status"
+            )
+            return TargetError(
+                reason,
+                f"{self._label}: unexpected status {response.status} "
+                f"(expected {self.config[CONF_EXPECTED_STATUS]})",
+                CONF_EXPECTED_STATUS if reason == "unexpected_status" else "base",
+            )
+        if response.body_found is False:
+            return TargetError(
+                "body_not_found",
+                f"{self._label}: the response does not contain the expected text",
+                CONF_BODY,
+            )
+        return None
+
+    def _classify(
+        self, response: _Response, metrics: dict[str, MetricValue]
+    ) -> CheckResult:
+        """Worst of latency, certificate expiry and success rate."""
+        status = latency_status(response.elapsed_ms, latency_thresholds(self.config))
+        notes = [f"{self._label}: {response.status} in {response.elapsed_ms:.1f} ms"]
+        days = metrics.get("certificate_days")
+        if isinstance(days, float):
+            cert_status = certificate_status(days)
+            status = _worse(status, cert_status)
+            notes.append(f"certificate expires in {days:.0f} days")
+        rate = self.success_rate
+        if (
+            rate is not None
+            and len(self._outcomes) >= SUCCESS_RATE_MIN_CHECKS
+            and rate < SUCCESS_RATE_DEGRADED
+        ):
+            status = _worse(status, HealthStatus.DEGRADED)
+            notes.append(
+                f"only {rate:.0f} % of the last {len(self._outcomes)} checks succeeded"
+            )
+        return CheckResult(
+            status=status,
+            message=", ".join(notes),
+            response_time_ms=response.elapsed_ms,
+            metrics=metrics,
+        )
+
+    async def _async_metrics(
+        self, response: _Response | None, error: TargetError | None
+    ) -> dict[str, MetricValue]:
+        metrics: dict[str, MetricValue] = {"success_rate": self.success_rate}
+        if response is not None:
+            metrics["status_code"] = response.status
+            metrics["response_ms"] = response.elapsed_ms
+        # A refused or silent server has no certificate to read; a failed
+        # verification does, and its expiry tells why it failed.
+        reachable = error is None or error.reason not in ("cannot_connect", "timeout")
+        if self.url.scheme == "https" and reachable:
+            not_after = await self._async_certificate_expiry()
+            if not_after is not None:
+                metrics["certificate_days"] = round(
+                    (not_after - datetime.now(UTC)).total_seconds() / 86400, 2
+                )
+        return metrics
+
+    async def _async_certificate_expiry(self) -> datetime | None:
+        """Return when the server's certificate expires (read at most once an hour).
+
+        aiohttp hands a finished response's connection back to its pool, so
+        the certificate is read from a TLS handshake of its own. It does not
+        verify, so an expired or self-signed certificate still shows its date.
+        """
+        now = time.monotonic()
+        if (
+            self._cert_read_at is not None
+            and now - self._cert_read_at < CERT_REFRESH_SECONDS
+        ):
+            return self._cert_not_after
+        host = self.url.host
+        port = self.url.port or 443
+        try:
+            async with asyncio.timeout(self.timeout):
+                _, writer = await asyncio.open_connection(
+                    host,
+                    port,
+                    ssl=get_default_no_verify_context(),
+                    server_hostname=host,
+                )
+        except (OSError, TimeoutError, ValueError):
+            return self._cert_not_after
+        try:
+            ssl_object = writer.get_extra_info("ssl_object")
+            der = (
+                ssl_object.getpeercert(binary_form=True)
+                if isinstance(ssl_object, ssl.SSLObject)
+                else None
+            )
+            if der:
+                self._cert_not_after = x509.load_der_x509_certificate(
+                    der
+                ).not_valid_after_utc
+                self._cert_read_at = now
+        except ValueError:
+            self._cert_not_after = None
+        finally:
+            writer.close()
+            with suppress(OSError, ssl.SSLError):
+                await writer.wait_closed()
+        return self._cert_not_after
+
+    @property
+    def _label(self) -> str:
+        return f"{self.method} {without_credentials(str(self.url))}"
+
+
+def certificate_status(days_left: float) -> HealthStatus:
+    """Classify the time until a certificate expires.
+
+    Under 14 days it is a warning (time to renew), under 3 days the endpoint
+    is degraded (renewal has failed); an expired one counts as under 3 days.
+    """
+    if days_left < CERT_DEGRADED_DAYS:
+        return HealthStatus.DEGRADED
+    if days_left < CERT_WARNING_DAYS:
+        return HealthStatus.WARNING
+    return HealthStatus.HEALTHY
+
+
+def _worse(first: HealthStatus, second: HealthStatus) -> HealthStatus:
+    return first if first.severity >= second.severity else second
+
+
+def _verify_message(error: BaseException) -> str:
+    if isinstance(error, ssl.SSLCertVerificationError) and error.verify_message:
+        return str(error.verify_message)
+    return str(error)
+
+
+def _elapsed_ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)
