@@ -18,50 +18,24 @@ from pytest_homeassistant_custom_component.typing import (
     WebSocketGenerator,
 )
 
-from custom_components.health_monitor.const import (
-    CONF_CHECKS,
-    CONF_DISK_PATHS,
-    CONF_NOTIFY_ACTION,
-    DOMAIN,
-)
+from custom_components.health_monitor.const import CONF_NOTIFY_ACTION, DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
-from .targets.test_network import tcp_server
+from .tcp_service import TARGET, TcpService, service_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-TARGET = "service_target"
-
-
-class Service:
-    """A TCP service on loopback that a test can stop and start again on its port."""
-
-    def __init__(self) -> None:
-        """Not listening yet."""
-        self.port = 0
-        self._server: Any = None
-
-    async def start(self) -> None:
-        """Listen (again) on the service's port."""
-        self._server = tcp_server(self.port)
-        self.port = await self._server.__aenter__()
-
-    async def stop(self) -> None:
-        """Stop listening; connections are refused."""
-        await self._server.__aexit__(None, None, None)
-        self._server = None
-
 
 @pytest.fixture
-async def service() -> AsyncGenerator[Service]:
+async def service() -> AsyncGenerator[TcpService]:
     """Return a running TCP service."""
-    running = Service()
+    running = TcpService()
     await running.start()
     yield running
-    if running._server is not None:
+    if running.running:
         await running.stop()
 
 
@@ -73,27 +47,10 @@ def extra_options() -> dict[str, Any]:
 
 @pytest.fixture
 async def entry(
-    hass: HomeAssistant, service: Service, extra_options: dict[str, Any]
+    hass: HomeAssistant, service: TcpService, extra_options: dict[str, Any]
 ) -> MockConfigEntry:
     """Set up Health Monitor watching only the TCP service."""
-    config_entry = MockConfigEntry(
-        domain=DOMAIN,
-        options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"], **extra_options},
-        subentries_data=[
-            {
-                "data": {
-                    "host": "127.0.0.1",
-                    "port": service.port,
-                    "latency_warning_ms": 5000,
-                    "latency_critical_ms": 10000,
-                },
-                "subentry_id": TARGET,
-                "subentry_type": "network",
-                "title": "Service",
-                "unique_id": f"127.0.0.1:{service.port}",
-            }
-        ],
-    )
+    config_entry = service_entry(service.port, **extra_options)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
@@ -122,7 +79,7 @@ def _issue_id(entry: MockConfigEntry, incident_id: str) -> str:
 async def test_failure_opens_one_incident_with_issue_sensor_and_event(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    service: Service,
+    service: TcpService,
     issue_registry: ir.IssueRegistry,
     entity_registry: er.EntityRegistry,
 ) -> None:
@@ -165,7 +122,7 @@ async def test_failure_opens_one_incident_with_issue_sensor_and_event(
 async def test_recovery_of_the_component_resolves_and_removes_the_issue(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    service: Service,
+    service: TcpService,
     issue_registry: ir.IssueRegistry,
     entity_registry: er.EntityRegistry,
 ) -> None:
@@ -197,7 +154,7 @@ async def test_recovery_of_the_component_resolves_and_removes_the_issue(
 async def test_two_hundred_flapping_cycles_keep_one_incident_and_one_issue(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    service: Service,
+    service: TcpService,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A flapping component never creates a second incident or issue."""
@@ -224,7 +181,7 @@ async def test_two_hundred_flapping_cycles_keep_one_incident_and_one_issue(
 async def test_unacknowledged_incident_escalates_and_acknowledging_stops_it(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    service: Service,
+    service: TcpService,
     freezer: FrozenDateTimeFactory,
     issue_registry: ir.IssueRegistry,
 ) -> None:
@@ -257,7 +214,7 @@ async def test_unacknowledged_incident_escalates_and_acknowledging_stops_it(
 async def test_resolved_incident_closes_after_an_hour(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    service: Service,
+    service: TcpService,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Resolved incidents close by themselves after the close delay."""
@@ -280,7 +237,7 @@ async def test_resolved_incident_closes_after_an_hour(
 async def test_fix_flow_acknowledges_then_resolves_through_the_repairs_api(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    service: Service,
+    service: TcpService,
     hass_client: ClientSessionGenerator,
     hass_ws_client: WebSocketGenerator,
     issue_registry: ir.IssueRegistry,
@@ -346,7 +303,7 @@ async def test_fix_flow_acknowledges_then_resolves_through_the_repairs_api(
 async def test_incidents_survive_a_restart_exactly(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    service: Service,
+    service: TcpService,
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """After a reload the open incident, its timeline and acknowledgement are as before."""
@@ -381,28 +338,11 @@ async def test_incidents_survive_a_restart_exactly(
 
 @pytest.mark.parametrize("extra_options", [{CONF_NOTIFY_ACTION: "notify.on_call"}])
 async def test_notify_action_is_called_on_open_and_resolve(
-    hass: HomeAssistant, service: Service, extra_options: dict[str, Any]
+    hass: HomeAssistant, service: TcpService, extra_options: dict[str, Any]
 ) -> None:
     """The chosen notify action hears about opened and resolved incidents."""
     calls = async_mock_service(hass, "notify", "on_call")
-    config_entry = MockConfigEntry(
-        domain=DOMAIN,
-        options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"], **extra_options},
-        subentries_data=[
-            {
-                "data": {
-                    "host": "127.0.0.1",
-                    "port": service.port,
-                    "latency_warning_ms": 5000,
-                    "latency_critical_ms": 10000,
-                },
-                "subentry_id": TARGET,
-                "subentry_type": "network",
-                "title": "Service",
-                "unique_id": "svc",
-            }
-        ],
-    )
+    config_entry = service_entry(service.port, **extra_options)
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()

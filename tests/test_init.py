@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.health_monitor.const import DOMAIN
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
@@ -32,3 +35,30 @@ async def test_unload_leaves_nothing_running(
     assert await hass.config_entries.async_unload(loaded_entry.entry_id)
     await hass.async_block_till_done()
     assert loaded_entry.state is ConfigEntryState.NOT_LOADED
+
+
+async def test_a_target_with_unreadable_settings_is_critical_and_breaks_nothing(
+    hass: HomeAssistant, options: dict[str, Any]
+) -> None:
+    """Stored settings a target kind cannot read make that target critical only."""
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        options=options,
+        subentries_data=[
+            {
+                "data": {"host": "127.0.0.1"},
+                "subentry_id": "broken",
+                "subentry_type": "network",
+                "title": "Broken",
+                "unique_id": "broken",
+            }
+        ],
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+    components = entry.runtime_data.monitor.components
+    assert components["broken"].status == "critical"
+    assert "reconfigure" in components["broken"].message
+    assert components["event_loop"].status != "critical"

@@ -5,11 +5,16 @@ from __future__ import annotations
 import ast
 import json
 from pathlib import Path
+import re
 from typing import Any
+
+import yaml
 
 from custom_components.health_monitor import sensor
 from custom_components.health_monitor.const import BUILTIN_CHECKS
+from custom_components.health_monitor.engine.incident_events import IncidentEventType
 from custom_components.health_monitor.engine.models import HealthStatus
+from custom_components.health_monitor.services import Service
 from custom_components.health_monitor.targets import TARGET_KINDS
 
 INTEGRATION = Path(__file__).parent.parent / "custom_components" / "health_monitor"
@@ -141,3 +146,69 @@ def test_every_form_field_has_a_label() -> None:
     ]
     for step in steps:
         assert set(step["data"]) == set(step["data_description"])
+
+
+def _service_fields() -> dict[str, set[str]]:
+    services = yaml.safe_load(
+        (INTEGRATION / "services.yaml").read_text(encoding="utf-8")
+    )
+    return {
+        name: set((spec or {}).get("fields", {})) for name, spec in services.items()
+    }
+
+
+def test_every_service_and_field_is_named_and_described() -> None:
+    """Each service in services.yaml has a name, a description and its fields' texts."""
+    texts = EN["services"]
+    fields = _service_fields()
+    assert set(texts) == set(fields)
+    for service, names in fields.items():
+        assert texts[service]["name"]
+        assert texts[service]["description"]
+        assert set(texts[service].get("fields", {})) == names, service
+        for field in names:
+            assert texts[service]["fields"][field]["name"]
+            assert texts[service]["fields"][field]["description"]
+
+
+def test_every_registered_service_is_in_services_yaml() -> None:
+    """The services the code registers are exactly those documented."""
+    assert {str(service) for service in Service} == set(_service_fields())
+
+
+def test_every_exception_key_is_translated() -> None:
+    """Each translation_key raised from the services has an exception message."""
+    source = (INTEGRATION / "services.py").read_text(encoding="utf-8")
+    keys = set(re.findall(r'translation_key="([a-z_]+)"', source))
+    assert keys
+    assert keys <= set(EN["exceptions"])
+
+
+def test_every_repair_fix_flow_text_exists() -> None:
+    """The incident issue has its title and every fix flow step and abort text."""
+    issue = EN["issues"]["incident"]
+    assert issue["title"]
+    steps = issue["fix_flow"]["step"]
+    assert set(steps) == {"init", "acknowledge", "investigating", "resolve"}
+    assert set(steps["init"]["menu_options"]) == {
+        "acknowledge",
+        "investigating",
+        "resolve",
+    }
+    source = (INTEGRATION / "repairs.py").read_text(encoding="utf-8")
+    reasons = set(re.findall(r'reason="([a-z_]+)"', source)) | {
+        "acknowledged",
+        "investigating",
+    }
+    assert reasons <= set(issue["fix_flow"]["abort"])
+
+
+def test_platform_entities_are_translated() -> None:
+    """Switches, the problem sensor and the event entity have names and event texts."""
+    entity = EN["entity"]
+    assert {"monitoring", "incident_response"} <= set(entity["switch"])
+    assert entity["binary_sensor"]["incident"]["name"]
+    events = entity["event"]["incident_event"]["state_attributes"]["event_type"][
+        "state"
+    ]
+    assert set(events) == {event.value for event in IncidentEventType}

@@ -10,16 +10,23 @@ from homeassistant.helpers.typing import ConfigType
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .repairs import async_delete_incident_issues
+from .services import async_register_services
 from .settings import MonitorSettings
 from .snapshot_store import SnapshotStore, history_store_key, incident_store_key
 
-PLATFORMS: list[Platform] = [Platform.BINARY_SENSOR, Platform.EVENT, Platform.SENSOR]
+PLATFORMS: list[Platform] = [
+    Platform.BINARY_SENSOR,
+    Platform.EVENT,
+    Platform.SENSOR,
+    Platform.SWITCH,
+]
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Set up the integration (config entries only)."""
+    """Register the services (once, whatever entries exist)."""
+    async_register_services(hass)
     return True
 
 

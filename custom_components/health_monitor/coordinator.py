@@ -13,9 +13,9 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .checks import build_builtin_checks
 from .checks.http_endpoint import CONF_RECOVERY_SCRIPT
-from .checks.target import TargetCheck
+from .checks.target import TargetCheck, create_target_check
 from .const import BUILTIN_CHECKS, DOMAIN
-from .engine.models import CheckResult, SystemHealth
+from .engine.models import CheckResult, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
 from .engine.recovery import (
     DATABASE_RECONNECT,
@@ -62,8 +62,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             history_size=settings.history_size, check_timeout=settings.check_timeout
         )
         self.targets: list[TargetCheck] = [
-            TARGET_KINDS[subentry.subentry_type].check_class.from_subentry(
-                hass, subentry
+            create_target_check(
+                TARGET_KINDS[subentry.subentry_type].check_class, hass, subentry
             )
             for subentry in entry.subentries.values()
             if subentry.subentry_type in TARGET_KINDS
@@ -111,7 +111,13 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         )
 
     async def _async_update_data(self) -> SystemHealth:
-        """Run one cycle of every check."""
+        """Run one cycle of every check (none while monitoring is stopped)."""
+        if not self.incidents.monitoring_enabled:
+            self.update_interval = None
+            if self.monitor.last_health is None:
+                self.monitor.register(self.checks)
+                self.monitor.last_health = self.monitor.system_health(utcnow(), 0.0)
+            return self.monitor.last_health
         health = await self.monitor.run_cycle(self.checks)
         self.history_store.async_schedule_save()
         self.incidents.async_process(health.components.values())
@@ -124,6 +130,25 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             await target.async_close()
         await self.history_store.async_flush()
         await self.incidents.async_stop(remove_issues=False)
+
+    async def async_set_monitoring(self, enabled: bool) -> None:
+        """Start or stop polling; the choice survives a restart."""
+        if enabled == self.incidents.monitoring_enabled:
+            return
+        self.incidents.monitoring_enabled = enabled
+        self.incidents.async_schedule_save()
+        if enabled:
+            self.update_interval = timedelta(seconds=self.settings.update_interval)
+            await self.async_refresh()
+        else:
+            self.update_interval = None
+            self.async_update_listeners()
+
+    def async_set_incident_response(self, enabled: bool) -> None:
+        """Allow or forbid automated recovery actions; the choice survives a restart."""
+        self.incidents.policy.enabled = enabled
+        self.incidents.async_schedule_save()
+        self.async_update_listeners()
 
     def _target(self, component_id: str) -> TargetCheck:
         return next(t for t in self.targets if t.component_id == component_id)

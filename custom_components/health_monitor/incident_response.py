@@ -109,6 +109,11 @@ class IncidentResponse:
             async_delete_incident_issues(self._hass, self._entry.entry_id)
 
     @callback
+    def async_schedule_save(self) -> None:
+        """Save the incident state soon (e.g. after a switch changed)."""
+        self._store.async_schedule_save()
+
+    @callback
     def async_process(self, components: Iterable[ComponentHealth]) -> None:
         """Apply one cycle's component health; start due recovery actions."""
         components = list(components)

@@ -35,7 +35,7 @@ from .descriptions import (
 from .engine.incident_events import IncidentEvent
 from .engine.incident_tracker import IncidentTracker
 from .engine.incidents import Severity
-from .engine.models import ComponentHealth, ComponentType, HealthStatus
+from .engine.models import ComponentHealth, ComponentType, HealthStatus, utcnow
 from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
 from .incident_response import signal_incident_event
 from .targets import TARGET_KINDS
@@ -122,6 +122,7 @@ BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
         translation_key="loop_tasks",
         state_class=SensorStateClass.MEASUREMENT,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=metric_value("tasks"),
         component_types=frozenset({ComponentType.EVENT_LOOP}),
     ),
@@ -201,6 +202,7 @@ SYSTEM_SENSORS: tuple[SystemSensorDescription, ...] = (
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
         entity_category=EntityCategory.DIAGNOSTIC,
+        entity_registry_enabled_default=False,
         value_fn=lambda health: health.cycle_duration_ms,
     ),
     *(_count(status) for status in HealthStatus),
@@ -267,6 +269,38 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=["none", *(severity.value for severity in Severity)],
         value_fn=_highest_open_severity,
+    ),
+    IncidentSensorDescription(
+        key="mtta",
+        translation_key="mtta",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda tracker: tracker.statistics(utcnow()).mtta_minutes,
+    ),
+    IncidentSensorDescription(
+        key="mttr",
+        translation_key="mttr",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MINUTES,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda tracker: tracker.statistics(utcnow()).mttr_minutes,
+    ),
+    IncidentSensorDescription(
+        key="incidents_last_24h",
+        translation_key="incidents_last_24h",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=lambda tracker: tracker.statistics(utcnow()).last_24h,
+    ),
+    IncidentSensorDescription(
+        key="recovery_success_rate",
+        translation_key="recovery_success_rate",
+        native_unit_of_measurement=PERCENTAGE,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=0,
+        value_fn=lambda tracker: tracker.statistics(utcnow()).recovery_success_rate,
     ),
 )
 

@@ -4,7 +4,8 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Callable, Mapping
-from typing import Any, ClassVar, Self
+import logging
+from typing import Any, Self
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
@@ -12,7 +13,11 @@ from homeassistant.core import HomeAssistant
 from ..engine.models import CheckResult, ComponentType, HealthStatus
 from ..engine.sanitize import sanitize_message
 
+_LOGGER = logging.getLogger(__name__)
+
 type PushResult = Callable[[CheckResult], None]
+
+INVALID_SETTINGS_MESSAGE = "Stored settings are invalid; reconfigure this target"
 
 
 class TargetError(Exception):
@@ -38,7 +43,8 @@ class TargetCheck:
     one takes it along.
     """
 
-    component_type: ClassVar[ComponentType]
+    # Set by each subclass; an invalid target takes the type of its kind.
+    component_type: ComponentType
 
     def __init__(
         self,
@@ -67,6 +73,11 @@ class TargetCheck:
         """Observe the target once; a failure to observe it is critical."""
         try:
             return await self.async_measure()
+        except KeyError:
+            # A setting the check needs is missing from the stored target.
+            return CheckResult(
+                status=HealthStatus.CRITICAL, message=INVALID_SETTINGS_MESSAGE
+            )
         except TargetError as err:
             return CheckResult(
                 status=HealthStatus.CRITICAL,
@@ -106,3 +117,30 @@ async def async_validate_target(check: TargetCheck, timeout: float) -> dict[str,
     finally:
         await check.async_close()
     return {}
+
+
+class InvalidTargetCheck(TargetCheck):
+    """Stands in for a target whose stored settings its kind cannot read.
+
+    The target shows as critical with a hint to reconfigure it, and every
+    other check goes on working.
+    """
+
+    async def async_measure(self) -> CheckResult:
+        """Report that the target needs reconfiguring."""
+        raise TargetError(
+            "unknown", "Stored settings are invalid; reconfigure this target"
+        )
+
+
+def create_target_check(
+    check_class: type[TargetCheck], hass: HomeAssistant, subentry: ConfigSubentry
+) -> TargetCheck:
+    """Return the check of a configured target, never raising for its settings."""
+    try:
+        return check_class.from_subentry(hass, subentry)
+    except (KeyError, TypeError, ValueError):
+        _LOGGER.error("Target %s has invalid settings; reconfigure it", subentry.title)
+        check = InvalidTargetCheck.from_subentry(hass, subentry)
+        check.component_type = check_class.component_type
+        return check

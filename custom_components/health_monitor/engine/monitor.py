@@ -61,6 +61,20 @@ class HealthMonitor:
         self.last_health = self.system_health(started, duration_ms)
         return self.last_health
 
+    def register(self, checks: Sequence[Check]) -> None:
+        """Know the components of ``checks`` without checking them (monitoring off)."""
+        for check in checks:
+            if check.component_id not in self._components:
+                self._components[check.component_id] = ComponentHealth(
+                    component_id=check.component_id,
+                    name=check.name,
+                    component_type=check.component_type,
+                    message="Monitoring is stopped",
+                    consecutive_failures=self._failures_at_restore.pop(
+                        check.component_id, 0
+                    ),
+                )
+
     def apply(self, check: Check, result: CheckResult) -> ComponentHealth:
         """Fold one check result into the component's state and history."""
         component = self._components.get(check.component_id)

@@ -7,9 +7,16 @@ only look kinds up here.
 
 from __future__ import annotations
 
+from .database import DATABASE
+from .ha_mqtt import HA_MQTT
+from .http_endpoint import HTTP_ENDPOINT
 from .kind import TargetKind
+from .mqtt_broker import MQTT_BROKER
 from .network import NETWORK
 
-TARGET_KINDS: dict[str, TargetKind] = {kind.subentry_type: kind for kind in (NETWORK,)}
+TARGET_KINDS: dict[str, TargetKind] = {
+    kind.subentry_type: kind
+    for kind in (NETWORK, HTTP_ENDPOINT, MQTT_BROKER, HA_MQTT, DATABASE)
+}
 
 __all__ = ["TARGET_KINDS", "TargetKind"]

@@ -28,7 +28,9 @@ class TargetKind:
     ``validate`` connects for real and returns field errors keyed by field
     (or ``base``) with values among cannot_connect, invalid_auth,
     invalid_url, timeout and unknown. ``unique_id`` tells two targets apart
-    so the same one is not added twice.
+    so the same one is not added twice. ``unavailable`` returns an abort
+    reason when the kind cannot be added now (e.g. what it watches is not set
+    up), or None.
     """
 
     subentry_type: str
@@ -41,3 +43,4 @@ class TargetKind:
     normalize: Callable[[dict[str, Any]], dict[str, Any]] = dict
     sensors: tuple[ComponentSensorDescription, ...] = ()
     secret_keys: frozenset[str] = frozenset()
+    unavailable: Callable[[HomeAssistant], str | None] | None = None

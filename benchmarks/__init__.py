@@ -1,0 +1,1 @@
+"""Benchmarks of the performance budget in DESIGN.md (not part of the test run)."""

@@ -1,0 +1,347 @@
+"""Services: work incidents, control monitoring, and read health and statistics."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable, Coroutine
+from enum import StrEnum
+from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import (
+    HomeAssistant,
+    ServiceCall,
+    ServiceResponse,
+    SupportsResponse,
+    callback,
+)
+from homeassistant.exceptions import ServiceValidationError, Unauthorized
+import homeassistant.helpers.config_validation as cv
+
+from .const import DOMAIN
+from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .engine.incident_tracker import IncidentScope
+from .engine.incidents import (
+    IncidentStatus,
+    IncidentTransitionError,
+    UnknownIncidentError,
+)
+from .engine.models import ComponentHealth, SystemHealth, utcnow
+
+ATTR_INCIDENT_ID = "incident_id"
+ATTR_NOTE = "note"
+ATTR_STATUS = "status"
+ATTR_COMPONENT = "component"
+ATTR_HOURS = "hours"
+
+AUTOMATION_ACTOR = "automation"
+SYSTEM_ACTOR = "system"
+
+
+class Service(StrEnum):
+    """The integration's services."""
+
+    ACKNOWLEDGE = "acknowledge"
+    RESOLVE = "resolve"
+    UPDATE_INCIDENT = "update_incident"
+    START_MONITORING = "start_monitoring"
+    STOP_MONITORING = "stop_monitoring"
+    START_INCIDENT_RESPONSE = "start_incident_response"
+    STOP_INCIDENT_RESPONSE = "stop_incident_response"
+    RUN_CHECKS = "run_checks"
+    GET_HEALTH = "get_health"
+    GET_COMPONENT_HISTORY = "get_component_history"
+    GET_INCIDENTS = "get_incidents"
+    GET_STATISTICS = "get_statistics"
+
+
+_NOTE = vol.Optional(ATTR_NOTE)
+INCIDENT_SCHEMA = vol.Schema(
+    {vol.Required(ATTR_INCIDENT_ID): cv.string, _NOTE: cv.string}
+)
+UPDATE_INCIDENT_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_INCIDENT_ID): cv.string,
+        vol.Required(ATTR_STATUS): vol.In(
+            [IncidentStatus.INVESTIGATING.value, IncidentStatus.IN_PROGRESS.value]
+        ),
+        _NOTE: cv.string,
+    }
+)
+EMPTY_SCHEMA = vol.Schema({})
+# Ranges are checked in the handlers so that a bad value gets a translated error.
+HISTORY_SCHEMA = vol.Schema(
+    {
+        vol.Required(ATTR_COMPONENT): cv.string,
+        vol.Optional(ATTR_HOURS, default=24): vol.Coerce(float),
+    }
+)
+INCIDENTS_SCHEMA = vol.Schema(
+    {
+        vol.Optional(ATTR_STATUS, default=IncidentScope.ACTIVE.value): cv.string,
+        vol.Optional(ATTR_HOURS): vol.Coerce(float),
+    }
+)
+
+MAX_HISTORY_HOURS = 168
+
+
+def _coordinator(hass: HomeAssistant) -> HealthMonitorCoordinator:
+    """Return the coordinator of the loaded entry, or raise a translated error."""
+    entries: list[HealthMonitorConfigEntry] = hass.config_entries.async_entries(DOMAIN)
+    for entry in entries:
+        if entry.state is ConfigEntryState.LOADED:
+            return entry.runtime_data
+    raise ServiceValidationError(
+        translation_domain=DOMAIN, translation_key="not_loaded"
+    )
+
+
+async def _actor(hass: HomeAssistant, call: ServiceCall) -> str:
+    """Name who made the call: the user, else an automation or script, else the system."""
+    if call.context.user_id:
+        user = await hass.auth.async_get_user(call.context.user_id)
+        if user is not None:
+            return user.name or user.id
+    if call.context.parent_id:
+        return AUTOMATION_ACTOR
+    return SYSTEM_ACTOR
+
+
+async def _require_admin(hass: HomeAssistant, call: ServiceCall) -> None:
+    """Refuse a call by a non-admin user (calls without a user are the system's)."""
+    if not call.context.user_id:
+        return
+    user = await hass.auth.async_get_user(call.context.user_id)
+    if user is None:
+        raise Unauthorized(context=call.context)
+    if not user.is_admin:
+        raise Unauthorized(context=call.context, user_id=user.id)
+
+
+def _incident_error(err: Exception, incident_id: str) -> ServiceValidationError:
+    if isinstance(err, UnknownIncidentError):
+        return ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_incident",
+            translation_placeholders={"incident_id": incident_id},
+        )
+    assert isinstance(err, IncidentTransitionError)
+    return ServiceValidationError(
+        translation_domain=DOMAIN,
+        translation_key="transition_not_allowed",
+        translation_placeholders={
+            "incident_id": incident_id,
+            "from_status": str(err.from_status),
+            "to_status": str(err.to_status),
+        },
+    )
+
+
+async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
+    """Acknowledge, resolve or set the status of an incident."""
+    hass = call.hass
+    await _require_admin(hass, call)
+    coordinator = _coordinator(hass)
+    response = coordinator.incidents
+    tracker = response.tracker
+    incident_id: str = call.data[ATTR_INCIDENT_ID]
+    actor = await _actor(hass, call)
+    note: str | None = call.data.get(ATTR_NOTE)
+    try:
+        if call.service == Service.ACKNOWLEDGE:
+            events = tracker.acknowledge(incident_id, actor=actor, note=note)
+        elif call.service == Service.RESOLVE:
+            events = tracker.resolve(incident_id, actor=actor, note=note)
+        else:
+            events = tracker.set_status(
+                incident_id,
+                IncidentStatus(call.data[ATTR_STATUS]),
+                actor=actor,
+                note=note,
+            )
+    except (UnknownIncidentError, IncidentTransitionError) as err:
+        raise _incident_error(err, incident_id) from err
+    response.publish(events)
+    if not call.return_response:
+        return None
+    return {"incident": tracker.get(incident_id).as_dict()}
+
+
+def _control(
+    action: Callable[[HealthMonitorCoordinator], Awaitable[None] | None],
+) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
+    async def handle(call: ServiceCall) -> None:
+        await _require_admin(call.hass, call)
+        result = action(_coordinator(call.hass))
+        if result is not None:
+            await result
+
+    return handle
+
+
+async def _async_run_checks(call: ServiceCall) -> None:
+    """Run a cycle now; refused while monitoring is stopped."""
+    coordinator = _coordinator(call.hass)
+    if not coordinator.incidents.monitoring_enabled:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="monitoring_stopped"
+        )
+    await coordinator.async_refresh()
+
+
+def component_report(component: ComponentHealth) -> dict[str, Any]:
+    """Describe one component for service responses and diagnostics."""
+    return {
+        "name": component.name,
+        "type": component.component_type.value,
+        "status": component.status.value,
+        "message": component.message,
+        "response_time_ms": component.response_time_ms,
+        "metrics": dict(component.metrics),
+        "consecutive_failures": component.consecutive_failures,
+        "uptime_percent": component.uptime_percent,
+        "last_checked": component.last_checked.isoformat()
+        if component.last_checked
+        else None,
+    }
+
+
+def health_report(health: SystemHealth) -> dict[str, Any]:
+    """Describe the whole installation for get_health and diagnostics."""
+    return {
+        "system": {
+            "status": health.status.value,
+            "health_score": health.health_score,
+            "performance_score": health.performance_score,
+            "counts": {status.value: count for status, count in health.counts.items()},
+            "uptime_seconds": health.uptime_seconds,
+            "last_cycle": health.cycle_started.isoformat(),
+            "cycle_duration_ms": health.cycle_duration_ms,
+        },
+        "components": {
+            component_id: component_report(component)
+            for component_id, component in health.components.items()
+        },
+    }
+
+
+async def _async_get_health(call: ServiceCall) -> ServiceResponse:
+    coordinator = _coordinator(call.hass)
+    report = health_report(coordinator.data)
+    report["system"]["monitoring"] = coordinator.incidents.monitoring_enabled
+    report["system"]["incident_response"] = coordinator.incidents.response_enabled
+    return report
+
+
+async def _async_get_component_history(call: ServiceCall) -> ServiceResponse:
+    coordinator = _coordinator(call.hass)
+    component_id: str = call.data[ATTR_COMPONENT]
+    hours: float = call.data[ATTR_HOURS]
+    if not 1 <= hours <= MAX_HISTORY_HOURS:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="hours_out_of_range",
+            translation_placeholders={
+                "hours": f"{hours:g}",
+                "max": str(MAX_HISTORY_HOURS),
+            },
+        )
+    if component_id not in coordinator.data.components:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_component",
+            translation_placeholders={"component": component_id},
+        )
+    entries = coordinator.monitor.entries_within(component_id, hours)
+    return {
+        "component": component_id,
+        "hours": hours,
+        "count": len(entries),
+        "entries": [entry.as_dict() for entry in entries],
+    }
+
+
+_INCIDENT_FILTERS = [scope.value for scope in IncidentScope] + [
+    s.value for s in IncidentStatus
+]
+
+
+async def _async_get_incidents(call: ServiceCall) -> ServiceResponse:
+    coordinator = _coordinator(call.hass)
+    status: str = call.data[ATTR_STATUS]
+    hours: float | None = call.data.get(ATTR_HOURS)
+    if status not in _INCIDENT_FILTERS:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="unknown_status_filter",
+            translation_placeholders={
+                "status": status,
+                "allowed": ", ".join(_INCIDENT_FILTERS),
+            },
+        )
+    if hours is not None and hours <= 0:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="hours_out_of_range",
+            translation_placeholders={"hours": f"{hours:g}", "max": "∞"},
+        )
+    which = IncidentScope(status) if status in IncidentScope else IncidentStatus(status)
+    incidents = coordinator.incidents.tracker.list_incidents(
+        which, hours=hours, now=utcnow()
+    )
+    return {"count": len(incidents), "incidents": [i.as_dict() for i in incidents]}
+
+
+async def _async_get_statistics(call: ServiceCall) -> ServiceResponse:
+    coordinator = _coordinator(call.hass)
+    return coordinator.incidents.tracker.statistics(utcnow()).as_dict()
+
+
+@callback
+def async_register_services(hass: HomeAssistant) -> None:
+    """Register every service once (from async_setup)."""
+    for service in (Service.ACKNOWLEDGE, Service.RESOLVE):
+        hass.services.async_register(
+            DOMAIN,
+            service,
+            _async_change_incident,
+            INCIDENT_SCHEMA,
+            SupportsResponse.OPTIONAL,
+        )
+    hass.services.async_register(
+        DOMAIN,
+        Service.UPDATE_INCIDENT,
+        _async_change_incident,
+        UPDATE_INCIDENT_SCHEMA,
+        SupportsResponse.OPTIONAL,
+    )
+    controls: dict[
+        Service, Callable[[HealthMonitorCoordinator], Awaitable[None] | None]
+    ] = {
+        Service.START_MONITORING: lambda c: c.async_set_monitoring(True),
+        Service.STOP_MONITORING: lambda c: c.async_set_monitoring(False),
+        Service.START_INCIDENT_RESPONSE: lambda c: c.async_set_incident_response(True),
+        Service.STOP_INCIDENT_RESPONSE: lambda c: c.async_set_incident_response(False),
+    }
+    for service, action in controls.items():
+        hass.services.async_register(DOMAIN, service, _control(action), EMPTY_SCHEMA)
+    hass.services.async_register(
+        DOMAIN, Service.RUN_CHECKS, _async_run_checks, EMPTY_SCHEMA
+    )
+    readers: dict[
+        Service,
+        tuple[
+            Callable[[ServiceCall], Coroutine[Any, Any, ServiceResponse]], vol.Schema
+        ],
+    ] = {
+        Service.GET_HEALTH: (_async_get_health, EMPTY_SCHEMA),
+        Service.GET_COMPONENT_HISTORY: (_async_get_component_history, HISTORY_SCHEMA),
+        Service.GET_INCIDENTS: (_async_get_incidents, INCIDENTS_SCHEMA),
+        Service.GET_STATISTICS: (_async_get_statistics, EMPTY_SCHEMA),
+    }
+    for service, (handler, schema) in readers.items():
+        hass.services.async_register(
+            DOMAIN, service, handler, schema, SupportsResponse.ONLY
+        )

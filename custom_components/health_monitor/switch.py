@@ -1,0 +1,82 @@
+"""Switches on the system device: monitoring and incident response on or off."""
+
+from __future__ import annotations
+
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass
+from typing import Any
+
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.const import EntityCategory
+from homeassistant.core import HomeAssistant
+from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+
+from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .entity import HealthMonitorEntity
+
+PARALLEL_UPDATES = 0
+
+
+@dataclass(frozen=True, kw_only=True)
+class ControlSwitchDescription(SwitchEntityDescription):
+    """A switch mirroring a start/stop pair of services."""
+
+    is_on_fn: Callable[[HealthMonitorCoordinator], bool]
+    set_fn: Callable[[HealthMonitorCoordinator, bool], Awaitable[None] | None]
+
+
+SWITCHES: tuple[ControlSwitchDescription, ...] = (
+    ControlSwitchDescription(
+        key="monitoring",
+        translation_key="monitoring",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda coordinator: coordinator.incidents.monitoring_enabled,
+        set_fn=lambda coordinator, on: coordinator.async_set_monitoring(on),
+    ),
+    ControlSwitchDescription(
+        key="incident_response",
+        translation_key="incident_response",
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda coordinator: coordinator.incidents.response_enabled,
+        set_fn=lambda coordinator, on: coordinator.async_set_incident_response(on),
+    ),
+)
+
+
+async def async_setup_entry(
+    hass: HomeAssistant,
+    entry: HealthMonitorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+) -> None:
+    """Add the two control switches to the system device."""
+    async_add_entities(ControlSwitch(entry.runtime_data, d) for d in SWITCHES)
+
+
+class ControlSwitch(HealthMonitorEntity, SwitchEntity):
+    """Turns monitoring or incident response on and off, like its services."""
+
+    entity_description: ControlSwitchDescription
+
+    @property
+    def available(self) -> bool:
+        """Stay usable while monitoring is stopped or a cycle failed."""
+        return True
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether the function is on."""
+        return self.entity_description.is_on_fn(self.coordinator)
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Turn the function on."""
+        await self._async_set(True)
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """Turn the function off."""
+        await self._async_set(False)
+
+    async def _async_set(self, on: bool) -> None:
+        result = self.entity_description.set_fn(self.coordinator, on)
+        if result is not None:
+            await result
+        self.async_write_ha_state()

@@ -1,0 +1,66 @@
+"""A TCP service on loopback that tests stop and start again on the same port."""
+
+from __future__ import annotations
+
+import asyncio
+from typing import Any
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
+
+TARGET = "service_target"
+
+
+class TcpService:
+    """Accepts connections (and hangs up) while running; refuses them while stopped."""
+
+    def __init__(self) -> None:
+        """Not listening yet."""
+        self.port = 0
+        self._server: asyncio.Server | None = None
+
+    @property
+    def running(self) -> bool:
+        """Whether the service accepts connections."""
+        return self._server is not None
+
+    async def start(self) -> None:
+        """Listen (again) on the service's port."""
+
+        async def hang_up(
+            _: asyncio.StreamReader, writer: asyncio.StreamWriter
+        ) -> None:
+            writer.close()
+
+        self._server = await asyncio.start_server(hang_up, "127.0.0.1", self.port)
+        self.port = self._server.sockets[0].getsockname()[1]
+
+    async def stop(self) -> None:
+        """Stop listening; connections are refused."""
+        assert self._server is not None
+        self._server.close()
+        await self._server.wait_closed()
+        self._server = None
+
+
+def service_entry(port: int, **options: Any) -> MockConfigEntry:
+    """Return an entry watching only a network target on ``port`` (no host checks)."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"], **options},
+        subentries_data=[
+            {
+                "data": {
+                    "host": "127.0.0.1",
+                    "port": port,
+                    "latency_warning_ms": 5000,
+                    "latency_critical_ms": 10000,
+                },
+                "subentry_id": TARGET,
+                "subentry_type": "network",
+                "title": "Service",
+                "unique_id": f"127.0.0.1:{port}",
+            }
+        ],
+    )
