@@ -58,20 +58,27 @@ def _default_entry() -> MockConfigEntry:
 async def test_default_cycle_time_and_loop_blocking(
     hass: HomeAssistant, caplog: pytest.LogCaptureFixture
 ) -> None:
-    """Median cycle of the default checks ≤ 50 ms; no loop block over 5 ms."""
+    """Median cycle of the default checks ≤ 50 ms; no loop block over 5 ms.
+
+    The test plugin runs the loop in debug mode, which makes every callback
+    slower; cycle times are taken with debug off, blocking with it on (asyncio
+    reports each callback slower than ``slow_callback_duration``).
+    """
     entry = _default_entry()
     await _setup(hass, entry)
     coordinator = entry.runtime_data
     loop = asyncio.get_running_loop()
-    loop.set_debug(True)
-    loop.slow_callback_duration = 0.005
-    caplog.set_level(logging.WARNING, logger="asyncio")
+    loop.set_debug(False)
     durations = []
     for _ in range(CYCLES):
         start = time.perf_counter()
         await coordinator.async_refresh()
         durations.append((time.perf_counter() - start) * 1000)
-    loop.set_debug(False)
+    loop.set_debug(True)
+    loop.slow_callback_duration = 0.005
+    caplog.set_level(logging.WARNING, logger="asyncio")
+    for _ in range(CYCLES):
+        await coordinator.async_refresh()
     blocks = [
         record.getMessage()
         for record in caplog.records
@@ -129,6 +136,7 @@ async def test_memory_with_full_histories_and_1000_incidents() -> None:
 async def test_service_call_median(hass: HomeAssistant) -> None:
     """get_health and get_statistics answer in ≤ 5 ms (median)."""
     await _setup(hass, _default_entry())
+    asyncio.get_running_loop().set_debug(False)
     for service in ("get_health", "get_statistics", "get_incidents"):
         durations = []
         for _ in range(200):
@@ -170,11 +178,15 @@ async def test_cycle_of_500_targets(hass: HomeAssistant) -> None:
         ],
     )
     await _setup(hass, entry)
+    asyncio.get_running_loop().set_debug(False)
     durations = []
+    engine = []
     for _ in range(5):
         start = time.perf_counter()
         await entry.runtime_data.async_refresh()
         durations.append((time.perf_counter() - start) * 1000)
+        engine.append(entry.runtime_data.data.cycle_duration_ms)
+    report("cycle_500_targets_checks_only_median", statistics.median(engine), "ms", "-")
     healthy = entry.runtime_data.data.counts[HealthStatus.HEALTHY]
     server.close()
     await server.wait_closed()

@@ -231,14 +231,29 @@ def test_memory_relief_ignores_other_metrics() -> None:
 
 
 def test_endpoint_recovery_is_due_below_fifty_percent_success() -> None:
-    """A success rate of 49.9 % makes the endpoint recovery due."""
-    health = component(ComponentType.HTTP_ENDPOINT, metrics={"success_rate": 49.9})
+    """A success rate of 49.9 % over 5 checks makes the endpoint recovery due."""
+    health = component(
+        ComponentType.HTTP_ENDPOINT,
+        metrics={"success_rate": 49.9, "success_rate_checks": 5},
+    )
     assert due_keys(health) == [ENDPOINT_RECOVERY]
+
+
+def test_endpoint_recovery_waits_for_five_checks() -> None:
+    """One failed first check (0 %) says too little to run the recovery script."""
+    health = component(
+        ComponentType.HTTP_ENDPOINT,
+        metrics={"success_rate": 0.0, "success_rate_checks": 1},
+    )
+    assert due_keys(health) == []
 
 
 def test_endpoint_recovery_is_not_due_at_fifty_percent_success() -> None:
     """Exactly 50 % is not below 50 %."""
-    health = component(ComponentType.HTTP_ENDPOINT, metrics={"success_rate": 50})
+    health = component(
+        ComponentType.HTTP_ENDPOINT,
+        metrics={"success_rate": 50, "success_rate_checks": 20},
+    )
     assert due_keys(health) == []
 
 

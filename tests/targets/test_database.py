@@ -31,6 +31,7 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 from tests.lanes import find_device, needs_dns
 
+from .flows import submit_target_form
 from .postgres_server import (
     APP_DATABASE,
     MAX_CONNECTIONS,
@@ -125,15 +126,7 @@ async def submit(
     hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
 ) -> FlowResult:
     """Fill in the add form once and return the result."""
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_TYPE), context={"source": "user"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], user_input
-    )
-    await hass.async_block_till_done()
-    return result
+    return await submit_target_form(hass, entry, SUBENTRY_TYPE, user_input)
 
 
 async def add_database(

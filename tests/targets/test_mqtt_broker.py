@@ -17,6 +17,7 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
+from .flows import submit_target_form
 from .mosquitto_server import MosquittoServer, free_port, mosquitto
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -43,15 +44,7 @@ async def submit(
     hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
 ) -> FlowResult:
     """Fill in the add form once and return the result."""
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_TYPE), context={"source": "user"}
-    )
-    assert result["type"] is FlowResultType.FORM
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], user_input
-    )
-    await hass.async_block_till_done()
-    return result
+    return await submit_target_form(hass, entry, SUBENTRY_TYPE, user_input)
 
 
 async def add_broker(

@@ -19,6 +19,7 @@ from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
 from tests.lanes import find_device, needs_dns
 
+from .flows import submit_target_form
 from .http_servers import free_port
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -68,14 +69,7 @@ async def submit(
     hass: HomeAssistant, entry: MockConfigEntry, user_input: dict[str, Any]
 ) -> FlowResult:
     """Fill in the add form once and return the result."""
-    result = await hass.config_entries.subentries.async_init(
-        (entry.entry_id, SUBENTRY_TYPE), context={"source": "user"}
-    )
-    result = await hass.config_entries.subentries.async_configure(
-        result["flow_id"], user_input
-    )
-    await hass.async_block_till_done()
-    return result
+    return await submit_target_form(hass, entry, SUBENTRY_TYPE, user_input)
 
 
 async def add_target(
@@ -112,19 +106,33 @@ def sensor(hass: HomeAssistant, entry: MockConfigEntry, cid: str, key: str) -> S
 async def test_listening_port_is_added_and_healthy(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
 ) -> None:
-    """A host with a listening port is saved as host:port and reports both times."""
-    result = await submit(hass, loaded_entry, target_input("127.0.0.1", port))
+    """A name with a listening port is saved as host:port and reports both times."""
+    result = await submit(hass, loaded_entry, target_input("localhost", port))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"127.0.0.1:{port}"
+    assert result["title"] == f"localhost:{port}"
     (sid,) = loaded_entry.subentries
     status = sensor(hass, loaded_entry, sid, "status")
     assert status.state == "healthy"
-    assert status.attributes["message"].startswith(f"127.0.0.1:{port} reachable")
+    assert status.attributes["message"].startswith(f"localhost:{port} reachable")
+    assert "DNS" in status.attributes["message"]
     for key in ("dns_ms", "connect_ms"):
         state = sensor(hass, loaded_entry, sid, key)
         assert float(state.state) >= 0
         assert state.attributes["unit_of_measurement"] == "ms"
+
+
+async def test_an_ip_address_needs_no_name_resolution(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+) -> None:
+    """An address is connected to directly; its DNS time stays unknown."""
+    sid = await add_target(hass, loaded_entry, "127.0.0.1", port)
+
+    status = sensor(hass, loaded_entry, sid, "status")
+    assert status.state == "healthy"
+    assert "DNS" not in status.attributes["message"]
+    assert sensor(hass, loaded_entry, sid, "dns_ms").state == "unknown"
+    assert float(sensor(hass, loaded_entry, sid, "connect_ms").state) >= 0
 
 
 async def test_host_without_port_only_resolves_the_name(

@@ -261,7 +261,10 @@ class HttpEndpointCheck(TargetCheck):
     async def _async_metrics(
         self, response: _Response | None, error: TargetError | None
     ) -> dict[str, MetricValue]:
-        metrics: dict[str, MetricValue] = {"success_rate": self.success_rate}
+        metrics: dict[str, MetricValue] = {
+            "success_rate": self.success_rate,
+            "success_rate_checks": len(self._outcomes),
+        }
         if response is not None:
             metrics["status_code"] = response.status
             metrics["response_ms"] = response.elapsed_ms

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from contextlib import suppress
+import ipaddress
 import socket
 import time
 from typing import Any
@@ -24,23 +25,29 @@ class NetworkCheck(TargetCheck):
         """Resolve, connect, and classify the slowest step against the latency levels."""
         host: str = self.config[CONF_HOST]
         port: int | None = self.config.get(CONF_PORT)
-        loop = asyncio.get_running_loop()
-        start = time.perf_counter()
-        try:
-            # asyncio resolves in the executor; the loop is never blocked.
-            addresses = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
-        except (socket.gaierror, UnicodeError) as err:
-            raise TargetError(
-                "cannot_connect", f"{host} does not resolve: {err}", CONF_HOST
-            ) from err
-        dns_ms = _elapsed_ms(start)
+        if _is_ip_address(host):
+            # An address needs no resolver (and no executor job): only connect.
+            dns_ms: float | None = None
+            addresses: list[tuple[Any, ...]] = [(None, None, None, "", (host, port))]
+        else:
+            loop = asyncio.get_running_loop()
+            start = time.perf_counter()
+            try:
+                # asyncio resolves in the executor; the loop is never blocked.
+                addresses = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
+            except (socket.gaierror, UnicodeError) as err:
+                raise TargetError(
+                    "cannot_connect", f"{host} does not resolve: {err}", CONF_HOST
+                ) from err
+            dns_ms = _elapsed_ms(start)
         address = str(addresses[0][4][0])
         metrics: dict[str, MetricValue] = {"dns_ms": dns_ms, "address": address}
         if port is None:
+            resolved_ms = dns_ms or 0.0
             return CheckResult(
-                status=latency_status(dns_ms, latency_thresholds(self.config)),
-                message=f"{host} resolves to {address} in {dns_ms:.1f} ms",
-                response_time_ms=dns_ms,
+                status=latency_status(resolved_ms, latency_thresholds(self.config)),
+                message=f"{host} resolves to {address} in {resolved_ms:.1f} ms",
+                response_time_ms=resolved_ms,
                 metrics=metrics,
             )
         start = time.perf_counter()
@@ -51,9 +58,10 @@ class NetworkCheck(TargetCheck):
         with suppress(OSError):
             await writer.wait_closed()
         metrics["connect_ms"] = connect_ms
+        dns = "" if dns_ms is None else f", DNS {dns_ms:.1f} ms"
         return CheckResult(
             status=latency_status(connect_ms, latency_thresholds(self.config)),
-            message=f"{host}:{port} reachable, connect {connect_ms:.1f} ms, DNS {dns_ms:.1f} ms",
+            message=f"{host}:{port} reachable, connect {connect_ms:.1f} ms{dns}",
             response_time_ms=connect_ms,
             metrics=metrics,
         )
@@ -81,6 +89,14 @@ async def _async_connect(
         f"{host}:{port} refuses connections: {error.strerror or error}",
         CONF_PORT,
     ) from error
+
+
+def _is_ip_address(host: str) -> bool:
+    try:
+        ipaddress.ip_address(host)
+    except ValueError:
+        return False
+    return True
 
 
 def _elapsed_ms(start: float) -> float:

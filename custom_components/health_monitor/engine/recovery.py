@@ -88,7 +88,8 @@ class RecoveryAction:
     cooldown: timedelta
     min_consecutive_failures: int = 0
     statuses: frozenset[HealthStatus] = FAILING_STATUSES
-    metric_condition: MetricCondition | None = None
+    # Every condition must hold (an empty tuple means no metric condition).
+    metric_conditions: tuple[MetricCondition, ...] = ()
 
     def __post_init__(self) -> None:
         """Reject actions that could never run or would run without limit."""
@@ -109,9 +110,9 @@ class RecoveryAction:
             component.component_type in self.component_types
             and component.status in self.statuses
             and component.consecutive_failures >= self.min_consecutive_failures
-            and (
-                self.metric_condition is None
-                or self.metric_condition.matches(component.metrics)
+            and all(
+                condition.matches(component.metrics)
+                for condition in self.metric_conditions
             )
         )
 
@@ -136,8 +137,8 @@ def default_recovery_actions() -> tuple[RecoveryAction, ...]:
         RecoveryAction(
             key=MEMORY_RELIEF,
             component_types=frozenset({ComponentType.SYSTEM_RESOURCES}),
-            metric_condition=MetricCondition(
-                "memory_percent", Comparison.GREATER, 90.0
+            metric_conditions=(
+                MetricCondition("memory_percent", Comparison.GREATER, 90.0),
             ),
             max_attempts=2,
             cooldown=timedelta(minutes=20),
@@ -145,7 +146,13 @@ def default_recovery_actions() -> tuple[RecoveryAction, ...]:
         RecoveryAction(
             key=ENDPOINT_RECOVERY,
             component_types=frozenset({ComponentType.HTTP_ENDPOINT}),
-            metric_condition=MetricCondition("success_rate", Comparison.LESS, 50.0),
+            # A rate over fewer than 5 checks says little (one failure is 0 %).
+            metric_conditions=(
+                MetricCondition("success_rate", Comparison.LESS, 50.0),
+                MetricCondition(
+                    "success_rate_checks", Comparison.GREATER_OR_EQUAL, 5.0
+                ),
+            ),
             max_attempts=2,
             cooldown=timedelta(minutes=15),
         ),
