@@ -110,7 +110,9 @@ async def test_memory_with_full_histories_and_1000_incidents() -> None:
     checks = [Fake(i) for i in range(10)]
     for _ in range(1000):
         for check in checks:
-            monitor.apply(check, CheckResult(HealthStatus.HEALTHY, "ok", 1.0, {"x": 1.0}))
+            monitor.apply(
+                check, CheckResult(HealthStatus.HEALTHY, "ok", 1.0, {"x": 1.0})
+            )
     tracker = IncidentTracker()
     now = utcnow()
     for index in range(1000):
