@@ -101,9 +101,14 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
     @callback
     def _async_push_result(self, check: Check, result: CheckResult) -> None:
         """Publish a result a target reported by itself, without a full cycle."""
-        if self.data is None or check.component_id not in self.data.components:
+        if (
+            not self.incidents.monitoring_enabled
+            or self.data is None
+            or check.component_id not in self.data.components
+        ):
             return
-        self.monitor.apply(check, result)
+        component = self.monitor.apply(check, result)
+        self.incidents.async_process([component])
         self.async_set_updated_data(
             self.monitor.system_health(
                 self.data.cycle_started, self.data.cycle_duration_ms

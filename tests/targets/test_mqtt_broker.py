@@ -349,6 +349,41 @@ async def test_stopped_broker_turns_critical_at_once_and_recovers(
     assert float(sensor(hass, loaded_entry, sid, "round_trip_ms").state) > 0
 
 
+async def test_pushed_disconnect_opens_an_incident_without_a_cycle(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """The incident and its problem sensor follow a pushed disconnect at once."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+
+    mosquitto.stop()
+    await wait_for_status(hass, loaded_entry, sid, "critical")
+
+    incident = loaded_entry.runtime_data.incidents.tracker.incident_for(sid)
+    assert incident is not None
+    assert incident.severity == "critical"
+    problem = er.async_get(hass).async_get_entity_id(
+        "binary_sensor", DOMAIN, f"{loaded_entry.entry_id}_{sid}_incident"
+    )
+    assert problem is not None
+    assert hass.states.get(problem).state == "on"  # type: ignore[union-attr]
+
+
+async def test_pushes_are_ignored_while_monitoring_is_stopped(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """With monitoring stopped a disconnect changes no status and opens nothing."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    await hass.services.async_call(DOMAIN, "stop_monitoring", blocking=True)
+
+    mosquitto.stop()
+    for _ in range(20):
+        await asyncio.sleep(0.1)
+        await hass.async_block_till_done()
+
+    assert sensor(hass, loaded_entry, sid, "status").state == "healthy"
+    assert loaded_entry.runtime_data.incidents.tracker.incident_for(sid) is None
+
+
 async def test_cycle_while_the_broker_is_down_reports_critical(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
 ) -> None:
