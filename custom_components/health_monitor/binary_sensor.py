@@ -10,16 +10,13 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .engine.incident_events import IncidentEvent
 from .engine.incidents import IncidentStatus
 from .engine.models import ComponentHealth
-from .entity import ComponentEntity, async_add_component_entities
-from .incident_response import signal_incident_event
+from .entity import ComponentIncidentEntity, async_add_component_entities
 
 PARALLEL_UPDATES = 0
 
@@ -45,24 +42,8 @@ def _incident_sensors(
     return [IncidentProblemSensor(coordinator, component, INCIDENT_DESCRIPTION)]
 
 
-class IncidentProblemSensor(ComponentEntity, BinarySensorEntity):
+class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
     """On while the component has an open incident (new to in progress)."""
-
-    async def async_added_to_hass(self) -> None:
-        """Follow incident changes as they happen, not only each cycle."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                signal_incident_event(self.coordinator.config_entry.entry_id),
-                self._async_incident_event,
-            )
-        )
-
-    @callback
-    def _async_incident_event(self, event: IncidentEvent) -> None:
-        if event.component_id == self.component_id:
-            self.async_write_ha_state()
 
     @property
     def is_on(self) -> bool:

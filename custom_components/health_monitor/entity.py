@@ -6,13 +6,16 @@ from collections.abc import Callable, Iterable
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
+from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .const import DOMAIN, SYSTEM_DEVICE_KEY
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .engine.incident_events import IncidentEvent
 from .engine.models import ComponentHealth
+from .incident_response import signal_incident_event
 
 MANUFACTURER = "Health Monitor"
 
@@ -81,6 +84,31 @@ class ComponentEntity(CoordinatorEntity[HealthMonitorCoordinator]):
     def available(self) -> bool:
         """Return whether the component is still monitored."""
         return super().available and self.component is not None
+
+
+class ComponentIncidentEntity(ComponentEntity):
+    """A component entity that also follows the component's incident events."""
+
+    async def async_added_to_hass(self) -> None:
+        """Listen for incident events, which may come between cycles."""
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_incident_event(self.coordinator.config_entry.entry_id),
+                self._async_on_incident_event,
+            )
+        )
+
+    @callback
+    def _async_on_incident_event(self, event: IncidentEvent) -> None:
+        if event.component_id == self.component_id:
+            self._async_handle_incident_event(event)
+
+    @callback
+    def _async_handle_incident_event(self, event: IncidentEvent) -> None:
+        """React to an event of this component's incident (default: write state)."""
+        self.async_write_ha_state()
 
 
 @callback

@@ -6,14 +6,12 @@ from collections.abc import Iterable
 
 from homeassistant.components.event import EventEntity, EventEntityDescription
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .engine.incident_events import IncidentEvent, IncidentEventType
 from .engine.models import ComponentHealth
-from .entity import ComponentEntity, async_add_component_entities
-from .incident_response import signal_incident_event
+from .entity import ComponentIncidentEntity, async_add_component_entities
 
 PARALLEL_UPDATES = 0
 
@@ -39,24 +37,12 @@ def _incident_events(
     return [IncidentEventEntity(coordinator, component, INCIDENT_EVENTS)]
 
 
-class IncidentEventEntity(ComponentEntity, EventEntity):
+class IncidentEventEntity(ComponentIncidentEntity, EventEntity):
     """Fires opened, updated, escalated, acknowledged, recovery_attempted, ..."""
 
-    async def async_added_to_hass(self) -> None:
-        """Listen for the incident events of this component."""
-        await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                signal_incident_event(self.coordinator.config_entry.entry_id),
-                self._async_incident_event,
-            )
-        )
-
     @callback
-    def _async_incident_event(self, event: IncidentEvent) -> None:
-        if event.component_id != self.component_id:
-            return
+    def _async_handle_incident_event(self, event: IncidentEvent) -> None:
+        """Fire the event of this component's incident."""
         self._trigger_event(
             event.type.value,
             {

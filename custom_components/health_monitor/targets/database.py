@@ -37,11 +37,10 @@ from ..checks.database import (
     DatabaseCheck,
     SslMode,
 )
-from ..checks.target import async_validate_target
 from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
 from ..engine.models import ComponentType
 from .kind import TargetKind
-from .latency import latency_fields, validate_latency
+from .latency import async_validate_form, latency_fields
 
 # Above the check's own connect timeout, so a silent server is its timeout.
 VALIDATION_TIMEOUT = 15.0
@@ -98,17 +97,16 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
-    for key, error in (
-        (CONF_HOST, "cannot_connect"),
-        (CONF_DATABASE, "cannot_connect"),
-        (CONF_USERNAME, "invalid_auth"),
-    ):
-        if not data[key]:
-            return {key: error}
-    if errors := validate_latency(data):
-        return errors
-    check = DatabaseCheck(hass, "validation", _title(data), data)
-    return await async_validate_target(check, VALIDATION_TIMEOUT)
+    return await async_validate_form(
+        data,
+        {
+            CONF_HOST: "cannot_connect",
+            CONF_DATABASE: "cannot_connect",
+            CONF_USERNAME: "invalid_auth",
+        },
+        lambda: DatabaseCheck(hass, "validation", _title(data), data),
+        VALIDATION_TIMEOUT,
+    )
 
 
 def _title(data: Mapping[str, Any]) -> str:

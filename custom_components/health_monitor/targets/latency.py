@@ -1,8 +1,8 @@
-"""Latency threshold fields shared by every target form."""
+"""What every target form shares: latency fields and validation by a real probe."""
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from typing import Any
 
 import voluptuous as vol
@@ -18,6 +18,7 @@ from ..checks.latency import (
     CONF_LATENCY_WARNING,
     latency_thresholds,
 )
+from ..checks.target import TargetCheck, async_validate_target
 from ..engine.classification import InvalidThresholdsError
 
 _LATENCY_SELECTOR = NumberSelector(
@@ -48,3 +49,22 @@ def validate_latency(data: Mapping[str, Any]) -> dict[str, str]:
     except InvalidThresholdsError:
         return {CONF_LATENCY_WARNING: "warning_not_below_critical"}
     return {}
+
+
+async def async_validate_form(
+    data: Mapping[str, Any],
+    required: Mapping[str, str],
+    probe: Callable[[], TargetCheck],
+    timeout: float,
+) -> dict[str, str]:
+    """Validate a target form: required fields, latency levels, then a real probe.
+
+    ``required`` maps each field that must not be empty to the error it shows;
+    ``probe`` builds the check that observes the target once.
+    """
+    for key, error in required.items():
+        if not data.get(key):
+            return {key: error}
+    if errors := validate_latency(data):
+        return errors
+    return await async_validate_target(probe(), timeout)

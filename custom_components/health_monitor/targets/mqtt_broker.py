@@ -27,11 +27,10 @@ from homeassistant.helpers.selector import (
 )
 
 from ..checks.mqtt_broker import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
-from ..checks.target import async_validate_target
 from ..descriptions import ComponentSensorDescription, metric_value
 from ..engine.models import ComponentType
 from .kind import TargetKind
-from .latency import latency_fields, validate_latency
+from .latency import async_validate_form, latency_fields
 
 # Connecting and one echo must both fit.
 VALIDATION_TIMEOUT = 15.0
@@ -96,12 +95,11 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
-    if not data[CONF_HOST]:
-        return {CONF_HOST: "cannot_connect"}
-    if errors := validate_latency(data):
-        return errors
-    return await async_validate_target(
-        MqttBrokerCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
+    return await async_validate_form(
+        data,
+        {CONF_HOST: "cannot_connect"},
+        lambda: MqttBrokerCheck(hass, "validation", _title(data), data),
+        VALIDATION_TIMEOUT,
     )
 
 

@@ -18,11 +18,10 @@ from homeassistant.helpers.selector import (
 )
 
 from ..checks.network import NetworkCheck
-from ..checks.target import async_validate_target
 from ..descriptions import ComponentSensorDescription, metric_value
 from ..engine.models import ComponentType
 from .kind import TargetKind
-from .latency import latency_fields, validate_latency
+from .latency import async_validate_form, latency_fields
 
 VALIDATION_TIMEOUT = 10.0
 
@@ -55,12 +54,11 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
 
 
 async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
-    if not data[CONF_HOST]:
-        return {CONF_HOST: "cannot_connect"}
-    if errors := validate_latency(data):
-        return errors
-    return await async_validate_target(
-        NetworkCheck(hass, "validation", data[CONF_HOST], data), VALIDATION_TIMEOUT
+    return await async_validate_form(
+        data,
+        {CONF_HOST: "cannot_connect"},
+        lambda: NetworkCheck(hass, "validation", data[CONF_HOST], data),
+        VALIDATION_TIMEOUT,
     )
 
 
