@@ -356,3 +356,22 @@ async def test_notify_action_is_called_on_open_and_resolve(
     titles = [call.data["title"] for call in calls]
     assert titles == ["Service: opened (critical)", "Service: resolved (critical)"]
     assert all("INC-" in call.data["message"] for call in calls)
+
+
+async def test_incident_opened_by_the_first_cycle_fires_opened(
+    hass: HomeAssistant, entity_registry: er.EntityRegistry
+) -> None:
+    """A component already down at start-up still fires "opened" on its event entity."""
+    service = TcpService()
+    await service.start()
+    await service.stop()
+    config_entry = service_entry(service.port)
+    config_entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(config_entry.entry_id)
+    await hass.async_block_till_done()
+
+    event = hass.states.get(
+        _entity(entity_registry, config_entry, "event", "incident_event")
+    )
+    assert event is not None
+    assert event.attributes["event_type"] == "opened"

@@ -34,12 +34,15 @@ async def async_setup_entry(
     hass: HomeAssistant, entry: HealthMonitorConfigEntry
 ) -> bool:
     """Start monitoring with the entry's settings."""
+    # First of all: a target added while this setup runs must still reload it.
+    entry.async_on_unload(entry.add_update_listener(_async_reload_on_update))
     settings = MonitorSettings.from_options(entry.options, hass.config.config_dir)
     coordinator = HealthMonitorCoordinator(hass, entry, settings)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_update))
+    # Incident events of the first cycle reach the event entities now they exist.
+    coordinator.incidents.async_platforms_ready()
     return True
 
 

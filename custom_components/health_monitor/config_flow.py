@@ -353,7 +353,9 @@ class TargetSubentryFlow(ConfigSubentryFlow):
 
     def _async_save(self, data: dict[str, Any]) -> SubentryFlowResult:
         kind = self.kind
-        unique_id = kind.unique_id(data)
+        # Subentry unique ids are unique across kinds: a broker and a network
+        # target on the same host:port are two targets.
+        unique_id = f"{kind.subentry_type}:{kind.unique_id(data)}"
         entry = self._get_entry()
         current = (
             self._get_reconfigure_subentry().subentry_id

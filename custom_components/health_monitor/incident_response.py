@@ -67,6 +67,8 @@ class IncidentResponse:
             hass, incident_store_key(entry.entry_id), self.export, INCIDENT_SAVE_DELAY
         )
         self._running: set[tuple[str, str]] = set()
+        # Events held back until the entities that show them exist.
+        self._held_events: list[IncidentEvent] | None = []
         self._unsub_review: CALLBACK_TYPE | None = None
 
     @property
@@ -174,10 +176,24 @@ class IncidentResponse:
         for event in events:
             incident = self.tracker.get(event.incident_id)
             async_sync_incident_issue(self._hass, entry_id, incident)
-            async_dispatcher_send(self._hass, signal_incident_event(entry_id), event)
+            if self._held_events is not None:
+                self._held_events.append(event)
+            else:
+                async_dispatcher_send(
+                    self._hass, signal_incident_event(entry_id), event
+                )
             if self._notify_action and event.type in NOTIFIED_EVENTS:
                 self._async_notify(event)
         self._store.async_schedule_save()
+
+    @callback
+    def async_platforms_ready(self) -> None:
+        """Send the events held back while the entities were being set up."""
+        held, self._held_events = self._held_events or [], None
+        for event in held:
+            async_dispatcher_send(
+                self._hass, signal_incident_event(self._entry.entry_id), event
+            )
 
     @callback
     def _async_notify(self, event: IncidentEvent) -> None:

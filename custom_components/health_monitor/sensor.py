@@ -25,6 +25,7 @@ from homeassistant.helpers.typing import StateType
 from homeassistant.util import slugify
 
 from .checks.system_resources import disk_metric_key
+from .const import BUILTIN_CHECKS
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .descriptions import (
     ComponentSensorDescription,
@@ -43,6 +44,8 @@ from .targets import TARGET_KINDS
 # Coordinator entities only read; they never update in parallel.
 PARALLEL_UPDATES = 0
 
+TARGET_TYPES = frozenset(kind.component_type for kind in TARGET_KINDS.values())
+
 STATUS_OPTIONS = [status.value for status in HealthStatus]
 
 
@@ -54,6 +57,18 @@ BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
         options=STATUS_OPTIONS,
         value_fn=lambda component: component.status.value,
     ),
+    # A target's response time is what users watch; a built-in check's is
+    # only how long reading it took.
+    ComponentSensorDescription(
+        key="response_time",
+        translation_key="response_time",
+        device_class=SensorDeviceClass.DURATION,
+        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=lambda component: component.response_time_ms,
+        component_types=TARGET_TYPES,
+    ),
     ComponentSensorDescription(
         key="response_time",
         translation_key="response_time",
@@ -63,6 +78,7 @@ BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
         suggested_display_precision=1,
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda component: component.response_time_ms,
+        component_types=frozenset(BUILTIN_CHECKS),
     ),
     ComponentSensorDescription(
         key="uptime_percent",

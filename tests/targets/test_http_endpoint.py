@@ -127,7 +127,7 @@ async def test_endpoint_answering_200_is_added_and_healthy(
     assert status(hass, loaded_entry, sid).state == "healthy"
     assert sensor(hass, loaded_entry, sid, "status_code").state == "200"
     assert float(sensor(hass, loaded_entry, sid, "success_rate").state) == 100.0
-    response_time = sensor(hass, loaded_entry, sid, "response_ms")
+    response_time = sensor(hass, loaded_entry, sid, "response_time")
     assert float(response_time.state) > 0
     assert response_time.attributes["unit_of_measurement"] == "ms"
     assert sensor(hass, loaded_entry, sid, "certificate_days").state == "unknown"

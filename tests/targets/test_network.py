@@ -21,6 +21,10 @@ from tests.lanes import find_device, needs_dns
 
 from .flows import submit_target_form
 from .http_servers import free_port
+from .mosquitto_server import MosquittoServer, mosquitto
+
+# The broker fixture, for a test of targets of two kinds on one address.
+__all__ = ["mosquitto"]
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -347,3 +351,27 @@ async def test_server_resetting_accepted_connections_is_reachable(
             await refresh(hass, loaded_entry)
             status = sensor(hass, loaded_entry, sid, "status")
             assert status.state == "healthy", status.attributes["message"]
+
+
+async def test_a_network_target_may_watch_the_address_of_another_kind_of_target(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """A broker and a network target on one host:port are two targets, not duplicates."""
+    port = mosquitto.anonymous_port
+    broker = await submit_target_form(
+        hass,
+        loaded_entry,
+        "mqtt_broker",
+        {
+            "host": "127.0.0.1",
+            "port": port,
+            "latency_warning_ms": 5000,
+            "latency_critical_ms": 10000,
+        },
+    )
+    assert broker["type"] is FlowResultType.CREATE_ENTRY
+
+    result = await submit(hass, loaded_entry, target_input("127.0.0.1", port))
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert len(loaded_entry.subentries) == 2

@@ -165,16 +165,6 @@ HTTP_ENDPOINT = TargetKind(
     unique_id=_unique_id,
     normalize=_normalize,
     sensors=(
-        ComponentSensorDescription(
-            key="response_ms",
-            translation_key="http_response_time",
-            device_class=SensorDeviceClass.DURATION,
-            native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-            state_class=SensorStateClass.MEASUREMENT,
-            suggested_display_precision=1,
-            value_fn=metric_value("response_ms"),
-            component_types=frozenset({ComponentType.HTTP_ENDPOINT}),
-        ),
         percent_sensor(
             "success_rate", "http_success_rate", {ComponentType.HTTP_ENDPOINT}
         ),
