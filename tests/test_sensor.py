@@ -2,8 +2,10 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from pathlib import Path
 
+from freezegun.api import FrozenDateTimeFactory
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
@@ -38,8 +40,8 @@ async def test_system_resources_report_real_values(
     loaded_entry: MockConfigEntry,
     entity_registry: er.EntityRegistry,
 ) -> None:
-    """CPU, memory, swap and the watched disk have values read from this host."""
-    for key in ("cpu_percent", "memory_percent", "swap_percent"):
+    """Memory, swap and the watched disk have values read from this host."""
+    for key in ("memory_percent", "swap_percent"):
         value = _number(
             hass, _entity_id(entity_registry, loaded_entry, f"system_resources_{key}")
         )
@@ -52,6 +54,30 @@ async def test_system_resources_report_real_values(
     assert state is not None
     assert state.attributes[ATTR_UNIT_OF_MEASUREMENT] == "%"
     assert hass.config.config_dir in state.attributes["friendly_name"]
+
+
+async def test_cpu_usage_is_measured_over_a_window_not_at_start_up(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    entity_registry: er.EntityRegistry,
+    freezer: FrozenDateTimeFactory,
+) -> None:
+    """CPU usage is unknown at first, then averaged over at least 5 seconds."""
+    cpu = _entity_id(entity_registry, loaded_entry, "system_resources_cpu_percent")
+    assert hass.states.get(cpu).state == "unknown"  # type: ignore[union-attr]
+    component = loaded_entry.runtime_data.monitor.components["system_resources"]
+    assert "CPU measuring" in component.message
+
+    # A quick second cycle is too short a window to mean anything.
+    await loaded_entry.runtime_data.async_refresh()
+    assert hass.states.get(cpu).state == "unknown"  # type: ignore[union-attr]
+
+    freezer.tick(timedelta(seconds=6))
+    await loaded_entry.runtime_data.async_refresh()
+    await hass.async_block_till_done()
+    assert 0 <= _number(hass, cpu) <= 100
+    assert "CPU " in component.message
+    assert "measuring" not in component.message
 
 
 def _slug(hass: HomeAssistant) -> str:
@@ -192,4 +218,4 @@ async def test_a_vanished_disk_path_is_unknown_not_an_error(
     component = entry.runtime_data.monitor.components["system_resources"]
     assert component.metrics[f"disk_percent:{watched}"] is None
     assert f"disk {watched} unreadable" in component.message
-    assert isinstance(component.metrics["cpu_percent"], float)
+    assert isinstance(component.metrics["memory_percent"], float)

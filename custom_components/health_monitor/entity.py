@@ -14,10 +14,22 @@ from homeassistant.helpers.update_coordinator import CoordinatorEntity
 from .const import DOMAIN, SYSTEM_DEVICE_KEY
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .engine.incident_events import IncidentEvent
-from .engine.models import ComponentHealth
+from .engine.models import ComponentHealth, ComponentType
 from .incident_response import signal_incident_event
 
 MANUFACTURER = "Health Monitor"
+
+# Device model shown for each kind of component.
+MODELS: dict[ComponentType, str] = {
+    ComponentType.SYSTEM_RESOURCES: "Host resources",
+    ComponentType.HA_PROCESS: "Home Assistant process",
+    ComponentType.EVENT_LOOP: "Event loop",
+    ComponentType.RECORDER: "Recorder",
+    ComponentType.DATABASE: "Database",
+    ComponentType.MQTT: "MQTT broker",
+    ComponentType.HTTP_ENDPOINT: "HTTP endpoint",
+    ComponentType.NETWORK: "Network target",
+}
 
 
 def component_device_identifier(entry_id: str, component_id: str) -> tuple[str, str]:
@@ -71,7 +83,7 @@ class ComponentEntity(CoordinatorEntity[HealthMonitorCoordinator]):
             identifiers={component_device_identifier(entry_id, component.component_id)},
             name=component.name,
             manufacturer=MANUFACTURER,
-            model=component.component_type.value.replace("_", " ").capitalize(),
+            model=MODELS[component.component_type],
             entry_type=DeviceEntryType.SERVICE,
         )
 

@@ -10,8 +10,17 @@ from psutil_home_assistant import PsutilWrapper
 from homeassistant.core import HomeAssistant
 
 from ..engine.classification import worst_status
-from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
+from ..engine.models import (
+    CheckResult,
+    ComponentType,
+    HealthStatus,
+    MetricValue,
+    utcnow,
+)
 from ..settings import MonitorSettings
+
+# Shortest time a CPU usage sample averages over, in seconds.
+CPU_MIN_WINDOW = 5.0
 
 
 def disk_metric_key(path: str) -> str:
@@ -23,7 +32,7 @@ def disk_metric_key(path: str) -> str:
 class ResourceReading:
     """Everything one executor job read from psutil."""
 
-    cpu_percent: float
+    cpu_percent: float | None
     memory_percent: float
     swap_percent: float
     disk_percent: dict[str, float | None] = field(default_factory=dict)
@@ -42,21 +51,27 @@ class SystemResourcesCheck:
         self._settings = settings
         # A private psutil copy keeps cpu_percent's sampling state our own.
         self._psutil: Any = None
+        self._cpu_percent: float | None = None
+        self._cpu_sampled_at: float | None = None
 
     async def async_check(self) -> CheckResult:
         """Read every resource in one executor job and classify it."""
         reading = await self._hass.async_add_executor_job(self._read)
         settings = self._settings
-        findings: list[tuple[HealthStatus, str]] = [
-            (
-                settings.cpu.classify(reading.cpu_percent),
-                f"CPU {reading.cpu_percent:.0f}%",
-            ),
+        findings: list[tuple[HealthStatus, str]] = []
+        if reading.cpu_percent is not None:
+            findings.append(
+                (
+                    settings.cpu.classify(reading.cpu_percent),
+                    f"CPU {reading.cpu_percent:.0f}%",
+                )
+            )
+        findings.append(
             (
                 settings.memory.classify(reading.memory_percent),
                 f"memory {reading.memory_percent:.0f}%",
-            ),
-        ]
+            )
+        )
         metrics: dict[str, MetricValue] = {
             "cpu_percent": reading.cpu_percent,
             "memory_percent": reading.memory_percent,
@@ -77,18 +92,17 @@ class SystemResourcesCheck:
             text if finding is HealthStatus.HEALTHY else f"{text} ({finding.value})"
             for finding, text in findings
         )
+        if reading.cpu_percent is None:
+            message += ", CPU measuring"
         return CheckResult(status=status, message=message, metrics=metrics)
 
     def _read(self) -> ResourceReading:
         """Read psutil; runs in the executor."""
-        first_read = self._psutil is None
-        if first_read:
+        if self._psutil is None:
             self._psutil = PsutilWrapper().psutil
         psutil = self._psutil
-        # The first cpu_percent(None) call has no previous sample to compare to.
-        cpu = psutil.cpu_percent(interval=0.1 if first_read else None)
         reading = ResourceReading(
-            cpu_percent=float(cpu),
+            cpu_percent=self._cpu_usage(psutil),
             memory_percent=float(psutil.virtual_memory().percent),
             swap_percent=float(psutil.swap_memory().percent),
         )
@@ -98,3 +112,21 @@ class SystemResourcesCheck:
             except OSError:
                 reading.disk_percent[path] = None
         return reading
+
+    def _cpu_usage(self, psutil: Any) -> float | None:
+        """Return CPU usage averaged since the previous sample (in the executor).
+
+        The first call only starts the measurement: a sample taken at start-up
+        would show the load of starting, not of the host. Samples closer
+        together than CPU_MIN_WINDOW seconds would be noise, so the previous
+        value (None before the first full window) stands until it has passed.
+        """
+        now = utcnow().timestamp()
+        if self._cpu_sampled_at is None:
+            psutil.cpu_percent(interval=None)
+            self._cpu_sampled_at = now
+            return None
+        if now - self._cpu_sampled_at >= CPU_MIN_WINDOW:
+            self._cpu_percent = float(psutil.cpu_percent(interval=None))
+            self._cpu_sampled_at = now
+        return self._cpu_percent
