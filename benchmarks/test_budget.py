@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import asyncio
 from datetime import timedelta
-import logging
 import statistics
 import time
 import tracemalloc
@@ -36,7 +35,7 @@ CYCLES = 40
 
 def report(name: str, value: float, unit: str, budget: str) -> None:
     """Print one measurement."""
-    print(f"BENCH {name} {value:.2f} {unit} (budget {budget})")  # noqa: T201
+    print(f"\nBENCH {name} {value:.2f} {unit} (budget {budget})")  # noqa: T201
 
 
 async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -55,41 +54,53 @@ def _default_entry() -> MockConfigEntry:
     )
 
 
-async def test_default_cycle_time_and_loop_blocking(
-    hass: HomeAssistant, caplog: pytest.LogCaptureFixture
-) -> None:
-    """Median cycle of the default checks ≤ 50 ms; no loop block over 5 ms.
+async def test_default_cycle_time_and_loop_blocking(hass: HomeAssistant) -> None:
+    """Median cycle of the default checks ≤ 50 ms; a cycle blocks the loop ≤ 5 ms.
 
-    The test plugin runs the loop in debug mode, which makes every callback
-    slower; cycle times are taken with debug off, blocking with it on (asyncio
-    reports each callback slower than ``slow_callback_duration``).
+    The test plugin runs the loop in debug mode, which slows every callback;
+    it is turned off here. Blocking is the longest gap between two turns of a
+    probe that yields to the loop continuously while the cycles run (an upper
+    bound: one gap holds every callback of one loop iteration).
     """
     entry = _default_entry()
     await _setup(hass, entry)
     coordinator = entry.runtime_data
     loop = asyncio.get_running_loop()
     loop.set_debug(False)
+    gaps: list[float] = []
+    running = True
+
+    async def probe() -> None:
+        last = time.perf_counter()
+        while running:
+            await asyncio.sleep(0)
+            now = time.perf_counter()
+            gaps.append((now - last) * 1000)
+            last = now
+
+    prober = loop.create_task(probe())
     durations = []
+    cycle_blocks = []
     for _ in range(CYCLES):
+        gaps.clear()
         start = time.perf_counter()
-        await coordinator.async_refresh()
+        await hass.async_create_task(coordinator.async_refresh())
         durations.append((time.perf_counter() - start) * 1000)
-    loop.set_debug(True)
-    loop.slow_callback_duration = 0.005
-    caplog.set_level(logging.WARNING, logger="asyncio")
-    for _ in range(CYCLES):
-        await coordinator.async_refresh()
-    blocks = [
-        record.getMessage()
-        for record in caplog.records
-        if record.name == "asyncio" and "took" in record.getMessage()
-    ]
+        cycle_blocks.append(max(gaps, default=0.0))
+    running = False
+    await prober
     median = statistics.median(durations)
     report("default_cycle_median", median, "ms", "≤ 50 ms")
-    report("loop_blocks_over_5ms", len(blocks), "callbacks", "0")
-    for block in blocks[:5]:
-        print("  ", block[:200])  # noqa: T201
+    report(
+        "default_cycle_p95", sorted(durations)[int(len(durations) * 0.95)], "ms", "-"
+    )
+    # One scheduler hiccup of the machine must not pass for the integration's.
+    report(
+        "loop_block_per_cycle_median", statistics.median(cycle_blocks), "ms", "≤ 5 ms"
+    )
+    report("loop_block_longest", max(cycle_blocks), "ms", "-")
     assert median <= 50
+    assert statistics.median(cycle_blocks) <= 5
 
 
 async def test_memory_with_full_histories_and_1000_incidents() -> None:
