@@ -22,6 +22,9 @@ from .latency import latency_status, latency_thresholds
 from .target import PushResult, TargetCheck, TargetError
 
 _LOGGER = logging.getLogger(__name__)
+# paho logs every packet at debug level: a logger of its own lets that be
+# turned off while the check's own debug lines stay on.
+_PROTOCOL_LOGGER = _LOGGER.getChild("protocol")
 
 CONF_TLS = "tls"
 DEFAULT_PORT = 1883
@@ -251,7 +254,7 @@ class MqttBrokerCheck(TargetCheck):
             tls_context=client_context() if config.get(CONF_TLS) else None,
             timeout=CONNECT_TIMEOUT,
             keepalive=KEEPALIVE,
-            logger=_LOGGER,
+            logger=_PROTOCOL_LOGGER,
         )
 
     def _failure_of(self, err: aiomqtt.MqttError, start: float) -> TargetError:
