@@ -25,7 +25,7 @@ from custom_components.health_monitor.checks.target import TargetError
 from custom_components.health_monitor.const import DOMAIN
 from custom_components.health_monitor.engine.models import HealthStatus
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -42,6 +42,7 @@ from .postgres_server import (
     free_port,
     running_postgres,
 )
+from .target_entities import refresh, sensor, status
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -148,28 +149,6 @@ def databases(entry: MockConfigEntry) -> list[str]:
         for sid, sub in entry.subentries.items()
         if sub.subentry_type == SUBENTRY_TYPE
     ]
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Run one monitoring cycle now."""
-    await entry.runtime_data.async_refresh()
-    await hass.async_block_till_done()
-
-
-def sensor(hass: HomeAssistant, entry: MockConfigEntry, sid: str, key: str) -> State:
-    """Return the state of one sensor of a database."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{entry.entry_id}_{sid}_{key}"
-    )
-    assert entity_id is not None, key
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state
-
-
-def status(hass: HomeAssistant, entry: MockConfigEntry, sid: str) -> State:
-    """Return the status sensor of a database."""
-    return sensor(hass, entry, sid, "status")
 
 
 def check_of(entry: MockConfigEntry, sid: str) -> DatabaseCheck:

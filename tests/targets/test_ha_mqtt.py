@@ -11,14 +11,13 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.checks.ha_mqtt import HaMqttCheck
 from custom_components.health_monitor.checks.target import TargetError
-from custom_components.health_monitor.const import DOMAIN
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntryState
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
-from homeassistant.helpers import entity_registry as er
 
 from .mosquitto_server import MosquittoServer, mosquitto
+from .target_entities import sensor
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -84,17 +83,6 @@ async def add_target(hass: HomeAssistant, entry: MockConfigEntry) -> str:
         if sub.subentry_type == SUBENTRY_TYPE
     ]
     return subentry_id
-
-
-def sensor(hass: HomeAssistant, entry: MockConfigEntry, sid: str, key: str) -> State:
-    """Return the state of one sensor of a component."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{entry.entry_id}_{sid}_{key}"
-    )
-    assert entity_id is not None, key
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state
 
 
 def target_check(entry: MockConfigEntry, sid: str) -> HaMqttCheck:

@@ -16,7 +16,7 @@ import voluptuous as vol
 from custom_components.health_monitor.const import DOMAIN
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import EntityCategory
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
@@ -24,6 +24,7 @@ from tests.lanes import find_device
 
 from .flows import submit_target_form
 from .http_servers import HttpServer, free_port, http_server, self_signed_context
+from .target_entities import refresh, sensor, status
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -91,28 +92,6 @@ async def add_stored_endpoint(
     hass.config_entries.async_add_subentry(entry, subentry)
     await hass.async_block_till_done()
     return subentry.subentry_id
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Run one monitoring cycle now."""
-    await entry.runtime_data.async_refresh()
-    await hass.async_block_till_done()
-
-
-def sensor(hass: HomeAssistant, entry: MockConfigEntry, sid: str, key: str) -> State:
-    """Return the state of one sensor of an endpoint."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{entry.entry_id}_{sid}_{key}"
-    )
-    assert entity_id is not None, key
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state
-
-
-def status(hass: HomeAssistant, entry: MockConfigEntry, sid: str) -> State:
-    """Return the status sensor of an endpoint."""
-    return sensor(hass, entry, sid, "status")
 
 
 async def test_endpoint_answering_200_is_added_and_healthy(

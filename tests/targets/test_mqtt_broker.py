@@ -19,6 +19,7 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .flows import submit_target_form
 from .mosquitto_server import MosquittoServer, free_port, mosquitto
+from .target_entities import sensor
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -59,17 +60,6 @@ async def add_broker(
         if sub.subentry_type == SUBENTRY_TYPE
     ]
     return subentry_id
-
-
-def sensor(hass: HomeAssistant, entry: MockConfigEntry, sid: str, key: str) -> State:
-    """Return the state of one sensor of a component."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{entry.entry_id}_{sid}_{key}"
-    )
-    assert entity_id is not None, key
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state
 
 
 def device_of(

@@ -14,7 +14,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.const import DOMAIN
 from custom_components.health_monitor.snapshot_store import history_store_key
-from homeassistant.core import HomeAssistant, State
+from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
 from tests.lanes import find_device, needs_dns
@@ -22,6 +22,7 @@ from tests.lanes import find_device, needs_dns
 from .flows import submit_target_form
 from .http_servers import free_port
 from .mosquitto_server import MosquittoServer, mosquitto
+from .target_entities import refresh, sensor
 
 # The broker fixture, for a test of targets of two kinds on one address.
 __all__ = ["mosquitto"]
@@ -88,23 +89,6 @@ async def add_target(
         if sub.subentry_type == SUBENTRY_TYPE
     ]
     return subentry_id
-
-
-async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Run one monitoring cycle now."""
-    await entry.runtime_data.async_refresh()
-    await hass.async_block_till_done()
-
-
-def sensor(hass: HomeAssistant, entry: MockConfigEntry, cid: str, key: str) -> State:
-    """Return the state of one sensor of a component."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{entry.entry_id}_{cid}_{key}"
-    )
-    assert entity_id is not None, key
-    state = hass.states.get(entity_id)
-    assert state is not None, entity_id
-    return state
 
 
 async def test_listening_port_is_added_and_healthy(
