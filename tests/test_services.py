@@ -389,6 +389,19 @@ async def test_get_statistics_counts_incidents_and_mean_times(
     assert stats["mttr_minutes"] is None
 
 
+async def test_statistics_sensors_follow_an_acknowledgement_at_once(
+    hass: HomeAssistant, entry: MockConfigEntry, incident_id: str
+) -> None:
+    """MTTA is shown as soon as an incident is acknowledged, without a cycle."""
+    mtta = "sensor.health_monitor_mean_time_to_acknowledge"
+    assert hass.states.get(mtta).state == "unknown"  # type: ignore[union-attr]
+    assert hass.states.get("sensor.health_monitor_open_incidents").state == "1"  # type: ignore[union-attr]
+
+    await _call(hass, "acknowledge", {"incident_id": incident_id})
+
+    assert float(hass.states.get(mtta).state) >= 0  # type: ignore[union-attr]
+
+
 async def test_services_refuse_when_the_entry_is_not_loaded(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:

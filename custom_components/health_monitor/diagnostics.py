@@ -9,7 +9,6 @@ from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .coordinator import HealthMonitorConfigEntry
-from .engine.models import utcnow
 from .services import health_report
 from .targets import TARGET_KINDS
 
@@ -57,6 +56,6 @@ async def async_get_config_entry_diagnostics(
         "incident_response": coordinator.incidents.response_enabled,
         "health": health_report(coordinator.data),
         "open_incidents": [incident.as_dict() for incident in tracker.list_incidents()],
-        "statistics": tracker.statistics(utcnow()).as_dict(),
+        "statistics": coordinator.incidents.statistics().as_dict(),
         "history": history_summary,
     }

@@ -20,6 +20,7 @@ from homeassistant.helpers.event import async_track_time_interval
 
 from .const import DOMAIN, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
 from .engine.incident_events import IncidentEvent, IncidentEventType
+from .engine.incident_statistics import IncidentStatistics
 from .engine.incident_tracker import IncidentTracker
 from .engine.models import ComponentHealth, utcnow
 from .engine.recovery import RecoveryAction, RecoveryPolicy
@@ -45,6 +46,11 @@ def signal_incident_event(entry_id: str) -> str:
     return f"{DOMAIN}_{entry_id}_incident_event"
 
 
+def signal_incidents_changed(entry_id: str) -> str:
+    """Return the dispatcher signal sent once per batch of incident events."""
+    return f"{DOMAIN}_{entry_id}_incidents_changed"
+
+
 class IncidentResponse:
     """Owns the incident tracker and recovery policy of one config entry."""
 
@@ -67,6 +73,10 @@ class IncidentResponse:
             hass, incident_store_key(entry.entry_id), self.export, INCIDENT_SAVE_DELAY
         )
         self._running: set[tuple[str, str]] = set()
+        # Statistics of the incidents as of (change count, minute): every
+        # statistics sensor reads them, so they are computed once per change.
+        self._changes = 0
+        self._statistics: tuple[tuple[int, int], IncidentStatistics] | None = None
         # Events held back until the entities that show them exist.
         self._held_events: list[IncidentEvent] | None = []
         self._unsub_review: CALLBACK_TYPE | None = None
@@ -184,7 +194,21 @@ class IncidentResponse:
                 )
             if self._notify_action and event.type in NOTIFIED_EVENTS:
                 self._async_notify(event)
+        self._changes += 1
+        async_dispatcher_send(self._hass, signal_incidents_changed(entry_id))
         self._store.async_schedule_save()
+
+    def statistics(self) -> IncidentStatistics:
+        """Return the incident statistics, computed again only after a change.
+
+        ``last_24h`` depends on the clock too, so they are also renewed each
+        minute.
+        """
+        now = utcnow()
+        key = (self._changes, int(now.timestamp() // 60))
+        if self._statistics is None or self._statistics[0] != key:
+            self._statistics = (key, self.tracker.statistics(now))
+        return self._statistics[1]
 
     @callback
     def async_platforms_ready(self) -> None:

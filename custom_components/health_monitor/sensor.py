@@ -18,7 +18,7 @@ from homeassistant.const import (
     UnitOfInformation,
     UnitOfTime,
 )
-from homeassistant.core import HomeAssistant, callback
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
@@ -33,12 +33,10 @@ from .descriptions import (
     metric_value,
     percent_sensor,
 )
-from .engine.incident_events import IncidentEvent
-from .engine.incident_tracker import IncidentTracker
 from .engine.incidents import Severity
-from .engine.models import ComponentHealth, ComponentType, HealthStatus, utcnow
+from .engine.models import ComponentHealth, ComponentType, HealthStatus
 from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
-from .incident_response import signal_incident_event
+from .incident_response import IncidentResponse, signal_incidents_changed
 from .targets import TARGET_KINDS
 
 # Coordinator entities only read; they never update in parallel.
@@ -260,13 +258,13 @@ def _component_sensors(
 
 @dataclass(frozen=True, kw_only=True)
 class IncidentSensorDescription(SensorEntityDescription):
-    """A sensor of the system device read from the incident tracker."""
+    """A sensor of the system device read from the incident response."""
 
-    value_fn: Callable[[IncidentTracker], StateType]
+    value_fn: Callable[[IncidentResponse], StateType]
 
 
-def _highest_open_severity(tracker: IncidentTracker) -> StateType:
-    open_incidents = tracker.list_incidents()
+def _highest_open_severity(response: IncidentResponse) -> StateType:
+    open_incidents = response.tracker.list_incidents()
     if not open_incidents:
         return "none"
     return max((i.severity for i in open_incidents), key=lambda s: s.rank).value
@@ -277,7 +275,7 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         key="open_incidents",
         translation_key="open_incidents",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda tracker: len(tracker.list_incidents()),
+        value_fn=lambda response: len(response.tracker.list_incidents()),
     ),
     IncidentSensorDescription(
         key="highest_open_severity",
@@ -293,7 +291,7 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda tracker: tracker.statistics(utcnow()).mtta_minutes,
+        value_fn=lambda response: response.statistics().mtta_minutes,
     ),
     IncidentSensorDescription(
         key="mttr",
@@ -302,13 +300,13 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda tracker: tracker.statistics(utcnow()).mttr_minutes,
+        value_fn=lambda response: response.statistics().mttr_minutes,
     ),
     IncidentSensorDescription(
         key="incidents_last_24h",
         translation_key="incidents_last_24h",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda tracker: tracker.statistics(utcnow()).last_24h,
+        value_fn=lambda response: response.statistics().last_24h,
     ),
     IncidentSensorDescription(
         key="recovery_success_rate",
@@ -316,7 +314,7 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda tracker: tracker.statistics(utcnow()).recovery_success_rate,
+        value_fn=lambda response: response.statistics().recovery_success_rate,
     ),
 )
 
@@ -327,24 +325,20 @@ class IncidentSensor(HealthMonitorEntity, SensorEntity):
     entity_description: IncidentSensorDescription
 
     async def async_added_to_hass(self) -> None:
-        """Also update when an incident changes between cycles."""
+        """Also update when incidents change between cycles (once per batch)."""
         await super().async_added_to_hass()
         self.async_on_remove(
             async_dispatcher_connect(
                 self.hass,
-                signal_incident_event(self.coordinator.config_entry.entry_id),
-                self._async_incident_changed,
+                signal_incidents_changed(self.coordinator.config_entry.entry_id),
+                self.async_write_ha_state,
             )
         )
 
-    @callback
-    def _async_incident_changed(self, _event: IncidentEvent) -> None:
-        self.async_write_ha_state()
-
     @property
     def native_value(self) -> StateType:
-        """Return the value from the incident tracker."""
-        return self.entity_description.value_fn(self.coordinator.incidents.tracker)
+        """Return the value from the incident response."""
+        return self.entity_description.value_fn(self.coordinator.incidents)
 
 
 class SystemSensor(HealthMonitorEntity, SensorEntity):

@@ -296,7 +296,7 @@ async def _async_get_incidents(call: ServiceCall) -> ServiceResponse:
 
 async def _async_get_statistics(call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(call.hass)
-    return coordinator.incidents.tracker.statistics(utcnow()).as_dict()
+    return coordinator.incidents.statistics().as_dict()
 
 
 @callback
