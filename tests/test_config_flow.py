@@ -24,7 +24,7 @@ from custom_components.health_monitor.const import (
 )
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant
-from homeassistant.data_entry_flow import FlowResultType, InvalidData
+from homeassistant.data_entry_flow import FlowResultType
 
 ALL_CHECKS = ["system_resources", "ha_process", "event_loop", "recorder"]
 
@@ -258,8 +258,9 @@ async def test_update_interval_below_five_seconds_is_refused(
 ) -> None:
     """The form does not accept polling faster than every 5 seconds."""
     result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-    with pytest.raises(InvalidData):
-        await hass.config_entries.options.async_configure(
-            result["flow_id"], _options(hass, **{CONF_UPDATE_INTERVAL: 4})
-        )
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], _options(hass, **{CONF_UPDATE_INTERVAL: 4})
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {CONF_UPDATE_INTERVAL: "out_of_range"}
     assert loaded_entry.options.get(CONF_UPDATE_INTERVAL) is None

@@ -19,9 +19,6 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -30,44 +27,41 @@ from homeassistant.helpers.selector import (
 )
 
 from .const import (
-    BUILTIN_CHECKS,
     CONF_CHECK_TIMEOUT,
     CONF_CHECKS,
     CONF_CLOSE_AFTER_MINUTES,
     CONF_DISK_PATHS,
     CONF_ESCALATION_MINUTES,
+    CONF_FAILURE_THRESHOLD,
+    CONF_GRACE_PERIOD,
     CONF_HISTORY_SIZE,
     CONF_INCIDENT_THRESHOLD,
     CONF_NOTIFY_ACTION,
     CONF_RESOLVE_AFTER_CHECKS,
     CONF_UPDATE_INTERVAL,
-    DEFAULT_CHECK_TIMEOUT,
-    DEFAULT_CLOSE_AFTER_MINUTES,
-    DEFAULT_ESCALATION_MINUTES,
-    DEFAULT_HISTORY_SIZE,
     DEFAULT_INCIDENT_THRESHOLD,
-    DEFAULT_RESOLVE_AFTER_CHECKS,
-    DEFAULT_UPDATE_INTERVAL,
     DOMAIN,
-    MIN_UPDATE_INTERVAL,
     THRESHOLD_OPTIONS,
 )
-from .engine.incident_tracker import THRESHOLD_ORDER
+from .options import (
+    CHECK_NAMES,
+    INCIDENT_THRESHOLDS,
+    NOTIFY_ACTION,
+    NUMBER_OPTIONS,
+    read_options,
+)
 from .targets import TARGET_KINDS, TargetKind
-
-
-def _number(minimum: float, maximum: float, unit: str | None = None) -> NumberSelector:
-    config = NumberSelectorConfig(
-        min=minimum, max=maximum, step=1, mode=NumberSelectorMode.BOX
-    )
-    if unit is not None:
-        config["unit_of_measurement"] = unit
-    return NumberSelector(config)
-
+from .validation import (
+    FieldLimit,
+    InvalidValueError,
+    are_folders,
+    check_fields,
+    check_paths,
+)
 
 CHECKS_SELECTOR = SelectSelector(
     SelectSelectorConfig(
-        options=[str(check) for check in BUILTIN_CHECKS],
+        options=list(CHECK_NAMES),
         multiple=True,
         mode=SelectSelectorMode.LIST,
         translation_key=CONF_CHECKS,
@@ -76,17 +70,21 @@ CHECKS_SELECTOR = SelectSelector(
 DISK_PATHS_SELECTOR = TextSelector(TextSelectorConfig(multiple=True))
 INCIDENT_THRESHOLD_SELECTOR = SelectSelector(
     SelectSelectorConfig(
-        options=[str(status) for status in THRESHOLD_ORDER],
+        options=list(INCIDENT_THRESHOLDS),
         mode=SelectSelectorMode.DROPDOWN,
         translation_key=CONF_INCIDENT_THRESHOLD,
     )
 )
+OPTION_LIMITS: dict[str, FieldLimit] = {
+    **{key: option.limits for key, option in NUMBER_OPTIONS.items()},
+    CONF_NOTIFY_ACTION: NOTIFY_ACTION,
+}
 
 
 def default_watch(hass: HomeAssistant) -> dict[str, Any]:
     """Return what a new installation watches: every check, the config disk."""
     return {
-        CONF_CHECKS: [str(check) for check in BUILTIN_CHECKS],
+        CONF_CHECKS: list(CHECK_NAMES),
         CONF_DISK_PATHS: [hass.config.config_dir],
     }
 
@@ -103,59 +101,41 @@ def watch_schema(values: Mapping[str, Any]) -> vol.Schema:
     )
 
 
+def _number_field(values: Mapping[str, Any], key: str) -> tuple[vol.Marker, Any]:
+    option = NUMBER_OPTIONS[key]
+    marker = vol.Required(key, default=values.get(key, option.default))
+    return marker, option.limits.selector()
+
+
 def options_schema(values: Mapping[str, Any]) -> vol.Schema:
     """Return the schema of every option, defaulting to ``values``."""
-    fields: dict[vol.Marker, Any] = {
-        vol.Required(
-            CONF_UPDATE_INTERVAL,
-            default=values.get(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL),
-        ): _number(MIN_UPDATE_INTERVAL, 86400, "s"),
-        vol.Required(
-            CONF_CHECK_TIMEOUT,
-            default=values.get(CONF_CHECK_TIMEOUT, DEFAULT_CHECK_TIMEOUT),
-        ): _number(1, 300, "s"),
-    }
-    for warning_key, critical_key, warning, critical in THRESHOLD_OPTIONS.values():
-        fields[vol.Required(warning_key, default=values.get(warning_key, warning))] = (
-            _number(1, 100, "%")
-        )
-        fields[
-            vol.Required(critical_key, default=values.get(critical_key, critical))
-        ] = _number(1, 100, "%")
+    numbers = [CONF_UPDATE_INTERVAL, CONF_CHECK_TIMEOUT]
+    for warning_key, critical_key, _, _ in THRESHOLD_OPTIONS.values():
+        numbers += [warning_key, critical_key]
+    numbers.append(CONF_HISTORY_SIZE)
+    fields: dict[vol.Marker, Any] = dict(_number_field(values, key) for key in numbers)
     fields[
         vol.Required(
-            CONF_HISTORY_SIZE,
-            default=values.get(CONF_HISTORY_SIZE, DEFAULT_HISTORY_SIZE),
+            CONF_INCIDENT_THRESHOLD,
+            default=values.get(CONF_INCIDENT_THRESHOLD, DEFAULT_INCIDENT_THRESHOLD),
         )
-    ] = _number(10, 100000)
+    ] = INCIDENT_THRESHOLD_SELECTOR
     fields.update(
-        {
-            vol.Required(
-                CONF_INCIDENT_THRESHOLD,
-                default=values.get(CONF_INCIDENT_THRESHOLD, DEFAULT_INCIDENT_THRESHOLD),
-            ): INCIDENT_THRESHOLD_SELECTOR,
-            vol.Required(
-                CONF_RESOLVE_AFTER_CHECKS,
-                default=values.get(
-                    CONF_RESOLVE_AFTER_CHECKS, DEFAULT_RESOLVE_AFTER_CHECKS
-                ),
-            ): _number(1, 100),
-            vol.Required(
-                CONF_CLOSE_AFTER_MINUTES,
-                default=values.get(
-                    CONF_CLOSE_AFTER_MINUTES, DEFAULT_CLOSE_AFTER_MINUTES
-                ),
-            ): _number(0, 10080, "min"),
-            vol.Required(
-                CONF_ESCALATION_MINUTES,
-                default=values.get(CONF_ESCALATION_MINUTES, DEFAULT_ESCALATION_MINUTES),
-            ): _number(1, 10080, "min"),
-            vol.Optional(
-                CONF_NOTIFY_ACTION,
-                description={"suggested_value": values.get(CONF_NOTIFY_ACTION)},
-            ): TextSelector(),
-        }
+        _number_field(values, key)
+        for key in (
+            CONF_FAILURE_THRESHOLD,
+            CONF_RESOLVE_AFTER_CHECKS,
+            CONF_GRACE_PERIOD,
+            CONF_CLOSE_AFTER_MINUTES,
+            CONF_ESCALATION_MINUTES,
+        )
     )
+    fields[
+        vol.Optional(
+            CONF_NOTIFY_ACTION,
+            description={"suggested_value": values.get(CONF_NOTIFY_ACTION)},
+        )
+    ] = TextSelector()
     return watch_schema(values).extend(fields)
 
 
@@ -163,46 +143,56 @@ def validate_notify_action(
     hass: HomeAssistant, user_input: Mapping[str, Any]
 ) -> dict[str, str]:
     """Return a field error when the notify action is not an existing action."""
-    action = str(user_input.get(CONF_NOTIFY_ACTION) or "").strip()
+    action = user_input.get(CONF_NOTIFY_ACTION)
     if not action:
         return {}
-    domain, _, service = action.partition(".")
+    domain, _, service = str(action).partition(".")
     if not service or not hass.services.has_service(domain, service):
         return {CONF_NOTIFY_ACTION: "unknown_action"}
     return {}
 
 
 def validate_thresholds(user_input: Mapping[str, Any]) -> dict[str, str]:
-    """Return a field error for every warning level not below its critical level."""
+    """Return a field error for every warning level not below its critical level.
+
+    ``user_input`` holds checked numbers.
+    """
     return {
         warning_key: "warning_not_below_critical"
         for warning_key, critical_key, _, _ in THRESHOLD_OPTIONS.values()
-        if float(user_input[warning_key]) >= float(user_input[critical_key])
+        if user_input[warning_key] >= user_input[critical_key]
     }
 
 
 async def async_validate_watch(
     hass: HomeAssistant, user_input: Mapping[str, Any]
-) -> dict[str, str]:
-    """Read the system once with the chosen disk paths (test before configure)."""
-    paths = [path.strip() for path in user_input[CONF_DISK_PATHS]]
-    if not paths or any(not path for path in paths):
-        return {CONF_DISK_PATHS: "invalid_path"}
-    if not user_input[CONF_CHECKS]:
-        return {CONF_CHECKS: "no_checks"}
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check the chosen checks and disk paths, reading the system once with them.
+
+    Return the input with trimmed paths, and field errors.
+    """
+    data = dict(user_input)
+    try:
+        data[CONF_DISK_PATHS] = paths = check_paths(user_input.get(CONF_DISK_PATHS))
+    except InvalidValueError as err:
+        return data, {CONF_DISK_PATHS: err.reason}
+    if not user_input.get(CONF_CHECKS):
+        return data, {CONF_CHECKS: "no_checks"}
     try:
         readable = await hass.async_add_executor_job(_paths_readable, paths)
     except OSError:
-        return {"base": "cannot_read_system"}
+        return data, {"base": "cannot_read_system"}
     if not readable:
-        return {CONF_DISK_PATHS: "invalid_path"}
-    return {}
+        return data, {CONF_DISK_PATHS: "invalid_path"}
+    return data, {}
 
 
 def _paths_readable(paths: list[str]) -> bool:
-    """Read memory and each path's usage; runs in the executor."""
+    """Read memory and each folder's usage; runs in the executor."""
     psutil = PsutilWrapper().psutil
     psutil.virtual_memory()
+    if not are_folders(paths):
+        return False
     for path in paths:
         try:
             psutil.disk_usage(path)
@@ -211,23 +201,21 @@ def _paths_readable(paths: list[str]) -> bool:
     return True
 
 
-def _clean(user_input: Mapping[str, Any]) -> dict[str, Any]:
-    """Normalize form input: whole numbers where the option is whole, trimmed paths."""
-    cleaned = dict(user_input)
-    cleaned[CONF_DISK_PATHS] = [path.strip() for path in user_input[CONF_DISK_PATHS]]
-    if CONF_NOTIFY_ACTION in cleaned:
-        cleaned[CONF_NOTIFY_ACTION] = str(cleaned[CONF_NOTIFY_ACTION]).strip()
-    for key in (
-        CONF_UPDATE_INTERVAL,
-        CONF_CHECK_TIMEOUT,
-        CONF_HISTORY_SIZE,
-        CONF_RESOLVE_AFTER_CHECKS,
-        CONF_CLOSE_AFTER_MINUTES,
-        CONF_ESCALATION_MINUTES,
-    ):
-        if key in cleaned:
-            cleaned[key] = int(cleaned[key])
-    return cleaned
+async def async_validate_options(
+    hass: HomeAssistant, user_input: Mapping[str, Any]
+) -> tuple[dict[str, Any], dict[str, str]]:
+    """Check every option: limits, levels, the notify action, then what is watched.
+
+    Return the options to store (numbers converted, texts trimmed) and field
+    errors.
+    """
+    options, errors = check_fields(user_input, OPTION_LIMITS)
+    if errors:
+        return options, errors
+    errors = validate_thresholds(options) or validate_notify_action(hass, options)
+    if errors:
+        return options, errors
+    return await async_validate_watch(hass, options)
 
 
 class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
@@ -242,10 +230,10 @@ class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
         """Choose what to watch; the system is read once before the entry is made."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = await async_validate_watch(self.hass, user_input)
+            watch, errors = await async_validate_watch(self.hass, user_input)
             if not errors:
                 return self.async_create_entry(
-                    title="Health Monitor", data={}, options=_clean(user_input)
+                    title="Health Monitor", data={}, options=watch
                 )
         values = user_input or default_watch(self.hass)
         return self.async_show_form(
@@ -259,13 +247,16 @@ class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
         entry = self._get_reconfigure_entry()
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = await async_validate_watch(self.hass, user_input)
+            watch, errors = await async_validate_watch(self.hass, user_input)
             if not errors:
                 self.hass.config_entries.async_update_entry(
-                    entry, options={**entry.options, **_clean(user_input)}
+                    entry, options={**entry.options, **watch}
                 )
                 return self.async_abort(reason="reconfigure_successful")
-        values = user_input or {**default_watch(self.hass), **entry.options}
+        # Stored values that are not valid are shown as their defaults.
+        values = (
+            user_input or read_options(entry.options, self.hass.config.config_dir)[0]
+        )
         return self.async_show_form(
             step_id="reconfigure", data_schema=watch_schema(values), errors=errors
         )
@@ -294,17 +285,18 @@ class HealthMonitorOptionsFlow(OptionsFlow):
         """Show and validate every option."""
         errors: dict[str, str] = {}
         if user_input is not None:
-            errors = (
-                validate_thresholds(user_input)
-                or validate_notify_action(self.hass, user_input)
-                or await async_validate_watch(self.hass, user_input)
-            )
+            checked, errors = await async_validate_options(self.hass, user_input)
             if not errors:
-                options = {**self.config_entry.options, **_clean(user_input)}
-                if not options.get(CONF_NOTIFY_ACTION):
+                options = {**self.config_entry.options, **checked}
+                # An emptied optional field is left out of the input.
+                if not checked.get(CONF_NOTIFY_ACTION):
                     options.pop(CONF_NOTIFY_ACTION, None)
                 return self.async_create_entry(data=options)
-        values = user_input or {**default_watch(self.hass), **self.config_entry.options}
+        # Stored values that are not valid are shown as their defaults.
+        values = (
+            user_input
+            or read_options(self.config_entry.options, self.hass.config.config_dir)[0]
+        )
         return self.async_show_form(
             step_id="init", data_schema=options_schema(values), errors=errors
         )
@@ -341,7 +333,9 @@ class TargetSubentryFlow(ConfigSubentryFlow):
             for key in kind.secret_keys:
                 if not data.get(key) and stored.get(key):
                     data[key] = stored[key]
-            errors = await kind.validate(self.hass, data)
+            data, errors = kind.check(data)
+            if not errors:
+                errors = await kind.validate(self.hass, data)
             if not errors:
                 return self._async_save(data)
         values = {

@@ -6,6 +6,7 @@ import pytest
 
 from custom_components.health_monitor.engine.sanitize import (
     MAX_MESSAGE_LENGTH,
+    redact_url_credentials,
     sanitize_message,
 )
 
@@ -91,3 +92,72 @@ def test_url_password_containing_an_at_sign_is_removed() -> None:
 def test_json_style_secret_is_removed() -> None:
     """A secret in a JSON or repr'd dict does not leak."""
     assert "hunter2" not in sanitize_message('{"password": "hunter2"}')
+
+
+# --- Bounded work on any input ------------------------------------------------
+# Each input below made the former expression rescan the rest of the text from
+# every "://" or letter (quadratic: 40 k characters took 12 s, a megabyte
+# hours). The redaction now reads each character a bounded number of times.
+
+MEGABYTE = 1_000_000
+
+
+@pytest.mark.parametrize(
+    "filler", ["a://", "a", ":", "a:", "a://b:c/", "http://x:y/"], ids=repr
+)
+def test_credentials_after_a_megabyte_of_url_like_text_are_removed(
+    filler: str,
+) -> None:
+    """A real URL after a megabyte of scheme-like text without "@" is still redacted."""
+    noise = filler * (MEGABYTE // len(filler))
+    text = redact_url_credentials(f"{noise} mqtt://user:hunter2@broker:1883")
+    assert text == f"{noise} mqtt://***@broker:1883"
+
+
+def test_password_with_at_signs_across_a_megabyte_word_is_removed() -> None:
+    """The password still runs to the last "@" of a very long word."""
+    password = "p@" * (MEGABYTE // 2)
+    assert (
+        redact_url_credentials(f"postgresql://user:{password}@db/x")
+        == "postgresql://***@db/x"
+    )
+
+
+@pytest.mark.parametrize(
+    "message",
+    [
+        "a://" * (MEGABYTE // 4),
+        "a" * MEGABYTE,
+        'password="' * (MEGABYTE // 10),
+        "x " * (MEGABYTE // 2),
+        "\x00" * MEGABYTE,
+    ],
+    ids=["schemes", "letters", "open quotes", "words", "NUL"],
+)
+def test_megabyte_message_is_cut_to_the_limit(message: str) -> None:
+    """Whatever a server or a user sends, the message shown is bounded."""
+    assert len(sanitize_message(message)) <= MAX_MESSAGE_LENGTH
+
+
+def test_secret_before_a_megabyte_of_text_is_removed() -> None:
+    """What is shown is redacted, however much follows it."""
+    text = sanitize_message(
+        "login to postgresql://app:hunter2@db failed " + "x" * MEGABYTE
+    )
+    assert text == "login to postgresql://***@db failed …"
+
+
+def test_word_cut_by_the_window_is_dropped_whole() -> None:
+    """A URL whose "@" lies beyond the window never shows its password's start."""
+    words = " ".join(["word"] * 50)
+    url = "postgresql://app:" + "s3cr3t" * 1000 + "@db/x"
+    text = sanitize_message(f"{words} {url}")
+    assert "s3cr3t" not in text
+    assert text == f"{words} …"
+
+
+def test_literal_secret_is_removed_before_the_text_is_cut() -> None:
+    """A configured secret is masked even where the cut would split it."""
+    secret = "k" * 2000
+    text = sanitize_message(f"login {secret} rejected", secrets=(secret,))
+    assert text == "login *** rejected"

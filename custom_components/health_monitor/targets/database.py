@@ -19,9 +19,6 @@ from homeassistant.const import (
 )
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -37,15 +34,35 @@ from ..checks.database import (
     DatabaseCheck,
     SslMode,
 )
+from ..checks.target import async_validate_target
 from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
 from ..engine.models import ComponentType
+from ..validation import (
+    MAX_DATABASE_NAME_BYTES,
+    MAX_HOST_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    FieldLimit,
+    TextLimit,
+)
 from .kind import TargetKind
-from .latency import async_validate_form, latency_fields
+from .latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
+from .network import PORT
 
 # Above the check's own connect timeout, so a silent server is its timeout.
 VALIDATION_TIMEOUT = 15.0
 
 _DATABASE = frozenset({ComponentType.DATABASE})
+# Database and role names are identifiers, which PostgreSQL cuts at 63 bytes.
+_IDENTIFIER = TextLimit(MAX_DATABASE_NAME_BYTES, in_bytes=True)
+LIMITS: dict[str, FieldLimit] = {
+    CONF_HOST: TextLimit(MAX_HOST_LENGTH),
+    CONF_PORT: PORT,
+    CONF_DATABASE: _IDENTIFIER,
+    CONF_USERNAME: _IDENTIFIER,
+    CONF_PASSWORD: TextLimit(MAX_PASSWORD_LENGTH, strip=False),
+    **LATENCY_LIMITS,
+}
+_SSL_MODES = frozenset(str(mode) for mode in SslMode)
 
 _SSL_MODE_SELECTOR = SelectSelector(
     SelectSelectorConfig(
@@ -62,11 +79,7 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
             vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
             vol.Required(
                 CONF_PORT, default=values.get(CONF_PORT, DEFAULT_PORT)
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
-                )
-            ),
+            ): PORT.selector(),
             vol.Required(
                 CONF_DATABASE, default=values.get(CONF_DATABASE, "")
             ): TextSelector(),
@@ -87,25 +100,30 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
 
 def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
-    for key in (CONF_HOST, CONF_DATABASE, CONF_USERNAME):
-        data[key] = str(data.get(key, "")).strip()
-    data[CONF_PORT] = int(data.get(CONF_PORT, DEFAULT_PORT))
+    if data.get(CONF_PORT) in (None, ""):
+        data[CONF_PORT] = DEFAULT_PORT
     data[CONF_SSL_MODE] = str(data.get(CONF_SSL_MODE, SslMode.DISABLE))
-    if not data.get(CONF_PASSWORD):
+    if data.get(CONF_PASSWORD) in (None, ""):
         data.pop(CONF_PASSWORD, None)
     return data
 
 
+def _rules(data: Mapping[str, Any]) -> dict[str, str]:
+    mode = data.get(CONF_SSL_MODE, SslMode.DISABLE)
+    if not isinstance(mode, str) or mode not in _SSL_MODES:
+        # Only stored data can hold another mode: the form offers a choice.
+        return {CONF_SSL_MODE: "unknown"}
+    required = {
+        CONF_HOST: "cannot_connect",
+        CONF_DATABASE: "cannot_connect",
+        CONF_USERNAME: "invalid_auth",
+    }
+    return required_errors(data, required) or validate_latency(data)
+
+
 async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
-    return await async_validate_form(
-        data,
-        {
-            CONF_HOST: "cannot_connect",
-            CONF_DATABASE: "cannot_connect",
-            CONF_USERNAME: "invalid_auth",
-        },
-        lambda: DatabaseCheck(hass, "validation", _title(data), data),
-        VALIDATION_TIMEOUT,
+    return await async_validate_target(
+        DatabaseCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
     )
 
 
@@ -142,6 +160,8 @@ DATABASE = TargetKind(
     title=_title,
     unique_id=_unique_id,
     normalize=_normalize,
+    limits=LIMITS,
+    rules=_rules,
     secret_keys=frozenset({CONF_PASSWORD}),
     sensors=(
         percent_sensor("connections_percent", "connections_used", set(_DATABASE)),

@@ -14,7 +14,7 @@ from ..checks.target import async_validate_target
 from ..const import DOMAIN
 from ..engine.models import ComponentType
 from .kind import TargetKind
-from .latency import latency_fields, validate_latency
+from .latency import LATENCY_LIMITS, latency_fields, validate_latency
 
 SUBENTRY_TYPE = "ha_mqtt"
 VALIDATION_TIMEOUT = 10.0
@@ -37,13 +37,7 @@ def _unavailable(hass: HomeAssistant) -> str | None:
     return None
 
 
-def _normalize(data: dict[str, Any]) -> dict[str, Any]:
-    return {key: int(value) for key, value in data.items()}
-
-
 async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
-    if errors := validate_latency(data):
-        return errors
     return await async_validate_target(
         HaMqttCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
     )
@@ -61,7 +55,8 @@ HA_MQTT = TargetKind(
     validate=_validate,
     title=_title,
     unique_id=lambda data: SUBENTRY_TYPE,
-    normalize=_normalize,
+    limits=LATENCY_LIMITS,
+    rules=validate_latency,
     # The round trip sensor comes with the MQTT broker kind (same component type).
     unavailable=_unavailable,
 )

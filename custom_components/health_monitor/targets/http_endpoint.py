@@ -20,11 +20,7 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant, valid_entity_id
 from homeassistant.helpers.selector import (
     BooleanSelector,
-    EntitySelector,
     EntitySelectorConfig,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     SelectSelector,
     SelectSelectorConfig,
     SelectSelectorMode,
@@ -47,12 +43,31 @@ from ..checks.http_endpoint import (
 from ..checks.target import async_validate_target
 from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
 from ..engine.models import ComponentType
+from ..validation import (
+    MAX_BODY_TEXT_LENGTH,
+    MAX_SHORT_TEXT_LENGTH,
+    MAX_URL_LENGTH,
+    FieldLimit,
+    NumberRange,
+    StepCheckedEntitySelector,
+    TextLimit,
+)
 from .kind import TargetKind
-from .latency import latency_fields, validate_latency
+from .latency import LATENCY_LIMITS, latency_fields, validate_latency
 
 DEFAULT_TIMEOUT = 10
 # The request has its own timeout; this bounds the certificate read after it.
 VALIDATION_MARGIN = 5.0
+TIMEOUT = NumberRange(1, 60, whole=False, unit="s")
+LIMITS: dict[str, FieldLimit] = {
+    CONF_URL: TextLimit(MAX_URL_LENGTH),
+    CONF_EXPECTED_STATUS: TextLimit(MAX_SHORT_TEXT_LENGTH),
+    # The text searched for is taken as typed, spaces included.
+    CONF_BODY: TextLimit(MAX_BODY_TEXT_LENGTH, strip=False),
+    CONF_TIMEOUT: TIMEOUT,
+    CONF_RECOVERY_SCRIPT: TextLimit(MAX_SHORT_TEXT_LENGTH),
+    **LATENCY_LIMITS,
+}
 
 
 def _schema(values: Mapping[str, Any]) -> vol.Schema:
@@ -80,15 +95,7 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
             ): TextSelector(),
             vol.Required(
                 CONF_TIMEOUT, default=values.get(CONF_TIMEOUT, DEFAULT_TIMEOUT)
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=1,
-                    max=60,
-                    step=1,
-                    mode=NumberSelectorMode.BOX,
-                    unit_of_measurement="s",
-                )
-            ),
+            ): TIMEOUT.selector(),
             vol.Required(
                 CONF_VERIFY_SSL, default=values.get(CONF_VERIFY_SSL, True)
             ): BooleanSelector(),
@@ -96,50 +103,54 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
             vol.Optional(
                 CONF_RECOVERY_SCRIPT,
                 description={"suggested_value": script} if script else None,
-            ): EntitySelector(EntitySelectorConfig(domain="script")),
+            ): StepCheckedEntitySelector(EntitySelectorConfig(domain="script")),
         }
     )
 
 
 def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
-    data[CONF_URL] = str(data[CONF_URL]).strip()
     data[CONF_METHOD] = str(data.get(CONF_METHOD, "GET")).upper()
-    data[CONF_EXPECTED_STATUS] = str(data[CONF_EXPECTED_STATUS]).strip()
-    data[CONF_TIMEOUT] = float(data[CONF_TIMEOUT])
     data[CONF_VERIFY_SSL] = bool(data.get(CONF_VERIFY_SSL, True))
     for key in (CONF_BODY, CONF_RECOVERY_SCRIPT):
-        if not data.get(key):
+        if data.get(key) in (None, ""):
             data.pop(key, None)
     return data
 
 
-def _form_errors(hass: HomeAssistant, data: Mapping[str, Any]) -> dict[str, str]:
+def _rules(data: Mapping[str, Any]) -> dict[str, str]:
     """Return every error found without sending a request."""
     errors: dict[str, str] = {}
-    if problem := url_problem(data[CONF_URL]):
-        errors[CONF_URL] = problem
+    # Credentials in the address are refused by the form (see _validate), but
+    # a target stored with them still works, their secret masked.
+    if url_problem(str(data.get(CONF_URL, ""))) == "invalid_url":
+        errors[CONF_URL] = "invalid_url"
     try:
-        parse_status_codes(data[CONF_EXPECTED_STATUS])
+        parse_status_codes(str(data.get(CONF_EXPECTED_STATUS, "")))
     except InvalidStatusCodesError:
         errors[CONF_EXPECTED_STATUS] = "invalid_status_codes"
-    if data.get(CONF_BODY) and data[CONF_METHOD] != "GET":
+    method = data.get(CONF_METHOD, "GET")
+    if method not in METHODS:
+        # Only stored data can hold another method: the form offers a choice.
+        errors[CONF_METHOD] = "unknown"
+    elif data.get(CONF_BODY) and method != "GET":
         # A HEAD response has no body to search.
         errors[CONF_BODY] = "body_requires_get"
+    if data.get(CONF_TIMEOUT) is None:
+        errors[CONF_TIMEOUT] = "not_a_number"
     script = data.get(CONF_RECOVERY_SCRIPT)
-    if script and not (
-        valid_entity_id(script)
-        and script.startswith("script.")
-        and hass.states.get(script) is not None
-    ):
+    if script and not (valid_entity_id(script) and script.startswith("script.")):
         errors[CONF_RECOVERY_SCRIPT] = "invalid_recovery_script"
     errors.update(validate_latency(data))
     return errors
 
 
 async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
-    if errors := _form_errors(hass, data):
-        return errors
+    if problem := url_problem(data[CONF_URL]):
+        return {CONF_URL: problem}
+    script = data.get(CONF_RECOVERY_SCRIPT)
+    if script and hass.states.get(script) is None:
+        return {CONF_RECOVERY_SCRIPT: "invalid_recovery_script"}
     check = HttpEndpointCheck(hass, "validation", data[CONF_URL], data)
     return await async_validate_target(
         check, data[CONF_TIMEOUT] * 2 + VALIDATION_MARGIN
@@ -164,6 +175,8 @@ HTTP_ENDPOINT = TargetKind(
     title=_title,
     unique_id=_unique_id,
     normalize=_normalize,
+    limits=LIMITS,
+    rules=_rules,
     sensors=(
         percent_sensor(
             "success_rate", "http_success_rate", {ComponentType.HTTP_ENDPOINT}

@@ -3,18 +3,27 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+import logging
 from typing import Any
 
 import voluptuous as vol
 
+from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 
-from ..checks.target import TargetCheck
+from ..checks.target import InvalidTargetCheck, TargetCheck, create_target_check
 from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
+from ..validation import FieldLimit, check_fields
+
+_LOGGER = logging.getLogger(__name__)
 
 type FormValues = Mapping[str, Any]
+
+
+def _no_rules(data: FormValues) -> dict[str, str]:
+    return {}
 
 
 @dataclass(frozen=True, slots=True)
@@ -23,14 +32,16 @@ class TargetKind:
 
     ``schema`` builds the form from the current values (defaults when adding,
     the stored values when reconfiguring; secrets are never pre-filled).
-    ``normalize`` turns form input into stored data (trimmed text, whole
-    numbers) before it is validated.
-    ``validate`` connects for real and returns field errors keyed by field
-    (or ``base``) with values among cannot_connect, invalid_auth,
-    invalid_url, timeout and unknown. ``unique_id`` tells two targets apart
-    so the same one is not added twice. ``unavailable`` returns an abort
-    reason when the kind cannot be added now (e.g. what it watches is not set
-    up), or None.
+    ``normalize`` turns form input into the data to store (trimmed text,
+    empty optional fields dropped); it never raises. ``limits`` bounds each
+    number and text field, and ``rules`` returns the field errors found
+    without connecting (e.g. warning level not below critical): both apply to
+    form input and to stored data. ``validate`` connects for real and
+    returns field errors keyed by field (or ``base``) with values among
+    cannot_connect, invalid_auth, invalid_url, timeout and unknown.
+    ``unique_id`` tells two targets apart so the same one is not added twice.
+    ``unavailable`` returns an abort reason when the kind cannot be added now
+    (e.g. what it watches is not set up), or None.
     """
 
     subentry_type: str
@@ -41,6 +52,46 @@ class TargetKind:
     title: Callable[[FormValues], str]
     unique_id: Callable[[FormValues], str]
     normalize: Callable[[dict[str, Any]], dict[str, Any]] = dict
+    limits: Mapping[str, FieldLimit] = field(default_factory=dict)
+    rules: Callable[[FormValues], dict[str, str]] = _no_rules
     sensors: tuple[ComponentSensorDescription, ...] = ()
     secret_keys: frozenset[str] = frozenset()
     unavailable: Callable[[HomeAssistant], str | None] | None = None
+
+    def check(self, data: FormValues) -> tuple[dict[str, Any], dict[str, str]]:
+        """Return ``data`` with its numbers and texts checked, and field errors.
+
+        Nothing connects: this is what every form input and every stored
+        target must pass before it is used.
+        """
+        checked, errors = check_fields(data, self.limits)
+        if errors:
+            return checked, errors
+        return checked, self.rules(checked)
+
+    def create_check(
+        self,
+        hass: HomeAssistant,
+        subentry: ConfigSubentry,
+        *,
+        update_interval: float | None = None,
+    ) -> TargetCheck:
+        """Return the check of a stored target, never raising for its settings.
+
+        Stored settings outside the form's limits (edited by hand, or from an
+        older version) make the target show as needing reconfiguration.
+        """
+        _, errors = self.check(subentry.data)
+        if not errors:
+            return create_target_check(
+                self.check_class, hass, subentry, update_interval=update_interval
+            )
+        _LOGGER.error(
+            "Target %s has invalid settings (%s); reconfigure it",
+            subentry.title[:100],
+            ", ".join(sorted(errors)),
+        )
+        check = InvalidTargetCheck.from_subentry(hass, subentry)
+        check.component_type = self.component_type
+        check.update_interval = update_interval
+        return check

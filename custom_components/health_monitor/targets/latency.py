@@ -1,31 +1,25 @@
-"""What every target form shares: latency fields and validation by a real probe."""
+"""What every target form shares: latency fields and required fields."""
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
-
-from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-)
 
 from ..checks.latency import (
     CONF_LATENCY_CRITICAL,
     CONF_LATENCY_WARNING,
     latency_thresholds,
 )
-from ..checks.target import TargetCheck, async_validate_target
 from ..engine.classification import InvalidThresholdsError
+from ..validation import FieldLimit, NumberRange
 
-_LATENCY_SELECTOR = NumberSelector(
-    NumberSelectorConfig(
-        min=1, max=120000, step=1, mode=NumberSelectorMode.BOX, unit_of_measurement="ms"
-    )
-)
+LATENCY_LEVEL = NumberRange(1, 120000, whole=False, unit="ms")
+LATENCY_LIMITS: dict[str, FieldLimit] = {
+    CONF_LATENCY_WARNING: LATENCY_LEVEL,
+    CONF_LATENCY_CRITICAL: LATENCY_LEVEL,
+}
 
 
 def latency_fields(
@@ -35,15 +29,22 @@ def latency_fields(
     return {
         vol.Required(
             CONF_LATENCY_WARNING, default=values.get(CONF_LATENCY_WARNING, warning)
-        ): _LATENCY_SELECTOR,
+        ): LATENCY_LEVEL.selector(),
         vol.Required(
             CONF_LATENCY_CRITICAL, default=values.get(CONF_LATENCY_CRITICAL, critical)
-        ): _LATENCY_SELECTOR,
+        ): LATENCY_LEVEL.selector(),
     }
 
 
 def validate_latency(data: Mapping[str, Any]) -> dict[str, str]:
-    """Return a field error when the warning latency is not below the critical one."""
+    """Return a field error when the warning latency is not below the critical one.
+
+    ``data`` has passed :data:`LATENCY_LIMITS`; a missing level is an error of
+    its own field.
+    """
+    for key in (CONF_LATENCY_WARNING, CONF_LATENCY_CRITICAL):
+        if data.get(key) is None:
+            return {key: "not_a_number"}
     try:
         latency_thresholds(data)
     except InvalidThresholdsError:
@@ -51,20 +52,14 @@ def validate_latency(data: Mapping[str, Any]) -> dict[str, str]:
     return {}
 
 
-async def async_validate_form(
-    data: Mapping[str, Any],
-    required: Mapping[str, str],
-    probe: Callable[[], TargetCheck],
-    timeout: float,
+def required_errors(
+    data: Mapping[str, Any], required: Mapping[str, str]
 ) -> dict[str, str]:
-    """Validate a target form: required fields, latency levels, then a real probe.
+    """Return the error of the first field of ``required`` that is empty.
 
-    ``required`` maps each field that must not be empty to the error it shows;
-    ``probe`` builds the check that observes the target once.
+    ``required`` maps each field that must not be empty to the error it shows.
     """
     for key, error in required.items():
         if not data.get(key):
             return {key: error}
-    if errors := validate_latency(data):
-        return errors
-    return await async_validate_target(probe(), timeout)
+    return {}

@@ -18,22 +18,35 @@ from homeassistant.const import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     BooleanSelector,
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
     TextSelector,
     TextSelectorConfig,
     TextSelectorType,
 )
 
 from ..checks.mqtt_broker import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
+from ..checks.target import async_validate_target
 from ..descriptions import ComponentSensorDescription, metric_value
 from ..engine.models import ComponentType
+from ..validation import (
+    MAX_HOST_LENGTH,
+    MAX_PASSWORD_LENGTH,
+    MAX_USERNAME_LENGTH,
+    FieldLimit,
+    TextLimit,
+)
 from .kind import TargetKind
-from .latency import async_validate_form, latency_fields
+from .latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
+from .network import PORT
 
 # Connecting and one echo must both fit.
 VALIDATION_TIMEOUT = 15.0
+LIMITS: dict[str, FieldLimit] = {
+    CONF_HOST: TextLimit(MAX_HOST_LENGTH),
+    CONF_PORT: PORT,
+    CONF_USERNAME: TextLimit(MAX_USERNAME_LENGTH),
+    CONF_PASSWORD: TextLimit(MAX_PASSWORD_LENGTH, strip=False),
+    **LATENCY_LIMITS,
+}
 
 # Shared by both kinds of MQTT target (they share the MQTT component type).
 MQTT_SENSORS = (
@@ -57,11 +70,7 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
             vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
             vol.Required(
                 CONF_PORT, default=values.get(CONF_PORT, DEFAULT_PORT)
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
-                )
-            ),
+            ): PORT.selector(),
             vol.Optional(
                 CONF_USERNAME,
                 description={"suggested_value": username} if username else None,
@@ -80,26 +89,26 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
 
 def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
-    data[CONF_HOST] = str(data[CONF_HOST]).strip()
-    data[CONF_PORT] = int(data.get(CONF_PORT) or DEFAULT_PORT)
+    if data.get(CONF_PORT) in (None, ""):
+        data[CONF_PORT] = DEFAULT_PORT
     data[CONF_TLS] = bool(data.get(CONF_TLS, False))
-    for key in (CONF_USERNAME, CONF_PASSWORD):
-        value = data.get(key)
-        if key == CONF_USERNAME and isinstance(value, str):
-            value = value.strip()
-        if value:
-            data[key] = value
-        else:
-            data.pop(key, None)
+    username = data.get(CONF_USERNAME)
+    if username is None or (isinstance(username, str) and not username.strip()):
+        data.pop(CONF_USERNAME, None)
+    if data.get(CONF_PASSWORD) in (None, ""):
+        data.pop(CONF_PASSWORD, None)
     return data
 
 
+def _rules(data: Mapping[str, Any]) -> dict[str, str]:
+    return required_errors(data, {CONF_HOST: "cannot_connect"}) or validate_latency(
+        data
+    )
+
+
 async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
-    return await async_validate_form(
-        data,
-        {CONF_HOST: "cannot_connect"},
-        lambda: MqttBrokerCheck(hass, "validation", _title(data), data),
-        VALIDATION_TIMEOUT,
+    return await async_validate_target(
+        MqttBrokerCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
     )
 
 
@@ -116,6 +125,8 @@ MQTT_BROKER = TargetKind(
     title=_title,
     unique_id=lambda data: _title(data).lower(),
     normalize=_normalize,
+    limits=LIMITS,
+    rules=_rules,
     sensors=MQTT_SENSORS,
     secret_keys=frozenset({CONF_PASSWORD}),
 )

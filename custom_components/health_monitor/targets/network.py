@@ -10,20 +10,23 @@ import voluptuous as vol
 from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
 from homeassistant.const import CONF_HOST, CONF_PORT, UnitOfTime
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import (
-    NumberSelector,
-    NumberSelectorConfig,
-    NumberSelectorMode,
-    TextSelector,
-)
+from homeassistant.helpers.selector import TextSelector
 
 from ..checks.network import NetworkCheck
+from ..checks.target import async_validate_target
 from ..descriptions import ComponentSensorDescription, metric_value
 from ..engine.models import ComponentType
+from ..validation import MAX_HOST_LENGTH, FieldLimit, NumberRange, TextLimit
 from .kind import TargetKind
-from .latency import async_validate_form, latency_fields
+from .latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
 
 VALIDATION_TIMEOUT = 10.0
+PORT = NumberRange(1, 65535)
+LIMITS: dict[str, FieldLimit] = {
+    CONF_HOST: TextLimit(MAX_HOST_LENGTH),
+    CONF_PORT: PORT,
+    **LATENCY_LIMITS,
+}
 
 
 def _schema(values: Mapping[str, Any]) -> vol.Schema:
@@ -33,11 +36,7 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
             vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
             vol.Optional(
                 CONF_PORT, description={"suggested_value": port} if port else None
-            ): NumberSelector(
-                NumberSelectorConfig(
-                    min=1, max=65535, step=1, mode=NumberSelectorMode.BOX
-                )
-            ),
+            ): PORT.selector(),
             **latency_fields(values, 200, 1000),
         }
     )
@@ -45,20 +44,20 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
 
 def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
-    data[CONF_HOST] = str(data[CONF_HOST]).strip()
-    if data.get(CONF_PORT) is not None:
-        data[CONF_PORT] = int(data[CONF_PORT])
-    else:
+    if data.get(CONF_PORT) in (None, ""):
         data.pop(CONF_PORT, None)
     return data
 
 
+def _rules(data: Mapping[str, Any]) -> dict[str, str]:
+    return required_errors(data, {CONF_HOST: "cannot_connect"}) or validate_latency(
+        data
+    )
+
+
 async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
-    return await async_validate_form(
-        data,
-        {CONF_HOST: "cannot_connect"},
-        lambda: NetworkCheck(hass, "validation", data[CONF_HOST], data),
-        VALIDATION_TIMEOUT,
+    return await async_validate_target(
+        NetworkCheck(hass, "validation", data[CONF_HOST], data), VALIDATION_TIMEOUT
     )
 
 
@@ -76,6 +75,8 @@ NETWORK = TargetKind(
     title=_title,
     unique_id=lambda data: _title(data).lower(),
     normalize=_normalize,
+    limits=LIMITS,
+    rules=_rules,
     sensors=(
         ComponentSensorDescription(
             key="dns_ms",
