@@ -1,16 +1,52 @@
-"""State persisted across restarts in versioned HA Stores (histories, incidents)."""
+"""State persisted across restarts in versioned HA Stores (histories, incidents).
+
+A file that cannot be read is never overwritten: it is copied next to itself
+first (``<file>.corrupt-<UTC time>``) and a repair issue says so. Nothing is
+written before the file was read, so a setup that fails early leaves it as
+it was.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
-from datetime import datetime
-from typing import Any
+from collections.abc import Callable, Mapping
+from enum import StrEnum
+import logging
+import os
+from pathlib import Path
+import threading
+from typing import Any, Final
 
-from homeassistant.core import CALLBACK_TYPE, HassJob, HomeAssistant, callback
-from homeassistant.helpers.event import async_call_later
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.exceptions import HomeAssistantError
+from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.storage import Store
+from homeassistant.util import dt as dt_util
+from homeassistant.util.async_ import run_callback_threadsafe
+from homeassistant.util.json import json_loads
 
 from .const import DOMAIN, STORAGE_MINOR_VERSION, STORAGE_SAVE_DELAY, STORAGE_VERSION
+from .engine.sanitize import sanitize_message
+
+_LOGGER = logging.getLogger(__name__)
+
+# Reads stored data into its owner; returns the names of the parts it skipped.
+type Restore = Callable[[Mapping[str, Any]], list[str]]
+# Takes what must never go back (incident ids) from the text of a bad file.
+type Salvage = Callable[[str], None]
+
+# A worker thread waits this long for the event loop to build a snapshot.
+_SNAPSHOT_TIMEOUT: Final = 30
+# Skipped parts named in the log, at most.
+_LOGGED_PARTS: Final = 10
+
+
+class StorageProblem(StrEnum):
+    """Why a storage file was not taken as it was; each is a repair issue key."""
+
+    UNREADABLE = "storage_unreadable"
+    NEWER_VERSION = "storage_newer_version"
+    PARTLY_UNREADABLE = "storage_partly_unreadable"
+    NOT_SAVED = "storage_not_saved"
 
 
 class _VersionedStore(Store[dict[str, Any]]):
@@ -21,19 +57,18 @@ class _VersionedStore(Store[dict[str, Any]]):
     ) -> dict[str, Any]:
         """Migrate stored data; minor versions only ever add keys."""
         if old_major_version > STORAGE_VERSION:
-            raise NotImplementedError(
-                f"history store version {old_major_version} is newer"
-            )
+            raise NotImplementedError(f"storage version {old_major_version} is newer")
         return old_data
 
 
 class SnapshotStore:
-    """Saves a snapshot of the monitor a while after it changes, and on stop.
+    """Saves a snapshot of some state ``delay`` s after it changes, and on stop.
 
-    The snapshot is built in the event loop when the save is due (never per
-    cycle, never in a worker thread), so a large history costs nothing until
-    it is written. The coordinator flushes on unload and on Home Assistant
-    stop.
+    Saving goes through ``Store.async_delay_save``, which also writes what is
+    pending when Home Assistant stops (its final write), whether or not the
+    entry is unloaded. The snapshot is built in the event loop when the write
+    happens (never per change), so it is always the latest state and a large
+    history costs nothing until it is written.
     """
 
     def __init__(
@@ -45,43 +80,236 @@ class SnapshotStore:
     ) -> None:
         """Persist what ``snapshot`` returns under ``key``, ``delay`` s after a change."""
         self._hass = hass
+        self._key = key
         self._snapshot = snapshot
+        # Atomic writes are synced to disk: a power cut leaves the old or the
+        # new file, never a truncated one.
         self._store = _VersionedStore(
             hass,
             STORAGE_VERSION,
             key,
             minor_version=STORAGE_MINOR_VERSION,
+            atomic_writes=True,
         )
         self._delay = delay
-        self._cancel_save: CALLBACK_TYPE | None = None
-        self._save_job = HassJob(self._async_save_due, cancel_on_shutdown=True)
+        # Writes wait until the file was read (and backed up if it had to be).
+        self._writable = False
+        self._changed = False
+        self._pending = False
 
-    async def async_load(self) -> dict[str, Any]:
-        """Return the stored snapshot, empty when there is none."""
-        return await self._store.async_load() or {}
+    @property
+    def path(self) -> str:
+        """Return the file the state is stored in."""
+        return str(self._store.path)
+
+    async def async_load(
+        self, restore: Restore, salvage: Salvage | None = None
+    ) -> None:
+        """Hand the stored data to ``restore``, keeping a backup of what it cannot read.
+
+        A file that is not JSON, not laid out as this integration writes it,
+        or written by a newer version is given to ``restore`` as empty; one
+        that is only partly readable is given as it is and ``restore`` skips
+        what it cannot read. Either way the original is copied to a backup
+        and its text goes to ``salvage`` before anything is written to it.
+        """
+        stamp = dt_util.utcnow().strftime("%Y%m%dT%H%M%SZ")
+        try:
+            raw = await self._hass.async_add_executor_job(_read_file, self.path)
+        except OSError as err:
+            restore({})
+            self._report(StorageProblem.NOT_SAVED, stamp, error=str(err))
+            return
+        if raw is None:
+            await self._async_load_from_store(restore)
+            return
+
+        problem: StorageProblem | None = None
+        version: object = None
+        data: Mapping[str, Any] = {}
+        try:
+            envelope = json_loads(raw)
+        except ValueError:
+            problem = StorageProblem.UNREADABLE
+        else:
+            data, problem, version = _open_envelope(envelope)
+        skipped = restore(data)
+        if problem is None and skipped:
+            problem = StorageProblem.PARTLY_UNREADABLE
+        if problem is None:
+            self._writable = True
+            return
+        if salvage is not None:
+            salvage(raw.decode("utf-8", errors="replace"))
+        try:
+            backup = await self._hass.async_add_executor_job(
+                _write_backup, self.path, raw, stamp
+            )
+        except OSError as err:
+            self._report(StorageProblem.NOT_SAVED, stamp, error=str(err))
+            return
+        self._report(problem, stamp, backup=backup, version=version, skipped=skipped)
+        self._writable = True
+        # What could be read replaces the bad file soon.
+        self.async_schedule_save()
+
+    async def _async_load_from_store(self, restore: Restore) -> None:
+        """Without a file the Store answers (e.g. with data still waiting to be written)."""
+        try:
+            data = await self._store.async_load() or {}
+        except (
+            HomeAssistantError,
+            KeyError,
+            TypeError,
+            ValueError,
+            NotImplementedError,
+        ):
+            _LOGGER.exception("Stored %s could not be read; not saving it", self._key)
+            restore({})
+            return
+        if skipped := restore(data):
+            _LOGGER.warning(
+                "Left out unreadable parts of stored %s: %s",
+                self._key,
+                ", ".join(skipped[:_LOGGED_PARTS]),
+            )
+        self._writable = True
 
     @callback
     def async_schedule_save(self) -> None:
-        """Save a fresh snapshot in a while (one pending save at a time)."""
-        if self._cancel_save is None:
-            self._cancel_save = async_call_later(
-                self._hass, STORAGE_SAVE_DELAY, self._save_job
-            )
+        """Save a fresh snapshot in ``delay`` s; later changes join that save."""
+        self._changed = True
+        if not self._writable or self._pending:
+            return
+        self._pending = True
+        self._store.async_delay_save(self._data_for_write, self._delay)
 
     async def async_flush(self) -> None:
-        """Save now (entry unload and Home Assistant stop)."""
-        if self._cancel_save is not None:
-            self._cancel_save()
-            self._cancel_save = None
+        """Save now what changed since the file was read, then stop saving (unload).
+
+        A reload's new store reads the file next; a late change of this one
+        must not overwrite what the new one writes.
+        """
+        if not self._writable:
+            return
+        self._writable = False
+        if not self._changed:
+            return
+        self._pending = False
+        # Waits for a write in progress, so a reload reads the latest state.
         await self._store.async_save(self._snapshot())
 
     async def async_remove(self) -> None:
-        """Delete the stored file (entry removal)."""
+        """Delete the stored file (entry removal); backups are kept."""
+        self._writable = False
         await self._store.async_remove()
 
-    async def _async_save_due(self, _now: datetime) -> None:
-        self._cancel_save = None
-        await self._store.async_save(self._snapshot())
+    def _data_for_write(self) -> dict[str, Any]:
+        """Return the snapshot, built in the event loop whatever thread asks.
+
+        Home Assistant 2025.4 calls this from a worker thread, later versions
+        from the event loop.
+        """
+        if threading.get_ident() == self._hass.loop_thread_id:
+            return self._async_take_snapshot()
+        return run_callback_threadsafe(
+            self._hass.loop, self._async_take_snapshot
+        ).result(_SNAPSHOT_TIMEOUT)
+
+    @callback
+    def _async_take_snapshot(self) -> dict[str, Any]:
+        self._pending = False
+        return self._snapshot()
+
+    @callback
+    def _report(
+        self,
+        problem: StorageProblem,
+        stamp: str,
+        *,
+        backup: str = "",
+        version: object = None,
+        skipped: list[str] | None = None,
+        error: str = "",
+    ) -> None:
+        """Tell the user in the log and in a repair issue what happened to the file."""
+        skipped = skipped or []
+        error = sanitize_message(error)
+        if problem is StorageProblem.NOT_SAVED:
+            _LOGGER.error(
+                "%s could not be read or backed up (%s); it is not written to "
+                "until it can be",
+                self.path,
+                error,
+            )
+        else:
+            _LOGGER.warning(
+                "%s could not be read completely (%s%s); the original was kept as %s",
+                self.path,
+                problem.value,
+                f": {', '.join(skipped[:_LOGGED_PARTS])}" if skipped else "",
+                backup,
+            )
+        ir.async_create_issue(
+            self._hass,
+            DOMAIN,
+            f"{storage_issue_prefix(self._key)}{stamp}",
+            is_fixable=False,
+            is_persistent=False,
+            severity=ir.IssueSeverity.WARNING,
+            translation_key=problem.value,
+            translation_placeholders={
+                "file": self.path,
+                "backup": backup,
+                "version": str(version),
+                "skipped": str(len(skipped)),
+                "error": error,
+            },
+        )
+
+
+def _read_file(path: str) -> bytes | None:
+    """Return the file's bytes, None when there is no file."""
+    try:
+        return Path(path).read_bytes()
+    except FileNotFoundError:
+        return None
+
+
+def _write_backup(path: str, raw: bytes, stamp: str) -> str:
+    """Write ``raw`` to a new file next to ``path``; return its path."""
+    for attempt in range(100):
+        backup = f"{path}.corrupt-{stamp}" + (f"-{attempt}" if attempt else "")
+        try:
+            with Path(backup).open("xb") as file:
+                file.write(raw)
+                file.flush()
+                os.fsync(file.fileno())
+        except FileExistsError:
+            continue
+        return backup
+    raise FileExistsError(f"no free backup name next to {path}")
+
+
+def _open_envelope(
+    envelope: Any,
+) -> tuple[Mapping[str, Any], StorageProblem | None, object]:
+    """Return (data, problem, version) of a parsed storage file."""
+    if envelope == {}:
+        # The Store's way of writing nothing.
+        return {}, None, None
+    if not isinstance(envelope, dict):
+        return {}, StorageProblem.UNREADABLE, None
+    version = envelope.get("version")
+    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
+        return {}, StorageProblem.UNREADABLE, None
+    if version > STORAGE_VERSION:
+        return {}, StorageProblem.NEWER_VERSION, version
+    data = envelope.get("data")
+    if not isinstance(data, dict):
+        return {}, StorageProblem.UNREADABLE, version
+    # Minor versions only ever add keys: a newer one is read as it is.
+    return data, None, version
 
 
 def history_store_key(entry_id: str) -> str:
@@ -92,3 +320,32 @@ def history_store_key(entry_id: str) -> str:
 def incident_store_key(entry_id: str) -> str:
     """Return the storage key of an entry's incidents and response state."""
     return f"{DOMAIN}.{entry_id}.incidents"
+
+
+def incident_id_store_key(entry_id: str) -> str:
+    """Return the storage key of the last incident id an entry handed out."""
+    return f"{DOMAIN}.{entry_id}.incident_ids"
+
+
+def entry_store_keys(entry_id: str) -> tuple[str, ...]:
+    """Return every storage key of an entry."""
+    return (
+        history_store_key(entry_id),
+        incident_store_key(entry_id),
+        incident_id_store_key(entry_id),
+    )
+
+
+def storage_issue_prefix(key: str) -> str:
+    """Return how the ids of a storage file's repair issues start."""
+    return f"storage_{key}_"
+
+
+@callback
+def async_delete_storage_issues(hass: HomeAssistant, entry_id: str) -> None:
+    """Remove the storage repair issues of an entry (removal)."""
+    prefixes = tuple(storage_issue_prefix(key) for key in entry_store_keys(entry_id))
+    registry = ir.async_get(hass)
+    for domain, issue_id in list(registry.issues):
+        if domain == DOMAIN and issue_id.startswith(prefixes):
+            ir.async_delete_issue(hass, DOMAIN, issue_id)

@@ -11,6 +11,7 @@ import pytest
 from custom_components.health_monitor.engine.incident_events import IncidentEventType
 from custom_components.health_monitor.engine.incident_tracker import (
     IncidentScope,
+    IncidentSettings,
     IncidentTracker,
 )
 from custom_components.health_monitor.engine.incidents import IncidentStatus
@@ -53,7 +54,7 @@ def restarted(tracker: IncidentTracker) -> IncidentTracker:
 @pytest.fixture
 def tracker() -> IncidentTracker:
     """Return a tracker with an acknowledged, a new, and a resolved incident."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     (db,) = tracker.observe(health("db", HealthStatus.CRITICAL, 3), T0)
     tracker.acknowledge(db.incident_id, actor="alice", note="on it", now=at(1))
     tracker.record_recovery_attempt(
@@ -97,7 +98,7 @@ def test_restored_ids_stay_unique_without_the_counter(
     """A lost counter is rebuilt from the restored incidents' ids."""
     data = tracker.export()
     del data["ids"]
-    fresh = IncidentTracker()
+    fresh = IncidentTracker(IncidentSettings(failure_threshold=1))
     fresh.restore(data)
     (event,) = fresh.observe(health("http", HealthStatus.CRITICAL), at(10))
     assert event.incident_id == "INC-20250301-0004"
@@ -182,7 +183,7 @@ def test_unreadable_incidents_are_skipped(
     """A broken incident is dropped; the others are restored."""
     data = tracker.export()
     data["incidents"].insert(0, broken)
-    fresh = IncidentTracker()
+    fresh = IncidentTracker(IncidentSettings(failure_threshold=1))
     fresh.restore(data)
     assert len(fresh.export()["incidents"]) == 3
 
@@ -191,7 +192,7 @@ def test_duplicate_incident_ids_are_skipped(tracker: IncidentTracker) -> None:
     """Only the first incident with an id is kept."""
     data = tracker.export()
     data["incidents"].append(dict(data["incidents"][0]))
-    fresh = IncidentTracker()
+    fresh = IncidentTracker(IncidentSettings(failure_threshold=1))
     fresh.restore(data)
     assert len(fresh.export()["incidents"]) == 3
 
@@ -203,7 +204,7 @@ def test_second_unclosed_incident_of_a_component_is_skipped(
     data = tracker.export()
     twin = dict(data["incidents"][0], id="INC-20250301-0050")
     data["incidents"].append(twin)
-    fresh = IncidentTracker()
+    fresh = IncidentTracker(IncidentSettings(failure_threshold=1))
     fresh.restore(data)
     assert "INC-20250301-0050" not in [i["id"] for i in fresh.export()["incidents"]]
 
@@ -211,21 +212,21 @@ def test_second_unclosed_incident_of_a_component_is_skipped(
 @pytest.mark.parametrize("incidents", [None, "x", 3])
 def test_unreadable_incident_list_restores_nothing(incidents: Any) -> None:
     """A missing or broken incident list is not fatal."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     tracker.restore({"incidents": incidents})
     assert tracker.export()["incidents"] == []
 
 
 def test_unreadable_streaks_are_skipped() -> None:
     """Only positive integer streaks are restored."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     tracker.restore({"healthy_streaks": {"a": 2, "b": -1, "c": "x", "d": True, "e": 0}})
     assert tracker.export()["healthy_streaks"] == {"a": 2}
 
 
 def test_closed_incidents_are_restored_without_owning_their_component() -> None:
     """A closed incident is kept for history; a new failure opens a new incident."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     (event,) = tracker.observe(health("db", HealthStatus.CRITICAL), T0)
     tracker.resolve(event.incident_id, actor="alice", now=at(1))
     tracker.review(at(61))

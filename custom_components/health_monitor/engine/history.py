@@ -3,9 +3,10 @@
 from __future__ import annotations
 
 from collections import deque
-from collections.abc import Iterator
+from collections.abc import Iterator, Mapping
 from dataclasses import dataclass
 from datetime import UTC, datetime
+import math
 from typing import Any
 
 from .models import UP_STATUSES, CheckResult, HealthStatus
@@ -32,18 +33,38 @@ class HistoryEntry:
         }
 
     @classmethod
-    def from_dict(cls, data: dict[str, Any]) -> HistoryEntry:
-        """Rebuild an entry from :meth:`as_dict` output."""
-        timestamp = datetime.fromisoformat(data["timestamp"])
+    def from_dict(cls, data: Mapping[str, Any]) -> HistoryEntry:
+        """Rebuild an entry from :meth:`as_dict` output.
+
+        Raises KeyError, TypeError or ValueError for an entry the monitor
+        could not have written (e.g. a negative or non-finite response time).
+        """
+        raw_timestamp = data["timestamp"]
+        if not isinstance(raw_timestamp, str):
+            raise TypeError("a timestamp is stored as an ISO string")
+        timestamp = datetime.fromisoformat(raw_timestamp)
         if timestamp.tzinfo is None:
             timestamp = timestamp.replace(tzinfo=UTC)
-        response_time = data.get("response_time_ms")
+        message = data.get("message", "")
+        if not isinstance(message, str):
+            raise TypeError("a message is stored as a string")
         return cls(
             timestamp=timestamp,
             status=HealthStatus(data["status"]),
-            response_time_ms=None if response_time is None else float(response_time),
-            message=str(data.get("message", "")),
+            response_time_ms=_response_time(data.get("response_time_ms")),
+            message=message,
         )
+
+
+def _response_time(raw: Any) -> float | None:
+    if raw is None:
+        return None
+    if isinstance(raw, bool) or not isinstance(raw, int | float | str):
+        raise TypeError("a response time is a number")
+    value = float(raw)
+    if not math.isfinite(value) or value < 0:
+        raise ValueError("a response time is finite and not negative")
+    return value
 
 
 class ComponentHistory:
@@ -104,13 +125,20 @@ class ComponentHistory:
 
     @classmethod
     def from_list(
-        cls, data: list[dict[str, Any]], max_entries: int = DEFAULT_HISTORY_SIZE
+        cls,
+        data: list[Any],
+        max_entries: int = DEFAULT_HISTORY_SIZE,
+        skipped: list[str] | None = None,
     ) -> ComponentHistory:
-        """Rebuild a history, skipping entries that cannot be read."""
+        """Rebuild a history, skipping entries that cannot be read.
+
+        Each skipped entry is named in ``skipped`` when it is given.
+        """
         history = cls(max_entries)
-        for raw in data:
+        for index, raw in enumerate(data):
             try:
                 history.add(HistoryEntry.from_dict(raw))
-            except (KeyError, TypeError, ValueError):
-                continue
+            except (AttributeError, KeyError, TypeError, ValueError):
+                if skipped is not None:
+                    skipped.append(f"history entry {index}")
         return history
