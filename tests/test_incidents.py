@@ -11,19 +11,26 @@ import pytest
 from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
-    async_mock_service,
 )
 from pytest_homeassistant_custom_component.typing import (
     ClientSessionGenerator,
     WebSocketGenerator,
 )
 
-from custom_components.health_monitor.const import CONF_NOTIFY_ACTION, DOMAIN
+from custom_components.health_monitor.const import (
+    CONF_CHECKS,
+    CONF_DISK_PATHS,
+    CONF_FAILURE_THRESHOLD,
+    CONF_GRACE_PERIOD,
+    DOMAIN,
+)
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
+from .targets.http_servers import http_server
+from .targets.target_entities import status
 from .tcp_service import TARGET, TcpService, service_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
@@ -62,6 +69,12 @@ async def _cycle(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
+async def _failing_cycles(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Run the two cycles after which a failing component has its incident."""
+    await _cycle(hass, entry)
+    await _cycle(hass, entry)
+
+
 def _entity(
     entity_registry: er.EntityRegistry, entry: MockConfigEntry, domain: str, key: str
 ) -> str:
@@ -88,7 +101,7 @@ async def test_failure_opens_one_incident_with_issue_sensor_and_event(
     assert hass.states.get(problem).state == "off"  # type: ignore[union-attr]
 
     await service.stop()
-    await _cycle(hass, entry)
+    await _failing_cycles(hass, entry)
 
     tracker = entry.runtime_data.incidents.tracker
     incident = tracker.incident_for(TARGET)
@@ -119,6 +132,90 @@ async def test_failure_opens_one_incident_with_issue_sensor_and_event(
     )  # type: ignore[union-attr]
 
 
+async def test_one_failed_check_shows_at_once_but_opens_no_incident(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    service: TcpService,
+    issue_registry: ir.IssueRegistry,
+    entity_registry: er.EntityRegistry,
+) -> None:
+    """The status is critical after one check; the incident waits for a second one."""
+    await service.stop()
+    await _cycle(hass, entry)
+
+    status = hass.states.get(_entity(entity_registry, entry, "sensor", "status"))
+    assert status is not None
+    assert status.state == "critical"
+    tracker = entry.runtime_data.incidents.tracker
+    assert tracker.incident_for(TARGET) is None
+    problem = hass.states.get(
+        _entity(entity_registry, entry, "binary_sensor", "incident")
+    )
+    assert problem is not None
+    assert problem.state == "off"
+    assert not [domain for domain, _ in issue_registry.issues if domain == DOMAIN]
+
+    await _cycle(hass, entry)
+    assert tracker.incident_for(TARGET) is not None
+
+
+@pytest.mark.parametrize("extra_options", [{CONF_FAILURE_THRESHOLD: 3}])
+async def test_failure_threshold_option_sets_the_checks_before_opening(
+    hass: HomeAssistant, entry: MockConfigEntry, service: TcpService
+) -> None:
+    """With three as the option the third failing check opens the incident."""
+    await service.stop()
+    await _failing_cycles(hass, entry)
+    tracker = entry.runtime_data.incidents.tracker
+    assert tracker.incident_for(TARGET) is None
+    await _cycle(hass, entry)
+    assert tracker.incident_for(TARGET) is not None
+
+
+@pytest.mark.parametrize(
+    ("grace", "opens"), [(None, False), (0, True)], ids=["default_grace", "no_grace"]
+)
+async def test_slow_answers_after_setup_open_no_incident_during_the_grace(
+    hass: HomeAssistant, grace: int | None, opens: bool
+) -> None:
+    """A slow endpoint is degraded at once; in the grace that is no incident."""
+    options: dict[str, Any] = {CONF_CHECKS: [], CONF_DISK_PATHS: ["/"]}
+    if grace is not None:
+        options[CONF_GRACE_PERIOD] = grace
+    async with http_server() as endpoint:
+        endpoint.delay = 0.05
+        entry = MockConfigEntry(
+            domain=DOMAIN,
+            options=options,
+            subentries_data=[
+                {
+                    "data": {
+                        "url": endpoint.url,
+                        "method": "GET",
+                        "expected_status": "200",
+                        "timeout": 10,
+                        "verify_ssl": True,
+                        "latency_warning_ms": 1,
+                        "latency_critical_ms": 2,
+                    },
+                    "subentry_id": "endpoint",
+                    "subentry_type": "http_endpoint",
+                    "title": "Endpoint",
+                    "unique_id": endpoint.url,
+                }
+            ],
+        )
+        entry.add_to_hass(hass)
+        assert await hass.config_entries.async_setup(entry.entry_id)
+        await hass.async_block_till_done()
+        await _failing_cycles(hass, entry)
+
+        assert status(hass, entry, "endpoint").state == "degraded"
+        incident = entry.runtime_data.incidents.tracker.incident_for("endpoint")
+        assert (incident is not None) is opens
+        assert await hass.config_entries.async_unload(entry.entry_id)
+
+
 async def test_recovery_of_the_component_resolves_and_removes_the_issue(
     hass: HomeAssistant,
     entry: MockConfigEntry,
@@ -128,7 +225,7 @@ async def test_recovery_of_the_component_resolves_and_removes_the_issue(
 ) -> None:
     """Two healthy checks in a row resolve the incident and take the issue down."""
     await service.stop()
-    await _cycle(hass, entry)
+    await _failing_cycles(hass, entry)
     incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
     assert incident is not None
 
@@ -158,10 +255,12 @@ async def test_two_hundred_flapping_cycles_keep_one_incident_and_one_issue(
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A flapping component never creates a second incident or issue."""
-    for cycle in range(200):
-        if cycle % 2 == 0:
+    # Down long enough to open (or reopen), up long enough to resolve; the
+    # last two cycles are down, so the incident is open at the end.
+    for cycle in range(202):
+        if cycle % 4 == 0:
             await service.stop()
-        else:
+        elif cycle % 4 == 2:
             await service.start()
         await _cycle(hass, entry)
 
@@ -187,7 +286,7 @@ async def test_unacknowledged_incident_escalates_and_acknowledging_stops_it(
 ) -> None:
     """Every 30 minutes without acknowledgement the severity rises one level."""
     await service.stop()
-    await _cycle(hass, entry)
+    await _failing_cycles(hass, entry)
     incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
     assert incident is not None
     assert incident.severity == "critical"
@@ -219,7 +318,7 @@ async def test_resolved_incident_closes_after_an_hour(
 ) -> None:
     """Resolved incidents close by themselves after the close delay."""
     await service.stop()
-    await _cycle(hass, entry)
+    await _failing_cycles(hass, entry)
     incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
     assert incident is not None
     await service.start()
@@ -245,7 +344,7 @@ async def test_fix_flow_acknowledges_then_resolves_through_the_repairs_api(
     """The Repairs page acknowledges (issue stays) and resolves with a note (issue goes)."""
     assert await async_setup_component(hass, "repairs", {})
     await service.stop()
-    await _cycle(hass, entry)
+    await _failing_cycles(hass, entry)
     incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
     assert incident is not None
     issue_id = _issue_id(entry, incident.id)
@@ -308,7 +407,7 @@ async def test_incidents_survive_a_restart_exactly(
 ) -> None:
     """After a reload the open incident, its timeline and acknowledgement are as before."""
     await service.stop()
-    await _cycle(hass, entry)
+    await _failing_cycles(hass, entry)
     response = entry.runtime_data.incidents
     incident = response.tracker.incident_for(TARGET)
     assert incident is not None
@@ -336,36 +435,18 @@ async def test_incidents_survive_a_restart_exactly(
     )
 
 
-@pytest.mark.parametrize("extra_options", [{CONF_NOTIFY_ACTION: "notify.on_call"}])
-async def test_notify_action_is_called_on_open_and_resolve(
-    hass: HomeAssistant, service: TcpService, extra_options: dict[str, Any]
-) -> None:
-    """The chosen notify action hears about opened and resolved incidents."""
-    calls = async_mock_service(hass, "notify", "on_call")
-    config_entry = service_entry(service.port, **extra_options)
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-
-    await service.stop()
-    await _cycle(hass, config_entry)
-    await service.start()
-    await _cycle(hass, config_entry)
-    await _cycle(hass, config_entry)
-
-    titles = [call.data["title"] for call in calls]
-    assert titles == ["Service: opened (critical)", "Service: resolved (critical)"]
-    assert all("INC-" in call.data["message"] for call in calls)
-
-
 async def test_incident_opened_by_the_first_cycle_fires_opened(
     hass: HomeAssistant, entity_registry: er.EntityRegistry
 ) -> None:
-    """A component already down at start-up still fires "opened" on its event entity."""
+    """A component already down at start-up still fires "opened" on its event entity.
+
+    With a failure threshold of one the first cycle, which runs before the
+    entities exist, opens the incident.
+    """
     service = TcpService()
     await service.start()
     await service.stop()
-    config_entry = service_entry(service.port)
+    config_entry = service_entry(service.port, **{CONF_FAILURE_THRESHOLD: 1})
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()

@@ -4,7 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Iterable
 
-from homeassistant.components.event import EventEntity, EventEntityDescription
+from homeassistant.components.event import (
+    EventEntity,
+    EventEntityDescription,
+    EventExtraStoredData,
+)
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
@@ -38,7 +42,17 @@ def _incident_events(
 
 
 class IncidentEventEntity(ComponentIncidentEntity, EventEntity):
-    """Fires opened, updated, escalated, acknowledged, recovery_attempted, ..."""
+    """Fires opened, updated, escalated, acknowledged, recovery_attempted, ...
+
+    The last event is not restored: a reload turns the entity unavailable,
+    and coming back with the old event would be a new state, which a state
+    trigger takes for that event happening again. After a start or reload
+    the entity is unknown until the next incident event.
+    """
+
+    async def async_get_last_event_data(self) -> EventExtraStoredData | None:
+        """Restore nothing (see the class doc); EventEntity then keeps no event."""
+        return None
 
     @callback
     def _async_handle_incident_event(self, event: IncidentEvent) -> None:

@@ -8,7 +8,7 @@ and binary sensor entities, the notify action) what changed.
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable
+from collections.abc import Awaitable, Callable, Iterable, Mapping
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -18,8 +18,9 @@ from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 
-from .const import DOMAIN, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
-from .engine.incident_events import IncidentEvent, IncidentEventType
+from .const import DOMAIN, EVENT_INCIDENT, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
+from .engine.incident_events import IncidentEvent, Notification, notification_for
+from .engine.incident_ids import highest_incident_id
 from .engine.incident_statistics import IncidentStatistics
 from .engine.incident_tracker import IncidentTracker
 from .engine.models import ComponentHealth, utcnow
@@ -27,18 +28,13 @@ from .engine.recovery import RecoveryAction, RecoveryPolicy
 from .engine.sanitize import sanitize_message
 from .repairs import async_delete_incident_issues, async_sync_incident_issue
 from .settings import MonitorSettings
-from .snapshot_store import SnapshotStore, incident_store_key
+from .snapshot_store import SnapshotStore, incident_id_store_key, incident_store_key
 
 _LOGGER = logging.getLogger(__name__)
 
 # Runs a recovery action for a component; False when it does not apply to it
 # (e.g. an endpoint without a recovery script), which records no attempt.
 type RecoveryExecutor = Callable[[str], Awaitable[bool]]
-
-# Events that reach the notify action.
-NOTIFIED_EVENTS = frozenset(
-    {IncidentEventType.OPENED, IncidentEventType.ESCALATED, IncidentEventType.RESOLVED}
-)
 
 
 def signal_incident_event(entry_id: str) -> str:
@@ -65,6 +61,7 @@ class IncidentResponse:
         self._hass = hass
         self._entry = entry
         self._notify_action = settings.notify_action
+        self._grace_period = timedelta(seconds=settings.grace_period)
         self._executors = executors
         self.tracker = IncidentTracker(settings.incidents)
         self.policy = RecoveryPolicy()
@@ -72,6 +69,15 @@ class IncidentResponse:
         self._store = SnapshotStore(
             hass, incident_store_key(entry.entry_id), self.export, INCIDENT_SAVE_DELAY
         )
+        # The last id handed out, in a file of its own: should the incidents
+        # file become unreadable, ids still never go back.
+        self._id_store = SnapshotStore(
+            hass,
+            incident_id_store_key(entry.entry_id),
+            self._export_last_id,
+            INCIDENT_SAVE_DELAY,
+        )
+        self._saved_last_id: str | None = None
         self._running: set[tuple[str, str]] = set()
         # Statistics of the incidents as of (change count, minute): every
         # statistics sensor reads them, so they are computed once per change.
@@ -94,14 +100,45 @@ class IncidentResponse:
             "response_enabled": self.policy.enabled,
         }
 
+    def _export_last_id(self) -> dict[str, Any]:
+        self._saved_last_id = self.tracker.ids.last_id
+        return {"last_id": self._saved_last_id}
+
+    def _restore(self, data: Mapping[str, Any]) -> list[str]:
+        """Read the stored incidents and switches; name what could not be read.
+
+        A switch whose stored value is not a boolean keeps its default (on):
+        a damaged file must not silently stop monitoring or recovery.
+        """
+        skipped: list[str] = []
+        tracker = data.get("tracker", {})
+        if isinstance(tracker, Mapping):
+            skipped.extend(self.tracker.restore(tracker))
+        else:
+            skipped.append("tracker")
+        self.monitoring_enabled = _stored_switch(data, "monitoring_enabled", skipped)
+        self.policy.enabled = _stored_switch(data, "response_enabled", skipped)
+        return skipped
+
+    def _restore_last_id(self, data: Mapping[str, Any]) -> list[str]:
+        last_id = data.get("last_id")
+        if last_id is None or self.tracker.ids.account_for(last_id):
+            self._saved_last_id = self.tracker.ids.last_id
+            return []
+        return ["last incident id"]
+
+    def _salvage_ids(self, text: str) -> None:
+        """Never reuse an id found in a file that could not be read."""
+        self.tracker.ids.account_for(highest_incident_id(text))
+
     async def async_start(self) -> None:
         """Restore incidents, re-create their repair issues, start the review timer."""
-        data = await self._store.async_load()
-        tracker = data.get("tracker")
-        if isinstance(tracker, dict):
-            self.tracker.restore(tracker)
-        self.monitoring_enabled = bool(data.get("monitoring_enabled", True))
-        self.policy.enabled = bool(data.get("response_enabled", True))
+        await self._store.async_load(self._restore, self._salvage_ids)
+        await self._id_store.async_load(self._restore_last_id, self._salvage_ids)
+        if self.tracker.ids.last_id != self._saved_last_id:
+            self._id_store.async_schedule_save()
+        # Setting up (after a start or reload) loads the loop and every target.
+        self.tracker.grace_until = utcnow() + self._grace_period
         for incident in self.tracker.list_incidents():
             async_sync_incident_issue(self._hass, self._entry.entry_id, incident)
         self._unsub_review = async_track_time_interval(
@@ -117,13 +154,16 @@ class IncidentResponse:
             self._unsub_review()
             self._unsub_review = None
         await self._store.async_flush()
+        await self._id_store.async_flush()
         if remove_issues:
             async_delete_incident_issues(self._hass, self._entry.entry_id)
 
     @callback
     def async_schedule_save(self) -> None:
-        """Save the incident state soon (e.g. after a switch changed)."""
+        """Save the incident state within a second (e.g. after a switch changed)."""
         self._store.async_schedule_save()
+        if self.tracker.ids.last_id != self._saved_last_id:
+            self._id_store.async_schedule_save()
 
     @callback
     def async_process(self, components: Iterable[ComponentHealth]) -> None:
@@ -192,11 +232,12 @@ class IncidentResponse:
                 async_dispatcher_send(
                     self._hass, signal_incident_event(entry_id), event
                 )
-            if self._notify_action and event.type in NOTIFIED_EVENTS:
-                self._async_notify(event)
+            self._hass.bus.async_fire(EVENT_INCIDENT, _bus_event_data(event))
+            if self._notify_action and (notification := notification_for(event)):
+                self._async_notify(event.incident_id, notification)
         self._changes += 1
         async_dispatcher_send(self._hass, signal_incidents_changed(entry_id))
-        self._store.async_schedule_save()
+        self.async_schedule_save()
 
     def statistics(self) -> IncidentStatistics:
         """Return the incident statistics, computed again only after a change.
@@ -220,21 +261,16 @@ class IncidentResponse:
             )
 
     @callback
-    def _async_notify(self, event: IncidentEvent) -> None:
+    def _async_notify(self, incident_id: str, notification: Notification) -> None:
         """Call the configured notify action without waiting for it."""
         assert self._notify_action is not None
         domain, _, service = self._notify_action.partition(".")
-        incident = event.incident
-        title = (
-            f"{incident['component_name']}: {event.type.value} ({event.severity.value})"
-        )
-        message = (
-            f"{incident['title']} — {incident['description']} [{event.incident_id}]"
-        )
         self._entry.async_create_background_task(
             self._hass,
-            self._async_call_notify(domain, service, title, message),
-            f"{DOMAIN} notify {event.incident_id}",
+            self._async_call_notify(
+                domain, service, notification.title, notification.message
+            ),
+            f"{DOMAIN} notify {incident_id}",
         )
 
     async def _async_call_notify(
@@ -246,3 +282,25 @@ class IncidentResponse:
             )
         except Exception as err:  # noqa: BLE001 - a broken notifier must not break incidents
             _LOGGER.warning("Notify action %s.%s failed: %s", domain, service, err)
+
+
+def _bus_event_data(event: IncidentEvent) -> dict[str, Any]:
+    """Return the data of the ``health_monitor_incident`` bus event."""
+    return {
+        "type": event.type.value,
+        "incident_id": event.incident_id,
+        "component_id": event.component_id,
+        "component_name": event.incident["component_name"],
+        "severity": event.severity.value,
+        "status": event.status.value,
+        "title": event.incident["title"],
+    }
+
+
+def _stored_switch(data: Mapping[str, Any], key: str, skipped: list[str]) -> bool:
+    """Return a stored on/off state; anything but a boolean is skipped (on)."""
+    value = data.get(key, True)
+    if isinstance(value, bool):
+        return value
+    skipped.append(key)
+    return True

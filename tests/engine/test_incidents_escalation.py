@@ -1,4 +1,8 @@
-"""Escalation: one severity level per 30 unacknowledged minutes, up to emergency."""
+"""Escalation: one severity level per 30 unacknowledged minutes, up to emergency.
+
+At most one level per review, none while the component is healthy, and no burst
+after missed reviews.
+"""
 
 from __future__ import annotations
 
@@ -47,7 +51,7 @@ def open_minor(tracker: IncidentTracker) -> str:
 
 def test_no_escalation_at_29_minutes_59_seconds() -> None:
     """Just before the interval the severity is unchanged."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     assert tracker.review(T0 + timedelta(minutes=29, seconds=59)) == []
     assert tracker.get(incident_id).severity is Severity.MINOR
@@ -55,7 +59,7 @@ def test_no_escalation_at_29_minutes_59_seconds() -> None:
 
 def test_escalation_at_exactly_30_minutes() -> None:
     """At the interval the severity rises one level and an event says so."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     (event,) = tracker.review(at(30))
     incident = tracker.get(incident_id)
@@ -69,7 +73,7 @@ def test_escalation_at_exactly_30_minutes() -> None:
 
 def test_escalation_repeats_each_interval_up_to_emergency() -> None:
     """Minor becomes major, critical, then emergency, and stays there."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     severities = []
     for minutes in (30, 60, 90, 120, 150):
@@ -87,7 +91,7 @@ def test_escalation_repeats_each_interval_up_to_emergency() -> None:
 
 def test_second_escalation_waits_a_full_interval_after_the_first() -> None:
     """At 59:59 the second level is not yet due."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     tracker.review(at(30))
     assert tracker.review(T0 + timedelta(minutes=59, seconds=59)) == []
@@ -96,25 +100,86 @@ def test_second_escalation_waits_a_full_interval_after_the_first() -> None:
 
 def test_late_review_keeps_the_escalation_cadence() -> None:
     """A review that runs late does not push the next escalation back."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     tracker.review(at(45))
     tracker.review(at(60))
     assert tracker.get(incident_id).escalation_level == 2
 
 
-def test_missed_reviews_escalate_several_levels_at_once() -> None:
-    """After 95 minutes without a review three levels are due."""
-    tracker = IncidentTracker()
+def test_missed_reviews_escalate_one_level_only() -> None:
+    """After 95 minutes without a review one level rises, not three in a burst."""
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     events = tracker.review(at(95))
-    assert [event.type for event in events] == [IncidentEventType.ESCALATED] * 3
-    assert tracker.get(incident_id).severity is Severity.EMERGENCY
+    assert [event.type for event in events] == [IncidentEventType.ESCALATED]
+    incident = tracker.get(incident_id)
+    assert incident.severity is Severity.MAJOR
+    assert incident.escalation_level == 1
+
+
+def test_after_missed_reviews_the_next_level_is_an_interval_away() -> None:
+    """A whole interval late, the escalation restarts the clock at its own time."""
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
+    incident_id = open_minor(tracker)
+    tracker.review(at(95))
+    assert tracker.review(at(96)) == []
+    assert tracker.review(T0 + timedelta(minutes=124, seconds=59)) == []
+    assert len(tracker.review(at(125))) == 1
+    assert tracker.get(incident_id).severity is Severity.CRITICAL
+
+
+def test_short_interval_rises_one_level_per_review() -> None:
+    """With a 1-minute interval, reviews 10 minutes apart still add one level each."""
+    tracker = IncidentTracker(
+        IncidentSettings(failure_threshold=1, escalation_interval=timedelta(minutes=1))
+    )
+    incident_id = open_minor(tracker)
+    levels = []
+    for minutes in (10, 20):
+        assert len(tracker.review(at(minutes))) == 1
+        levels.append(tracker.get(incident_id).severity)
+    assert levels == [Severity.MAJOR, Severity.CRITICAL]
+
+
+def test_no_escalation_in_a_cycle_where_the_component_is_healthy() -> None:
+    """A component healthy in this cycle is about to resolve: no level is added."""
+    tracker = IncidentTracker(
+        IncidentSettings(failure_threshold=1, escalation_interval=timedelta(minutes=1))
+    )
+    (opened,) = tracker.observe(health(HealthStatus.DEGRADED), T0)
+    events = tracker.observe_all([health(HealthStatus.HEALTHY)], at(5))
+    assert [event.type for event in events] == [IncidentEventType.UPDATED]
+    incident = tracker.get(opened.incident_id)
+    assert incident.severity is Severity.MAJOR
+    assert incident.escalation_level == 0
+
+
+def test_no_escalation_between_cycles_while_the_component_is_healthy() -> None:
+    """The review timer does not escalate after a healthy check either."""
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
+    incident_id = open_minor(tracker)
+    tracker.observe(health(HealthStatus.HEALTHY), at(29))
+    assert tracker.review(at(31)) == []
+    assert tracker.get(incident_id).escalation_level == 0
+
+
+def test_escalation_resumes_when_the_component_fails_again() -> None:
+    """Back to failing before it resolved, the overdue incident rises one level."""
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
+    incident_id = open_minor(tracker)
+    tracker.observe_all([health(HealthStatus.HEALTHY)], at(30))
+    events = tracker.observe_all([health(HealthStatus.WARNING)], at(31))
+    assert [event.type for event in events] == [
+        IncidentEventType.UPDATED,
+        IncidentEventType.ESCALATED,
+    ]
+    assert tracker.get(incident_id).escalation_level == 1
 
 
 def test_acknowledgement_stops_escalation() -> None:
     """An acknowledged incident keeps its severity however long it stays open."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     tracker.review(at(30))
     tracker.acknowledge(incident_id, actor="alice", now=at(31))
@@ -126,7 +191,7 @@ def test_acknowledgement_stops_escalation() -> None:
 
 def test_working_incidents_do_not_escalate() -> None:
     """Investigating and in-progress incidents were acknowledged first."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     tracker.acknowledge(incident_id, actor="alice", now=at(1))
     tracker.set_status(
@@ -137,7 +202,9 @@ def test_working_incidents_do_not_escalate() -> None:
 
 def test_resolved_incidents_do_not_escalate() -> None:
     """Only open, unacknowledged incidents escalate."""
-    tracker = IncidentTracker(IncidentSettings(close_after=timedelta(days=1)))
+    tracker = IncidentTracker(
+        IncidentSettings(failure_threshold=1, close_after=timedelta(days=1))
+    )
     incident_id = open_minor(tracker)
     tracker.resolve(incident_id, actor="alice", now=at(1))
     assert tracker.review(at(600)) == []
@@ -145,7 +212,7 @@ def test_resolved_incidents_do_not_escalate() -> None:
 
 def test_reopen_restarts_the_escalation_clock() -> None:
     """A reopened incident escalates an interval after the reopen, not the creation."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     tracker.resolve(incident_id, actor="alice", now=at(10))
     tracker.observe(health(HealthStatus.WARNING), at(40))
@@ -157,7 +224,7 @@ def test_reopen_restarts_the_escalation_clock() -> None:
 
 def test_reopened_incident_keeps_its_escalation_level() -> None:
     """Escalations before the resolve still count."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     tracker.review(at(30))
     tracker.resolve(incident_id, actor="alice", now=at(31))
@@ -170,7 +237,7 @@ def test_reopened_incident_keeps_its_escalation_level() -> None:
 def test_escalation_interval_is_a_setting() -> None:
     """With a 5-minute interval the first escalation comes at 5 minutes."""
     tracker = IncidentTracker(
-        IncidentSettings(escalation_interval=timedelta(minutes=5))
+        IncidentSettings(failure_threshold=1, escalation_interval=timedelta(minutes=5))
     )
     incident_id = open_minor(tracker)
     tracker.review(at(5))

@@ -65,7 +65,7 @@ def types(events: list[IncidentEvent]) -> list[IncidentEventType]:
 @pytest.fixture
 def tracker() -> IncidentTracker:
     """Return a tracker with the default settings."""
-    return IncidentTracker()
+    return IncidentTracker(IncidentSettings(failure_threshold=1))
 
 
 def open_incident(tracker: IncidentTracker, status: HealthStatus = CRITICAL) -> str:
@@ -123,7 +123,9 @@ def test_failing_status_opens_incident_with_mapped_severity(
 
 def test_unknown_opens_info_incident_when_threshold_is_unknown() -> None:
     """An unknown status maps to info severity."""
-    tracker = IncidentTracker(IncidentSettings(open_threshold=UNKNOWN))
+    tracker = IncidentTracker(
+        IncidentSettings(failure_threshold=1, open_threshold=UNKNOWN)
+    )
     (event,) = tracker.observe(health(UNKNOWN), T0)
     assert event.severity is Severity.INFO
 
@@ -136,7 +138,9 @@ def test_opening_threshold_orders_unknown_warning_degraded_critical(
     """A status opens an incident iff it is at or above the threshold; healthy never."""
     order = [UNKNOWN, WARNING, DEGRADED, CRITICAL]
     expected = status in order and order.index(status) >= order.index(threshold)
-    tracker = IncidentTracker(IncidentSettings(open_threshold=threshold))
+    tracker = IncidentTracker(
+        IncidentSettings(failure_threshold=1, open_threshold=threshold)
+    )
     assert bool(tracker.observe(health(status), T0)) is expected
 
 
@@ -374,7 +378,9 @@ def test_unknown_check_breaks_the_healthy_streak(tracker: IncidentTracker) -> No
 
 def test_healthy_checks_to_resolve_is_a_setting() -> None:
     """With three required, the third healthy check resolves."""
-    tracker = IncidentTracker(IncidentSettings(healthy_checks_to_resolve=3))
+    tracker = IncidentTracker(
+        IncidentSettings(failure_threshold=1, healthy_checks_to_resolve=3)
+    )
     incident_id = open_incident(tracker)
     tracker.observe(health(HEALTHY), at(1))
     tracker.observe(health(HEALTHY), at(2))
@@ -425,7 +431,9 @@ def test_resolved_incident_auto_closes_after_an_hour(tracker: IncidentTracker) -
 
 def test_close_delay_is_a_setting() -> None:
     """With a ten-minute delay the incident closes ten minutes after resolving."""
-    tracker = IncidentTracker(IncidentSettings(close_after=timedelta(minutes=10)))
+    tracker = IncidentTracker(
+        IncidentSettings(failure_threshold=1, close_after=timedelta(minutes=10))
+    )
     incident_id = resolved_incident(tracker)
     tracker.review(at(12))
     assert tracker.get(incident_id).status is IncidentStatus.CLOSED
@@ -485,7 +493,9 @@ def test_reopened_incident_needs_a_new_acknowledgement(
 
 def test_status_below_threshold_does_not_reopen() -> None:
     """With a critical threshold a warning leaves the resolved incident resolved."""
-    tracker = IncidentTracker(IncidentSettings(open_threshold=CRITICAL))
+    tracker = IncidentTracker(
+        IncidentSettings(failure_threshold=1, open_threshold=CRITICAL)
+    )
     incident_id = resolved_incident(tracker)
     assert tracker.observe(health(WARNING), at(30)) == []
     assert tracker.get(incident_id).status is IncidentStatus.RESOLVED
@@ -688,7 +698,7 @@ def test_observe_all_observes_then_reviews(tracker: IncidentTracker) -> None:
 
 def test_oldest_closed_incidents_are_dropped_past_the_bound() -> None:
     """Beyond max_incidents the oldest closed incidents go; open ones stay."""
-    tracker = IncidentTracker(IncidentSettings(max_incidents=3))
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1, max_incidents=3))
     first = resolved_incident(tracker)
     tracker.review(at(62))
     second_open = open_incident_at(tracker, "mqtt", at(63))
@@ -710,7 +720,7 @@ def open_incident_at(
 
 def test_dropped_closed_incident_ids_are_never_reused() -> None:
     """Pruning does not rewind the id counter."""
-    tracker = IncidentTracker(IncidentSettings(max_incidents=1))
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1, max_incidents=1))
     first = resolved_incident(tracker)
     tracker.review(at(62))
     second = open_incident_at(tracker, "database", at(63))

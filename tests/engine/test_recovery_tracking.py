@@ -7,7 +7,10 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from custom_components.health_monitor.engine.incident_events import IncidentEventType
-from custom_components.health_monitor.engine.incident_tracker import IncidentTracker
+from custom_components.health_monitor.engine.incident_tracker import (
+    IncidentSettings,
+    IncidentTracker,
+)
 from custom_components.health_monitor.engine.incidents import (
     RecoveryResult,
     TimelineEvent,
@@ -45,7 +48,7 @@ def database(status: HealthStatus, failures: int = 0) -> ComponentHealth:
 @pytest.fixture
 def tracker() -> IncidentTracker:
     """Return a tracker with an open database incident (INC-20250301-0001)."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     tracker.observe(database(HealthStatus.CRITICAL, 3), T0)
     return tracker
 

@@ -28,3 +28,16 @@ def latency_status(latency_ms: float, thresholds: Thresholds) -> HealthStatus:
     """
     status = thresholds.classify(latency_ms)
     return HealthStatus.DEGRADED if status is HealthStatus.CRITICAL else status
+
+
+def latency_only(latency: HealthStatus, *others: HealthStatus) -> bool:
+    """Whether a result is not healthy only because of its latency.
+
+    ``latency`` is the result's :func:`latency_status`, ``others`` the
+    statuses of its other findings. Such a result is marked
+    ``CheckResult.latency_only``: the target answered, just slowly, which
+    the start-up and reload grace does not turn into an incident.
+    """
+    return latency is not HealthStatus.HEALTHY and all(
+        status is HealthStatus.HEALTHY for status in others
+    )

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from enum import StrEnum
-from typing import Any
+from typing import Any, Final
 
-from .incidents import DetailValue, Incident, IncidentStatus, Severity
+from .incidents import SYSTEM_ACTOR, DetailValue, Incident, IncidentStatus, Severity
 
 
 class IncidentEventType(StrEnum):
@@ -31,6 +31,7 @@ class IncidentEvent:
     ``incident`` is :meth:`Incident.summary` taken right after the change, so
     a later change never alters an event already handed out. ``details``
     says what changed (e.g. the recovery action and its result).
+    ``opened_at`` is when the incident was opened or last reopened.
     """
 
     type: IncidentEventType
@@ -39,6 +40,7 @@ class IncidentEvent:
     severity: Severity
     status: IncidentStatus
     time: datetime
+    opened_at: datetime
     incident: Mapping[str, Any]
     details: Mapping[str, DetailValue] = field(default_factory=dict)
 
@@ -58,6 +60,11 @@ class IncidentEvent:
             severity=incident.severity,
             status=incident.status,
             time=now,
+            opened_at=max(
+                moment
+                for moment in (incident.created_at, incident.reopened_at)
+                if moment is not None
+            ),
             incident=incident.summary(),
             details=dict(details or {}),
         )
@@ -71,6 +78,88 @@ class IncidentEvent:
             "severity": self.severity.value,
             "status": self.status.value,
             "time": self.time.isoformat(),
+            "opened_at": self.opened_at.isoformat(),
             "incident": dict(self.incident),
             "details": dict(self.details),
         }
+
+
+# Events that are worth telling a person about (the notify action).
+NOTIFIED_EVENTS: Final = frozenset(
+    {
+        IncidentEventType.OPENED,
+        IncidentEventType.REOPENED,
+        IncidentEventType.ESCALATED,
+        IncidentEventType.RESOLVED,
+    }
+)
+
+
+@dataclass(frozen=True, slots=True)
+class Notification:
+    """A title and message telling a person about one incident event."""
+
+    title: str
+    message: str
+
+
+def notification_for(event: IncidentEvent) -> Notification | None:
+    """Describe ``event`` for a person, as the incident is right after it.
+
+    Only :data:`NOTIFIED_EVENTS` are described (None otherwise). Titles and
+    messages state the incident's current severity and state: the incident
+    title follows the component's status, an escalation names the new
+    severity, and a resolve says how long and how bad the incident was
+    rather than repeating the failure.
+    """
+    if event.type not in NOTIFIED_EVENTS:
+        return None
+    incident = event.incident
+    title = str(incident["title"])
+    description = str(incident["description"])
+    severity = event.severity.value
+    reference = f"[{event.incident_id}]"
+    if event.type is IncidentEventType.OPENED:
+        return Notification(
+            title,
+            f"{severity.capitalize()} incident opened: {description} {reference}",
+        )
+    if event.type is IncidentEventType.REOPENED:
+        return Notification(
+            f"{title} again",
+            f"{severity.capitalize()} incident reopened: {description} {reference}",
+        )
+    if event.type is IncidentEventType.ESCALATED:
+        return Notification(
+            f"{title} (escalated to {severity})",
+            f"Not acknowledged, escalated to {severity}: {description} {reference}",
+        )
+    name = str(incident["component_name"])
+    lasted = f"was {severity} for {_duration(event.time - event.opened_at)}"
+    actor = incident.get("resolved_by") or SYSTEM_ACTOR
+    note = event.details.get("note")
+    if actor == SYSTEM_ACTOR and not note:
+        return Notification(
+            f"{name} recovered", f"{name} recovered ({lasted}) {reference}"
+        )
+    by = "" if actor == SYSTEM_ACTOR else f" by {actor}"
+    noted = f": {note}" if note else ""
+    return Notification(
+        f"{name}: incident resolved{by}",
+        f"Resolved{by} ({lasted}){noted} {reference}",
+    )
+
+
+def _duration(delta: timedelta) -> str:
+    """Say how long ``delta`` is, to the minute (seconds below one minute)."""
+    seconds = max(int(delta.total_seconds()), 0)
+    if seconds < 60:
+        return f"{seconds} s"
+    minutes, hours, days = seconds // 60 % 60, seconds // 3600 % 24, seconds // 86400
+    parts = [
+        f"{value} {unit}"
+        for value, unit in ((days, "d"), (hours, "h"), (minutes, "min"))
+        if value
+    ]
+    # Two units are precise enough ("2 d 3 h", not "2 d 3 h 4 min").
+    return " ".join(parts[:2])

@@ -10,25 +10,39 @@ changes something returns the :class:`IncidentEvent` list it produced.
 
 Rules:
 
-- Opening: a component with no incident opens one when its status reaches
-  ``settings.open_threshold`` in the order unknown < warning < degraded <
-  critical (healthy never opens). Severity: unknown -> info, warning ->
-  minor, degraded -> major, critical -> critical. At most one incident that
-  is not closed exists per component.
+- Failing: a check fails when its status reaches ``settings.open_threshold``
+  in the order unknown < warning < degraded < critical (healthy never
+  fails). During the grace after setup or reload (until :attr:`grace_until`)
+  a result marked ``latency_only`` (the target answered, but slowly; the
+  event loop ran late) does not fail: the monitor's own start-up load causes
+  such findings. Real failures (unreachable, refused) always count.
+- Opening (debounce): a component with no incident opens one after
+  ``settings.failure_threshold`` consecutive failing checks; a result the
+  target pushed by itself (``pushed``, e.g. a lost broker connection) is an
+  event, not a sample, and opens at once. Severity: unknown -> info,
+  warning -> minor, degraded -> major, critical -> critical. At most one
+  incident that is not closed exists per component. Statuses show at once
+  elsewhere; only incidents wait.
 - Updating: a change of the component's status adds one timeline entry and
   an ``updated`` event; a repeated status adds nothing. A failing status sets
   the severity to its mapping, but never below the severity the last
-  escalation reached; healthy and unknown keep the severity (an incident
-  about to resolve, or a component we cannot see, is no better than before).
+  escalation reached, and the title to "<component> is <status>"; healthy and
+  unknown keep both (an incident about to resolve, or a component we cannot
+  see, is no better than before).
 - Resolving: ``settings.healthy_checks_to_resolve`` consecutive healthy checks
   resolve the open incident (actor ``system``); only healthy checks count.
-- Reopening: a resolved incident whose component reaches the threshold again
-  before it closes is reopened (see :mod:`.incidents`), whoever resolved it.
+- Reopening: a resolved incident whose component fails again before it
+  closes is reopened (see :mod:`.incidents`), whoever resolved it, after the
+  same failure threshold as opening.
 - Closing: :meth:`review` closes an incident ``settings.close_after`` after it
   was resolved.
 - Escalation: :meth:`review` raises the severity of a ``new`` incident one
-  level per ``settings.escalation_interval``, up to emergency; several levels
-  at once if reviews were missed.
+  level per ``settings.escalation_interval``, up to emergency: at most one
+  level per review, and none while the component's latest check is healthy
+  (the incident is about to resolve). Reviews that were missed (e.g. Home
+  Assistant was stopped) never add levels at once: an escalation that comes
+  a whole interval late restarts the clock, so the next level is an interval
+  away; a shorter delay keeps the cadence.
 - Recovery: the executor reports each attempt with
   :meth:`record_recovery_attempt`; a successful one is confirmed ("recovery
   succeeded") only if the component's next check is healthy.
@@ -86,6 +100,7 @@ class IncidentSettings:
     """Tunable rules of incident handling, with the specification's defaults."""
 
     open_threshold: HealthStatus = HealthStatus.WARNING
+    failure_threshold: int = 2
     healthy_checks_to_resolve: int = 2
     close_after: timedelta = timedelta(minutes=60)
     escalation_interval: timedelta = timedelta(minutes=30)
@@ -96,6 +111,8 @@ class IncidentSettings:
         """Reject settings the rules cannot work with."""
         if self.open_threshold not in THRESHOLD_ORDER:
             raise ValueError("the opening threshold must be a failing status")
+        if self.failure_threshold < 1:
+            raise ValueError("opening needs at least one failing check")
         if self.healthy_checks_to_resolve < 1:
             raise ValueError("resolving needs at least one healthy check")
         if self.close_after < timedelta(0):
@@ -137,7 +154,11 @@ class IncidentTracker:
         # The incident of each component that is not closed yet.
         self._current: dict[str, str] = {}
         self._healthy_streaks: dict[str, int] = {}
+        # Consecutive failing checks of each component (the debounce).
+        self._failure_streaks: dict[str, int] = {}
         self._ids = IncidentIdGenerator()
+        # End of the start-up or reload grace (set by the HA layer at setup).
+        self.grace_until: datetime | None = None
 
     # Queries
 
@@ -200,22 +221,21 @@ class IncidentTracker:
         now = ensure_utc(now)
         status = component.status
         component_id = component.component_id
-        if status is HealthStatus.HEALTHY:
-            streak = self._healthy_streaks.get(component_id, 0) + 1
-            self._healthy_streaks[component_id] = streak
-        else:
-            streak = 0
-            self._healthy_streaks.pop(component_id, None)
+        streak = _count(
+            self._healthy_streaks, component_id, status is HealthStatus.HEALTHY
+        )
+        failing = self._fails(component, now)
+        failures = _count(self._failure_streaks, component_id, failing)
+        threshold = 1 if component.pushed else self.settings.failure_threshold
+        confirmed = failing and failures >= threshold
 
         incident = self.incident_for(component_id)
         if incident is None:
-            if not self.settings.opens_incident(status):
-                return []
-            return [self._open(component, now)]
+            return [self._open(component, now)] if confirmed else []
 
         events = self._settle_recovery(incident, status, now)
         if incident.status is IncidentStatus.RESOLVED:
-            if self.settings.opens_incident(status):
+            if confirmed:
                 events.append(self._reopen(incident, component, now))
             return events
         if status is not incident.component_status:
@@ -224,28 +244,17 @@ class IncidentTracker:
             events.append(self._transition(incident, IncidentStatus.RESOLVED, now))
         return events
 
+    def in_grace(self, now: datetime | None = None) -> bool:
+        """Whether ``now`` is within the start-up or reload grace."""
+        return self.grace_until is not None and ensure_utc(now) < self.grace_until
+
     def review(self, now: datetime | None = None) -> list[IncidentEvent]:
         """Escalate overdue unacknowledged incidents and close old resolved ones."""
         now = ensure_utc(now)
         events: list[IncidentEvent] = []
-        interval = self.settings.escalation_interval
         for incident in list(self._incidents.values()):
-            while (due := incident.next_escalation_at(interval)) is not None and (
-                due <= now
-            ):
-                incident.escalate(
-                    due_at=due,
-                    now=now,
-                    timeline_limit=self.settings.max_timeline_entries,
-                )
-                events.append(
-                    IncidentEvent.of(
-                        IncidentEventType.ESCALATED,
-                        incident,
-                        now,
-                        {"escalation_level": incident.escalation_level},
-                    )
-                )
+            if (escalated := self._escalate_if_due(incident, now)) is not None:
+                events.append(escalated)
             if (
                 incident.status is IncidentStatus.RESOLVED
                 and incident.resolved_at is not None
@@ -357,41 +366,73 @@ class IncidentTracker:
             "ids": self._ids.export(),
             "incidents": [incident.as_dict() for incident in self._incidents.values()],
             "healthy_streaks": dict(self._healthy_streaks),
+            "failure_streaks": dict(self._failure_streaks),
         }
 
-    def restore(self, data: Mapping[str, Any]) -> None:
+    @property
+    def ids(self) -> IncidentIdGenerator:
+        """The id generator (kept apart too, so that ids never go back)."""
+        return self._ids
+
+    def restore(self, data: Mapping[str, Any]) -> list[str]:
         """Replace the tracker's state with :meth:`export` output.
 
-        Unreadable incidents, a second incident not closed for the same
-        component, duplicate ids and unreadable streaks are skipped.
+        Everything read back is checked, part by part: unreadable incidents,
+        a second incident not closed for the same component, duplicate ids
+        and unreadable streaks are skipped, and the returned list names each
+        skipped part (empty when everything was read). The id counter only
+        moves forward, also past the ids of incidents that were skipped.
         """
+        skipped: list[str] = []
         self._incidents.clear()
         self._current.clear()
-        self._healthy_streaks.clear()
-        self._ids = IncidentIdGenerator()
-        self._ids.restore(data.get("ids"))
-        raw_incidents = data.get("incidents")
-        for raw in raw_incidents if isinstance(raw_incidents, list) else []:
-            try:
-                incident = Incident.from_dict(raw)
-            except (AttributeError, KeyError, TypeError, ValueError):
-                continue
-            if incident.id in self._incidents or (
-                incident.status is not IncidentStatus.CLOSED
-                and incident.component_id in self._current
-            ):
-                continue
-            self._incidents[incident.id] = incident
-            self._ids.account_for(incident.id)
-            if incident.status is not IncidentStatus.CLOSED:
-                self._current[incident.component_id] = incident.id
-        streaks = data.get("healthy_streaks")
-        if isinstance(streaks, dict):
-            self._healthy_streaks = {
-                str(component_id): count
-                for component_id, count in streaks.items()
-                if isinstance(count, int) and not isinstance(count, bool) and count > 0
-            }
+        version = data.get("version", EXPORT_VERSION)
+        if (
+            not isinstance(version, int)
+            or isinstance(version, bool)
+            or not 1 <= version <= EXPORT_VERSION
+        ):
+            skipped.append("tracker version")
+        if "ids" in data and not self._ids.restore(data["ids"]):
+            skipped.append("id counter")
+        raw_incidents = data.get("incidents", [])
+        if not isinstance(raw_incidents, list):
+            skipped.append("incidents")
+            raw_incidents = []
+        for index, raw in enumerate(raw_incidents):
+            self._restore_incident(index, raw, skipped)
+        self._healthy_streaks = _read_streaks(
+            data.get("healthy_streaks"), "healthy streak", skipped
+        )
+        self._failure_streaks = _read_streaks(
+            data.get("failure_streaks"), "failure streak", skipped
+        )
+        self._prune()
+        return skipped
+
+    def _restore_incident(self, index: int, raw: Any, skipped: list[str]) -> None:
+        """Keep one stored incident if it is readable and consistent."""
+        if not isinstance(raw, Mapping):
+            skipped.append(f"incident {index}")
+            return
+        # Its id is never handed out again, whether the rest is readable or not.
+        if not self._ids.account_for(raw.get("id")):
+            skipped.append(f"incident {index}")
+            return
+        try:
+            incident = Incident.from_dict(raw, skipped)
+        except (AttributeError, KeyError, TypeError, ValueError):
+            skipped.append(f"incident {index}")
+            return
+        if incident.id in self._incidents or (
+            incident.status is not IncidentStatus.CLOSED
+            and incident.component_id in self._current
+        ):
+            skipped.append(f"incident {index} (duplicate)")
+            return
+        self._incidents[incident.id] = incident
+        if incident.status is not IncidentStatus.CLOSED:
+            self._current[incident.component_id] = incident.id
 
     # Internals
 
@@ -401,7 +442,7 @@ class IncidentTracker:
             incident_id = self._ids.next_id(now)
         incident = Incident(
             id=incident_id,
-            title=f"{component.name} is {component.status.value}",
+            title=_title(component),
             description=component.message,
             severity=SEVERITY_FOR_STATUS[component.status],
             component_id=component.component_id,
@@ -456,15 +497,48 @@ class IncidentTracker:
         )
 
     def _follow(self, incident: Incident, component: ComponentHealth) -> None:
-        """Take over the component's status, message, name and severity."""
+        """Take over the component's status, message, name, title and severity."""
         status = component.status
         incident.component_status = status
         incident.component_name = component.name
         if status in (HealthStatus.HEALTHY, HealthStatus.UNKNOWN):
             return
+        incident.title = _title(component)
         incident.description = component.message
         incident.severity = highest_severity(
             SEVERITY_FOR_STATUS[status], incident.escalation_floor or Severity.INFO
+        )
+
+    def _fails(self, component: ComponentHealth, now: datetime) -> bool:
+        """Whether the check counts towards opening an incident (see module doc)."""
+        if not self.settings.opens_incident(component.status):
+            return False
+        return not (component.latency_only and self.in_grace(now))
+
+    def _escalate_if_due(
+        self, incident: Incident, now: datetime
+    ) -> IncidentEvent | None:
+        """Raise the severity one level if due and the component is not healthy."""
+        interval = self.settings.escalation_interval
+        due = incident.next_escalation_at(interval)
+        if (
+            due is None
+            or due > now
+            or self._healthy_streaks.get(incident.component_id, 0) > 0
+        ):
+            return None
+        incident.escalate(
+            # A whole interval late means reviews were missed: the clock
+            # restarts now instead of catching up level after level.
+            due_at=due if now - due < interval else now,
+            now=now,
+            timeline_limit=self.settings.max_timeline_entries,
+        )
+        return IncidentEvent.of(
+            IncidentEventType.ESCALATED,
+            incident,
+            now,
+            {"escalation_level": incident.escalation_level},
         )
 
     def _settle_recovery(
@@ -538,6 +612,40 @@ _TRANSITION_EVENT_TYPES: Final = {
     IncidentStatus.RESOLVED: IncidentEventType.RESOLVED,
     IncidentStatus.CLOSED: IncidentEventType.CLOSED,
 }
+
+
+def _title(component: ComponentHealth) -> str:
+    return f"{component.name} is {component.status.value}"
+
+
+def _count(streaks: dict[str, int], component_id: str, counts: bool) -> int:
+    """Extend a component's streak if ``counts``, else end it; return its length."""
+    if not counts:
+        streaks.pop(component_id, None)
+        return 0
+    streak = streaks[component_id] = streaks.get(component_id, 0) + 1
+    return streak
+
+
+def _read_streaks(raw: Any, what: str, skipped: list[str]) -> dict[str, int]:
+    """Read stored streaks (absent: none); anything but a positive count is skipped."""
+    if raw is None:
+        return {}
+    if not isinstance(raw, Mapping):
+        skipped.append(f"{what}s")
+        return {}
+    streaks: dict[str, int] = {}
+    for component_id, count in raw.items():
+        if (
+            isinstance(component_id, str)
+            and isinstance(count, int)
+            and not isinstance(count, bool)
+            and count > 0
+        ):
+            streaks[component_id] = count
+        else:
+            skipped.append(what)
+    return streaks
 
 
 def _status_details(

@@ -188,6 +188,26 @@ def _optional_str(value: Any) -> str | None:
     return None if value is None else str(value)
 
 
+# Readers of stored values: each raises TypeError or ValueError for a value
+# the integration could not have written, instead of coercing it.
+
+
+def _text(value: Any) -> str:
+    if not isinstance(value, str):
+        raise TypeError("a text is stored as a string")
+    return value
+
+
+def _optional_text(value: Any) -> str | None:
+    return None if value is None else _text(value)
+
+
+def _count(value: Any) -> int:
+    if not isinstance(value, int) or isinstance(value, bool) or value < 0:
+        raise ValueError("a count is a non-negative integer")
+    return value
+
+
 def _details(raw: Any) -> dict[str, DetailValue]:
     if not isinstance(raw, dict):
         return {}
@@ -222,7 +242,7 @@ class TimelineEntry:
         return cls(
             time=parse_time(data["time"]),
             event=TimelineEvent(data["event"]),
-            actor=str(data["actor"]),
+            actor=_text(data["actor"]),
             details=_details(data.get("details")),
         )
 
@@ -249,7 +269,7 @@ class RecoveryResult:
         success = data["success"]
         if not isinstance(success, bool):
             raise TypeError("success is a boolean")
-        return cls(parse_time(data["time"]), success, _optional_str(data.get("error")))
+        return cls(parse_time(data["time"]), success, _optional_text(data.get("error")))
 
 
 @dataclass(slots=True)
@@ -276,17 +296,21 @@ class RecoveryRecord:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> RecoveryRecord:
-        """Rebuild a record; unreadable results are skipped."""
-        count = data["count"]
-        if not isinstance(count, int) or isinstance(count, bool) or count < 0:
-            raise ValueError("count is a non-negative integer")
+    def from_dict(
+        cls, data: Mapping[str, Any], skipped: list[str] | None = None
+    ) -> RecoveryRecord:
+        """Rebuild a record; unreadable results are skipped (and listed in ``skipped``)."""
+        count = _count(data["count"])
         results = []
-        for raw in data.get("results") or []:
+        raw_results = data.get("results") or []
+        if not isinstance(raw_results, list):
+            raw_results = []
+            _note(skipped, "recovery results")
+        for index, raw in enumerate(raw_results):
             try:
                 results.append(RecoveryResult.from_dict(raw))
-            except (KeyError, TypeError, ValueError):
-                continue
+            except (AttributeError, KeyError, TypeError, ValueError):
+                _note(skipped, f"recovery result {index}")
         return cls(count, _optional_time(data.get("last_attempt_at")), results)
 
 
@@ -321,7 +345,9 @@ class Incident:
     escalation_level: int = 0
     # Severity reached by the last escalation; status changes never go below it.
     escalation_floor: Severity | None = None
-    # When the last escalation was due (keeps the cadence free of cycle jitter).
+    # Start of the current escalation interval: when the last escalation was
+    # due (keeps the cadence free of cycle jitter), or when it ran if it came
+    # a whole interval late (missed reviews never escalate in a burst).
     last_escalated_at: datetime | None = None
     timeline: list[TimelineEntry] = field(default_factory=list)
     recovery: dict[str, RecoveryRecord] = field(default_factory=dict)
@@ -425,7 +451,11 @@ class Incident:
         now: datetime,
         timeline_limit: int = DEFAULT_TIMELINE_LIMIT,
     ) -> None:
-        """Raise the severity one level (the caller checked it is due)."""
+        """Raise the severity one level (the caller checked it is due).
+
+        ``due_at`` starts the next escalation interval (see
+        ``last_escalated_at``).
+        """
         previous = self.severity
         self.severity = previous.raised()
         self.escalation_floor = self.severity
@@ -487,53 +517,76 @@ class Incident:
         }
 
     @classmethod
-    def from_dict(cls, data: Mapping[str, Any]) -> Incident:
+    def from_dict(
+        cls, data: Mapping[str, Any], skipped: list[str] | None = None
+    ) -> Incident:
         """Rebuild an incident from :meth:`as_dict` output.
 
         Raises KeyError, TypeError or ValueError when a required field is
-        unreadable; unreadable timeline entries and recovery records are
-        skipped.
+        unreadable or the incident contradicts itself (e.g. resolved without
+        a resolve time, so it could never close); unreadable timeline entries
+        and recovery records are skipped and named in ``skipped``.
         """
         floor = data.get("escalation_floor")
+        status = IncidentStatus(data["status"])
         incident = cls(
-            id=str(data["id"]),
-            title=str(data["title"]),
-            description=str(data["description"]),
+            id=_text(data["id"]),
+            title=_text(data["title"]),
+            description=_text(data["description"]),
             severity=Severity(data["severity"]),
-            status=IncidentStatus(data["status"]),
-            component_id=str(data["component_id"]),
-            component_name=str(data["component_name"]),
+            status=status,
+            component_id=_text(data["component_id"]),
+            component_name=_text(data["component_name"]),
             component_type=ComponentType(data["component_type"]),
             component_status=HealthStatus(data["component_status"]),
             created_at=parse_time(data["created_at"]),
-            created_by=str(data.get("created_by", SYSTEM_ACTOR)),
+            created_by=_text(data.get("created_by", SYSTEM_ACTOR)),
             updated_at=_optional_time(data.get("updated_at")),
-            updated_by=_optional_str(data.get("updated_by")),
+            updated_by=_optional_text(data.get("updated_by")),
             acknowledged_at=_optional_time(data.get("acknowledged_at")),
-            acknowledged_by=_optional_str(data.get("acknowledged_by")),
+            acknowledged_by=_optional_text(data.get("acknowledged_by")),
             resolved_at=_optional_time(data.get("resolved_at")),
-            resolved_by=_optional_str(data.get("resolved_by")),
+            resolved_by=_optional_text(data.get("resolved_by")),
             closed_at=_optional_time(data.get("closed_at")),
-            closed_by=_optional_str(data.get("closed_by")),
+            closed_by=_optional_text(data.get("closed_by")),
             reopened_at=_optional_time(data.get("reopened_at")),
-            escalation_level=int(data.get("escalation_level", 0)),
+            escalation_level=_count(data.get("escalation_level", 0)),
             escalation_floor=None if floor is None else Severity(floor),
             last_escalated_at=_optional_time(data.get("last_escalated_at")),
-            recovery_awaiting_confirmation=_optional_str(
+            recovery_awaiting_confirmation=_optional_text(
                 data.get("recovery_awaiting_confirmation")
             ),
-            recoveries_succeeded=int(data.get("recoveries_succeeded", 0)),
+            recoveries_succeeded=_count(data.get("recoveries_succeeded", 0)),
         )
-        for raw_entry in data.get("timeline") or []:
+        if not incident.component_id:
+            raise ValueError("an incident belongs to a component")
+        if status is IncidentStatus.RESOLVED and incident.resolved_at is None:
+            raise ValueError("a resolved incident has a resolve time")
+        name = incident.id[:40]
+        raw_timeline = data.get("timeline") or []
+        if not isinstance(raw_timeline, list):
+            raw_timeline = []
+            _note(skipped, f"{name}: timeline")
+        for index, raw_entry in enumerate(raw_timeline):
             try:
                 incident.timeline.append(TimelineEntry.from_dict(raw_entry))
-            except (KeyError, TypeError, ValueError):
-                continue
+            except (AttributeError, KeyError, TypeError, ValueError):
+                _note(skipped, f"{name}: timeline entry {index}")
         recovery = data.get("recovery")
         if isinstance(recovery, dict):
             for key, raw_record in recovery.items():
                 try:
-                    incident.recovery[str(key)] = RecoveryRecord.from_dict(raw_record)
-                except (KeyError, TypeError, ValueError):
-                    continue
+                    incident.recovery[str(key)] = RecoveryRecord.from_dict(
+                        raw_record, skipped
+                    )
+                except (AttributeError, KeyError, TypeError, ValueError):
+                    _note(skipped, f"{name}: recovery record")
+        elif recovery is not None:
+            _note(skipped, f"{name}: recovery records")
         return incident
+
+
+def _note(skipped: list[str] | None, what: str) -> None:
+    """Name a part of stored data that was left out because it was unreadable."""
+    if skipped is not None:
+        skipped.append(what)

@@ -58,13 +58,22 @@ def utcnow() -> datetime:
 
 @dataclass(slots=True)
 class CheckResult:
-    """What one check observed about its component."""
+    """What one check observed about its component.
+
+    ``latency_only``: the status is not healthy only because an answer came
+    slowly (the target answered, or the event loop ran late), which the
+    monitor's own start-up load can cause. ``pushed``: the target reported
+    the result by itself as it happened (e.g. a lost connection) rather than
+    being sampled by a cycle.
+    """
 
     status: HealthStatus
     message: str
     response_time_ms: float | None = None
     metrics: dict[str, MetricValue] = field(default_factory=dict)
     checked_at: datetime = field(default_factory=utcnow)
+    latency_only: bool = False
+    pushed: bool = False
 
 
 @dataclass(slots=True)
@@ -81,6 +90,9 @@ class ComponentHealth:
     consecutive_failures: int = 0
     uptime_percent: float | None = None
     last_checked: datetime | None = None
+    # How the latest status came about (see CheckResult).
+    latency_only: bool = False
+    pushed: bool = False
 
 
 @dataclass(slots=True)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Sequence
+from collections.abc import Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 import time
@@ -101,6 +101,8 @@ class HealthMonitor:
         component.response_time_ms = result.response_time_ms
         component.metrics = dict(result.metrics)
         component.last_checked = result.checked_at
+        component.latency_only = result.latency_only
+        component.pushed = result.pushed
         if result.status in FAILURE_STATUSES:
             component.consecutive_failures += 1
         else:
@@ -160,19 +162,37 @@ class HealthMonitor:
             },
         }
 
-    def restore(self, data: dict[str, Any]) -> None:
-        """Load what :meth:`export` produced; unreadable parts are skipped."""
+    def restore(self, data: Mapping[str, Any]) -> list[str]:
+        """Load what :meth:`export` produced; unreadable parts are skipped.
+
+        Returns the names of the skipped parts (empty when everything was
+        read); a part that is absent is not skipped, just empty.
+        """
+        skipped: list[str] = []
         histories = data.get("histories", {})
-        if isinstance(histories, dict):
-            for component_id, entries in histories.items():
-                if isinstance(entries, list):
-                    self._histories[str(component_id)] = ComponentHistory.from_list(
-                        entries, self.history_size
-                    )
+        if not isinstance(histories, Mapping):
+            skipped.append("histories")
+            histories = {}
+        for component_id, entries in histories.items():
+            if not isinstance(component_id, str) or not isinstance(entries, list):
+                skipped.append("history")
+                continue
+            self._histories[component_id] = ComponentHistory.from_list(
+                entries, self.history_size, skipped
+            )
         failures = data.get("consecutive_failures", {})
-        if isinstance(failures, dict):
-            self._failures_at_restore = {
-                str(cid): int(count)
-                for cid, count in failures.items()
-                if isinstance(count, int) and not isinstance(count, bool) and count >= 0
-            }
+        if not isinstance(failures, Mapping):
+            skipped.append("consecutive failures")
+            failures = {}
+        self._failures_at_restore = {}
+        for component_id, count in failures.items():
+            if (
+                isinstance(component_id, str)
+                and isinstance(count, int)
+                and not isinstance(count, bool)
+                and count >= 0
+            ):
+                self._failures_at_restore[component_id] = count
+            else:
+                skipped.append("consecutive failure count")
+        return skipped
