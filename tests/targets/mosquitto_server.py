@@ -6,6 +6,7 @@ from collections.abc import Iterator
 from pathlib import Path
 import secrets
 import shutil
+import signal
 import socket
 import subprocess
 import time
@@ -126,11 +127,23 @@ class MosquittoServer:
                 pytest.fail(f"Mosquitto did not start: {output}")
             time.sleep(0.05)
 
+    def pause(self) -> None:
+        """Freeze the broker (SIGSTOP): connections stay open, nothing answers."""
+        assert self._process is not None, "not running"
+        self._process.send_signal(signal.SIGSTOP)
+
+    def resume(self) -> None:
+        """Let a broker frozen by :meth:`pause` run again (SIGCONT)."""
+        if self._process is not None:
+            self._process.send_signal(signal.SIGCONT)
+
     def stop(self) -> None:
         """Stop the broker; its clients see their connections drop."""
         process, self._process = self._process, None
         if process is None:
             return
+        # A frozen broker would not act on SIGTERM.
+        process.send_signal(signal.SIGCONT)
         process.terminate()
         try:
             process.wait(timeout=10)

@@ -9,12 +9,14 @@ root, so when the tests run as root its programs run as the ``postgres`` user.
 
 from __future__ import annotations
 
-from collections.abc import Iterator
-from contextlib import contextmanager, suppress
+import asyncio
+from collections.abc import AsyncIterator, Iterator
+from contextlib import asynccontextmanager, contextmanager, suppress
 import os
 from pathlib import Path
 import pwd
 import shutil
+import signal
 import socket
 import subprocess
 import tempfile
@@ -29,6 +31,9 @@ MONITOR_PASSWORD = "S3cret-pa55"
 APP_DATABASE = "app"
 # Low, so that a test can fill the server to its warning and critical levels.
 MAX_CONNECTIONS = 20
+# Slots only superusers may take: a role without SUPERUSER has 17 of the 20.
+SUPERUSER_RESERVED_CONNECTIONS = 3
+USABLE_CONNECTIONS = MAX_CONNECTIONS - SUPERUSER_RESERVED_CONNECTIONS
 
 # Stand-ins of TimescaleDB's information views, with the columns the check
 # reads. The real views cannot exist without the extension; tables with the
@@ -97,6 +102,7 @@ class PostgresServer:
         self.log_file = root / "server.log"
         self.bin_dir = _bin_dir()
         self.port = port or free_port()
+        self._paused: list[int] = []
 
     def _run(self, *args: str) -> None:
         command = [str(self.bin_dir / args[0]), *args[1:]]
@@ -123,7 +129,7 @@ class PostgresServer:
             "port": str(self.port),
             "unix_socket_directories": f"'{self.socket_dir}'",
             "max_connections": str(MAX_CONNECTIONS),
-            "superuser_reserved_connections": "3",
+            "superuser_reserved_connections": str(SUPERUSER_RESERVED_CONNECTIONS),
             "password_encryption": "'scram-sha-256'",
             "fsync": "off",
             "synchronous_commit": "off",
@@ -200,6 +206,35 @@ class PostgresServer:
         """Return whether the server's postmaster is up."""
         return (self.data_dir / "postmaster.pid").exists()
 
+    @property
+    def paused(self) -> bool:
+        """Return whether the server's processes are stopped by :meth:`pause`."""
+        return bool(self._paused)
+
+    def pause(self) -> None:
+        """Freeze every process of the server (SIGSTOP), as a hung host would.
+
+        Connections stay open and the kernel still accepts new ones, but
+        nothing answers until :meth:`resume`. The postmaster stops first, so
+        it forks no backend that would escape.
+        """
+        postmaster = int(
+            (self.data_dir / "postmaster.pid").read_text(encoding="utf-8").split()[0]
+        )
+        os.kill(postmaster, signal.SIGSTOP)
+        self._paused = [postmaster]
+        for child in _children(postmaster):
+            with suppress(ProcessLookupError):
+                os.kill(child, signal.SIGSTOP)
+                self._paused.append(child)
+
+    def resume(self) -> None:
+        """Let the processes frozen by :meth:`pause` run again (SIGCONT)."""
+        paused, self._paused = self._paused, []
+        for pid in paused:
+            with suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGCONT)
+
     async def connect(self, database: str = "postgres") -> Any:
         """Return a superuser connection (asyncpg) over TCP."""
         return await asyncpg.connect(
@@ -231,6 +266,119 @@ class PostgresServer:
         self.psql(f"CREATE ROLE {MONITOR_USER} LOGIN PASSWORD '{MONITOR_PASSWORD}'")
         self.psql(f"CREATE DATABASE {APP_DATABASE} OWNER {MONITOR_USER}")
 
+    def set_password(self, password: str, role: str = MONITOR_USER) -> None:
+        """Change a role's password; its open sessions stay logged in."""
+        escaped = password.replace("'", "''")
+        self.psql(f"ALTER ROLE {role} PASSWORD '{escaped}'")
+
+    async def client_backends(self) -> int:
+        """Return how many client sessions the server has (this one included)."""
+        connection = await self.connect()
+        try:
+            return int(
+                await connection.fetchval(
+                    "SELECT count(*) FROM pg_stat_activity"
+                    " WHERE backend_type = 'client backend'"
+                )
+            )
+        finally:
+            await connection.close()
+
+    async def exhaust_connections(self, target: int = USABLE_CONNECTIONS) -> list[Any]:
+        """Open superuser sessions until ``target`` client sessions exist.
+
+        By default every slot a role without SUPERUSER may use is taken, so
+        the server refuses such logins while the open sessions keep working.
+        The caller closes the returned connections (:func:`close_all`).
+        """
+        opened = [await self.connect()]
+        count_sql = (
+            "SELECT count(*) FROM pg_stat_activity"
+            " WHERE backend_type = 'client backend'"
+        )
+        try:
+            while await opened[0].fetchval(count_sql) < target:
+                opened.append(await self.connect())
+        except BaseException:
+            await close_all(opened)
+            raise
+        return opened
+
+
+async def close_all(connections: list[Any]) -> None:
+    """Close connections opened by :meth:`PostgresServer.exhaust_connections`."""
+    for connection in connections:
+        connection.terminate()
+
+
+@asynccontextmanager
+async def slow_login_proxy(server: PostgresServer, delay: float) -> AsyncIterator[int]:
+    """Forward a loopback port to ``server``, holding each session's first answer back.
+
+    Logging in through the port takes ``delay`` seconds longer; once a
+    session is established its traffic passes at once. Yields the port.
+    """
+    handlers: set[asyncio.Task[None]] = set()
+
+    async def pipe(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter, hold: float
+    ) -> None:
+        try:
+            while data := await reader.read(65536):
+                if hold:
+                    await asyncio.sleep(hold)
+                    hold = 0.0
+                writer.write(data)
+                await writer.drain()
+        except OSError:
+            pass
+        finally:
+            writer.close()
+
+    async def forward(
+        client_reader: asyncio.StreamReader, client_writer: asyncio.StreamWriter
+    ) -> None:
+        task = asyncio.current_task()
+        assert task is not None
+        handlers.add(task)
+        try:
+            server_reader, server_writer = await asyncio.open_connection(
+                server.host, server.port
+            )
+        except OSError:
+            client_writer.close()
+            return
+        try:
+            await asyncio.gather(
+                pipe(client_reader, server_writer, 0.0),
+                pipe(server_reader, client_writer, delay),
+            )
+        finally:
+            client_writer.close()
+            server_writer.close()
+
+    proxy = await asyncio.start_server(forward, "127.0.0.1", 0)
+    try:
+        yield int(proxy.sockets[0].getsockname()[1])
+    finally:
+        proxy.close()
+        for handler in handlers:
+            handler.cancel()
+        await asyncio.gather(*handlers, return_exceptions=True)
+        await proxy.wait_closed()
+
+
+def _children(parent: int) -> list[int]:
+    """Return the process ids whose parent is ``parent`` (from /proc)."""
+    children = []
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        with suppress(OSError, ValueError, IndexError):
+            # The command name in parentheses may hold spaces; fields follow it.
+            fields = stat.read_text(encoding="utf-8").rsplit(")", 1)[1].split()
+            if int(fields[1]) == parent:
+                children.append(int(stat.parent.name))
+    return children
+
 
 @contextmanager
 def running_postgres(
@@ -249,6 +397,7 @@ def running_postgres(
             server.start()
         yield server
     finally:
+        server.resume()
         if server.running:
             with suppress(RuntimeError):
                 server.stop()

@@ -10,6 +10,7 @@ from typing import Any
 import uuid
 
 from aiohttp.test_utils import TestClient
+import asyncpg
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
@@ -24,6 +25,7 @@ from custom_components.health_monitor.checks.database import (
 from custom_components.health_monitor.checks.target import TargetError
 from custom_components.health_monitor.const import DOMAIN
 from custom_components.health_monitor.engine.models import HealthStatus
+from custom_components.health_monitor.engine.runner import run_check
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
@@ -37,17 +39,23 @@ from .postgres_server import (
     MAX_CONNECTIONS,
     MONITOR_PASSWORD,
     MONITOR_USER,
+    SUPERUSER_RESERVED_CONNECTIONS,
     TIMESCALE_SCHEMA,
+    USABLE_CONNECTIONS,
     PostgresServer,
+    close_all,
     free_port,
     running_postgres,
+    slow_login_proxy,
 )
 from .target_entities import refresh, sensor, status
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 SUBENTRY_TYPE = "database"
-BUILTIN = ("system_resources", "ha_process")
+# Levels are percentages (at most 100): a busy machine's CPU can reach any of
+# them, so the host check is left out; the HA process's share of memory cannot.
+BUILTIN = ("ha_process",)
 
 
 @pytest.fixture(scope="module")
@@ -65,25 +73,22 @@ def postgres() -> Iterator[PostgresServer]:
 
 
 @pytest.fixture
-def server(postgres: PostgresServer) -> PostgresServer:
-    """Return the private server, running (a test may have stopped it)."""
+def server(postgres: PostgresServer) -> Iterator[PostgresServer]:
+    """Return the private server, running (a test may have stopped or paused it)."""
     if not postgres.running:
         postgres.start()
-    return postgres
+    yield postgres
+    postgres.resume()
 
 
 @pytest.fixture
 def options(hass: HomeAssistant) -> dict[str, Any]:
-    """Built-in checks with levels above 100 %, so a busy test machine stays healthy."""
+    """Watch the HA process only, with memory levels no test process reaches."""
     return {
         "checks": list(BUILTIN),
         "disk_paths": [hass.config.config_dir],
-        "cpu_warning": 101,
-        "cpu_critical": 102,
-        "memory_warning": 101,
-        "memory_critical": 102,
-        "disk_warning": 101,
-        "disk_critical": 102,
+        "memory_warning": 99.9,
+        "memory_critical": 100,
     }
 
 
@@ -91,7 +96,7 @@ def options(hass: HomeAssistant) -> dict[str, Any]:
 async def entry(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> AsyncGenerator[MockConfigEntry]:
-    """Return the loaded entry; unload it at the end so database pools close."""
+    """Return the loaded entry; unload it at the end so database sessions close."""
     yield loaded_entry
     await hass.config_entries.async_unload(loaded_entry.entry_id)
     await hass.async_block_till_done()
@@ -156,6 +161,18 @@ def check_of(entry: MockConfigEntry, sid: str) -> DatabaseCheck:
     (check,) = [t for t in entry.runtime_data.targets if t.component_id == sid]
     assert isinstance(check, DatabaseCheck)
     return check
+
+
+async def asyncpg_connect_as_monitor(server: PostgresServer) -> Any:
+    """Return a session of the monitoring role, as an application would hold one."""
+    return await asyncpg.connect(
+        host=server.host,
+        port=server.port,
+        user=MONITOR_USER,
+        password=MONITOR_PASSWORD,
+        database=APP_DATABASE,
+        ssl=False,
+    )
 
 
 async def monitor_backends(server: PostgresServer) -> set[int]:
@@ -316,15 +333,18 @@ async def test_require_ssl_mode_encrypts_the_connection(
     """With "require" the monitor's session is encrypted (certificate not checked)."""
     sid = await add_database(hass, entry, server, ssl_mode="require")
     assert status(hass, entry, sid).state == "healthy"
-    connection = await server.connect()
-    try:
-        encrypted = await connection.fetch(
-            "SELECT s.ssl FROM pg_stat_ssl AS s"
-            " JOIN pg_stat_activity AS a USING (pid) WHERE a.application_name = $1",
-            database_check.APPLICATION_NAME,
-        )
-    finally:
-        await connection.close()
+    # A check's session lasts only as long as the check: open one as it does.
+    async with check_of(entry, sid)._async_session():
+        connection = await server.connect()
+        try:
+            encrypted = await connection.fetch(
+                "SELECT s.ssl FROM pg_stat_ssl AS s"
+                " JOIN pg_stat_activity AS a USING (pid)"
+                " WHERE a.application_name = $1",
+                database_check.APPLICATION_NAME,
+            )
+        finally:
+            await connection.close()
     assert [row["ssl"] for row in encrypted] == [True]
 
 
@@ -447,20 +467,16 @@ async def test_stopped_server_is_critical_within_one_cycle_and_healthy_after_res
     assert float(sensor(hass, entry, sid, "connections_percent").state) > 0
 
 
-async def test_reconnect_replaces_the_session_and_reports_an_unreachable_server(
+async def test_reconnect_logs_in_and_reports_an_unreachable_server(
     hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
 ) -> None:
-    """async_reconnect opens a new session, and raises while the server is down."""
+    """async_reconnect logs in (and out again), and raises while the server is down."""
     sid = await add_database(hass, entry, server)
     await refresh(hass, entry)
     check = check_of(entry, sid)
-    before = await monitor_backends(server)
-    assert before
 
     await check.async_reconnect()
-    after = await monitor_backends(server)
-    assert after
-    assert not after & before
+    assert not await monitor_backends(server)
 
     await hass.async_add_executor_job(server.stop)
     with pytest.raises(TargetError) as err:
@@ -477,53 +493,192 @@ async def test_reconnect_replaces_the_session_and_reports_an_unreachable_server(
 @pytest.mark.parametrize(
     ("used", "expected"),
     [
-        (15, HealthStatus.HEALTHY),
-        (16, HealthStatus.WARNING),
-        (17, HealthStatus.WARNING),
-        (18, HealthStatus.CRITICAL),
+        (13, HealthStatus.HEALTHY),
+        (14, HealthStatus.WARNING),
+        (15, HealthStatus.WARNING),
+        (16, HealthStatus.CRITICAL),
+        (17, HealthStatus.CRITICAL),
         (20, HealthStatus.CRITICAL),
     ],
 )
-def test_connection_use_is_a_warning_from_80_and_critical_from_90_percent(
+def test_connection_use_is_a_warning_from_80_and_critical_from_90_percent_of_usable(
     used: int, expected: HealthStatus
 ) -> None:
-    """Connections in use of max_connections: 80 % warning, 90 % critical."""
-    assert connections_status(used, 20) is expected
-
-
-async def fill_connections(server: PostgresServer, target: int) -> list[Any]:
-    """Open superuser sessions until ``target`` client sessions exist."""
-    opened = [await server.connect()]
-    count_sql = (
-        "SELECT count(*) FROM pg_stat_activity WHERE backend_type = 'client backend'"
-    )
-    while await opened[0].fetchval(count_sql) < target:
-        opened.append(await server.connect())
-    return opened
+    """Connections in use of the usable ones (20 less 3 reserved): 80 % warning, 90 % critical."""
+    usable = database_check.usable_connections(20, 3)
+    assert usable == 17
+    assert connections_status(used, usable) is expected
 
 
 async def test_a_nearly_full_server_is_a_warning_then_critical(
     hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
 ) -> None:
-    """17 of 20 connections is a warning, 18 of 20 is critical, with the reason."""
+    """15 of the 17 usable connections is a warning, 16 is critical, with the reason.
+
+    The monitor's own session counts: it takes a slot while it checks.
+    """
     sid = await add_database(hass, entry, server)
     await refresh(hass, entry)
-    opened = await fill_connections(server, 17)
+    opened = await server.exhaust_connections(14)
     try:
         await refresh(hass, entry)
         state = status(hass, entry, sid)
         assert state.state == "warning"
-        assert "17 of 20 connections used (85 %)" in state.attributes["message"]
-        assert float(sensor(hass, entry, sid, "connections_percent").state) == 85
+        assert (
+            "15 of 17 usable connections used (88 %, 3 of 20 reserved)"
+            in state.attributes["message"]
+        )
+        assert float(sensor(hass, entry, sid, "connections_percent").state) == 88.2
 
         opened.append(await server.connect())
         await refresh(hass, entry)
         assert status(hass, entry, sid).state == "critical"
     finally:
-        for connection in opened:
-            await connection.close()
+        await close_all(opened)
     await refresh(hass, entry)
     assert status(hass, entry, sid).state == "healthy"
+
+
+async def test_every_usable_slot_taken_is_critical_although_slots_stay_reserved(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """17 of 20 connections is a full server when 3 are reserved for superusers."""
+    sid = await add_database(hass, entry, server)
+    await refresh(hass, entry)
+    # The monitor's session takes the last usable slot.
+    opened = await server.exhaust_connections(USABLE_CONNECTIONS - 1)
+    try:
+        await refresh(hass, entry)
+        state = status(hass, entry, sid)
+        assert state.state == "critical"
+        assert (
+            f"{USABLE_CONNECTIONS} of {USABLE_CONNECTIONS} usable connections used"
+            f" (100 %, {SUPERUSER_RESERVED_CONNECTIONS} of {MAX_CONNECTIONS}"
+            " reserved)" in state.attributes["message"]
+        )
+    finally:
+        await close_all(opened)
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+
+
+async def test_a_server_refusing_new_logins_is_critical_with_its_reason(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A server whose usable slots are all taken refuses the monitor's login: critical."""
+    sid = await add_database(hass, entry, server)
+    await refresh(hass, entry)
+    opened = await server.exhaust_connections()
+    try:
+        await refresh(hass, entry)
+        state = status(hass, entry, sid)
+        assert state.state == "critical"
+        message = state.attributes["message"]
+        assert f"127.0.0.1:{server.port}/{APP_DATABASE} refuses new logins" in message
+        assert "remaining connection slots are reserved" in message
+    finally:
+        await close_all(opened)
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+
+
+async def test_a_changed_password_is_critical_at_the_next_cycle(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A login the server now refuses is critical, though open sessions keep working."""
+    sid = await add_database(hass, entry, server)
+    await refresh(hass, entry)
+    # An application's session opened before the change stays logged in.
+    application = await asyncpg_connect_as_monitor(server)
+    await hass.async_add_executor_job(server.set_password, "An0ther-pa55")
+    try:
+        await refresh(hass, entry)
+        state = status(hass, entry, sid)
+        assert state.state == "critical"
+        assert "password authentication failed" in state.attributes["message"]
+        assert await application.fetchval("SELECT 1") == 1
+        await refresh(hass, entry)
+        assert status(hass, entry, sid).state == "critical"
+    finally:
+        application.terminate()
+        await hass.async_add_executor_job(server.set_password, MONITOR_PASSWORD)
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+
+
+async def test_a_frozen_server_costs_one_check_timeout_and_is_healthy_once_thawed(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A server that stops answering mid-session (SIGSTOP) is critical within the timeout.
+
+    The stuck session is cut off, so the cycle does not wait for it, and the
+    first cycle after the server runs again logs in anew and is healthy.
+    """
+    hass.config_entries.async_update_entry(
+        entry, options={**entry.options, "check_timeout": 2}
+    )
+    await hass.async_block_till_done()
+    sid = await add_database(hass, entry, server)
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+
+    await hass.async_add_executor_job(server.pause)
+    try:
+        # Generous against a 2 s timeout; the stuck driver used to take 10 s more.
+        async with asyncio.timeout(7):
+            await refresh(hass, entry)
+    finally:
+        await hass.async_add_executor_job(server.resume)
+    state = status(hass, entry, sid)
+    assert state.state == "critical"
+    assert state.attributes["message"] == "No answer within 2 s"
+
+    await refresh(hass, entry)
+    assert status(hass, entry, sid).state == "healthy"
+
+
+async def test_a_check_of_a_frozen_server_returns_within_its_timeout(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """The runner's timeout cancels the check for real: it never outlives it."""
+    sid = await add_database(hass, entry, server)
+    check = check_of(entry, sid)
+    await hass.async_add_executor_job(server.pause)
+    try:
+        async with asyncio.timeout(4):
+            result = await run_check(check, 1.0)
+    finally:
+        await hass.async_add_executor_job(server.resume)
+    assert result.status is HealthStatus.CRITICAL
+    assert result.message == "No answer within 1 s"
+    assert not check._sessions
+
+
+async def test_logging_in_is_not_judged_as_a_slow_answer(
+    hass: HomeAssistant, entry: MockConfigEntry, server: PostgresServer
+) -> None:
+    """A slow login shows as the connect time; the round trip is timed on the session."""
+    async with slow_login_proxy(server, delay=0.3) as port:
+        sid = await add_database(
+            hass,
+            entry,
+            server,
+            port=port,
+            latency_warning_ms=100,
+            latency_critical_ms=200,
+        )
+        check = check_of(entry, sid)
+        await check.async_close()
+        result = await check.async_check()
+        await check.async_close()
+        await hass.config_entries.async_unload(entry.entry_id)
+        await hass.async_block_till_done()
+    assert result.status is HealthStatus.HEALTHY, result.message
+    connect_ms = result.metrics["connect_ms"]
+    assert isinstance(connect_ms, float)
+    assert connect_ms >= 300
+    assert result.metrics["round_trip_ms"] == result.response_time_ms
+    assert "slow answer" not in result.message
 
 
 async def test_long_running_query_age_is_shown(
@@ -583,7 +738,7 @@ async def test_check_timeout_shorter_than_a_silent_server_is_critical(
     state = status(hass, entry, sid)
     assert state.state == "critical"
     assert state.attributes["message"] == "No answer within 1 s"
-    assert check_of(entry, sid)._pool is None
+    assert not check_of(entry, sid)._sessions
 
 
 async def test_replica_reports_its_replication_lag(
@@ -813,5 +968,5 @@ async def test_removing_a_database_removes_its_device_entities_and_history(
     ]
     assert entry.runtime_data.monitor.history(sid) is None
     # The removed target's sessions were closed with the old coordinator.
-    assert check._pool is None
+    assert not check._sessions
     assert not await monitor_backends(server)

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import AsyncGenerator
+import json
 import logging
 from pathlib import Path
 from types import MappingProxyType
@@ -13,7 +14,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
+from custom_components.health_monitor.checks.http_endpoint import (
+    SUCCESS_WINDOW,
+    HttpEndpointCheck,
+)
 from custom_components.health_monitor.const import DOMAIN
+from custom_components.health_monitor.engine.models import HealthStatus
+from custom_components.health_monitor.engine.runner import run_check
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
@@ -403,10 +410,10 @@ async def test_certificate_close_to_expiry_lowers_the_status(
         assert "certificate expires in" in state.attributes["message"]
 
 
-async def test_success_rate_below_half_degrades_an_answering_endpoint(
+async def test_endpoint_answering_again_is_healthy_while_its_success_rate_stays_low(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, endpoint: HttpServer
 ) -> None:
-    """After many failures a good answer is degraded until the rate recovers."""
+    """The status follows the current answer; the success rate is a metric."""
     sid = await add_endpoint(hass, loaded_entry, endpoint.url)
     endpoint.status = 503
     for _ in range(4):
@@ -417,16 +424,94 @@ async def test_success_rate_below_half_degrades_an_answering_endpoint(
     await refresh(hass, loaded_entry)
 
     state = status(hass, loaded_entry, sid)
-    assert state.state == "degraded"
+    assert state.state == "healthy", state.attributes["message"]
     assert float(sensor(hass, loaded_entry, sid, "success_rate").state) == (
         pytest.approx(100 * 2 / 6, abs=0.1)
     )
-    assert "of the last 6 checks succeeded" in state.attributes["message"]
 
-    await refresh(hass, loaded_entry)  # 3 of 7
-    assert status(hass, loaded_entry, sid).state == "degraded"
-    await refresh(hass, loaded_entry)  # 4 of 8
-    assert status(hass, loaded_entry, sid).state == "healthy"
+
+def endpoint_check(
+    hass: HomeAssistant, url: str, **overrides: Any
+) -> HttpEndpointCheck:
+    """Return a check of ``url`` as a stored target would have it."""
+    return HttpEndpointCheck(
+        hass, "endpoint", "Endpoint", endpoint_input(url, **overrides)
+    )
+
+
+async def test_success_rate_window_survives_a_restart_through_its_stored_state(
+    hass: HomeAssistant, endpoint: HttpServer
+) -> None:
+    """What export_state gives, stored as JSON, restores the same success rate."""
+    before = endpoint_check(hass, endpoint.url)
+    for answer in (200, 503, 503, 200):
+        endpoint.status = answer
+        await before.async_check()
+    stored = json.loads(json.dumps(before.export_state()))
+
+    after = endpoint_check(hass, endpoint.url)
+    after.restore_state(stored)
+
+    assert after.success_rate == before.success_rate == 50.0
+    result = await after.async_check()
+    assert result.metrics["success_rate"] == 60.0
+    assert result.metrics["success_rate_checks"] == 5
+
+
+async def test_restored_outcomes_are_older_than_those_of_checks_since_the_start(
+    hass: HomeAssistant, endpoint: HttpServer
+) -> None:
+    """A window restored late keeps the newest outcomes, within its size."""
+    check = endpoint_check(hass, endpoint.url)
+    endpoint.status = 503
+    await check.async_check()
+
+    check.restore_state({"outcomes": [True] * SUCCESS_WINDOW})
+
+    assert check.export_state()["outcomes"] == [True] * (SUCCESS_WINDOW - 1) + [False]
+
+
+@pytest.mark.parametrize(
+    "stored",
+    [
+        None,
+        "outcomes",
+        [True, False],
+        {},
+        {"outcomes": None},
+        {"outcomes": "TTFF"},
+        {"outcomes": {"0": True}},
+        {"outcomes": [1, 0, 1]},
+        {"outcomes": [True, None]},
+        {"outcomes": [True, "false"]},
+        {"outcomes": [False] * 100_000},
+    ],
+)
+async def test_stored_state_that_is_not_a_list_of_outcomes_is_ignored(
+    hass: HomeAssistant, endpoint: HttpServer, stored: Any
+) -> None:
+    """Garbage from storage changes nothing: the rate is that of the checks made."""
+    check = endpoint_check(hass, endpoint.url)
+    await check.async_check()
+
+    check.restore_state(stored)
+
+    assert check.success_rate == 100.0
+    assert check.export_state() == {"outcomes": [True]}
+
+
+async def test_check_of_an_endpoint_that_hangs_returns_within_the_check_timeout(
+    hass: HomeAssistant, endpoint: HttpServer
+) -> None:
+    """A request that hangs past the check timeout ends there, not at its own timeout."""
+    check = endpoint_check(hass, endpoint.url, timeout=30)
+    endpoint.slow = True
+
+    async with asyncio.timeout(5):
+        result = await run_check(check, 1.0)
+
+    assert result.status is HealthStatus.CRITICAL
+    assert result.message == "No answer within 1 s"
 
 
 @pytest.mark.parametrize(

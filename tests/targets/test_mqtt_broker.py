@@ -10,16 +10,19 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.health_monitor.checks import mqtt_broker as mqtt_broker_check
 from custom_components.health_monitor.checks.mqtt_broker import MqttBrokerCheck
 from custom_components.health_monitor.checks.target import TargetError
 from custom_components.health_monitor.const import DOMAIN
+from custom_components.health_monitor.engine.models import HealthStatus
+from custom_components.health_monitor.engine.runner import run_check
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 
 from .flows import submit_target_form
 from .mosquitto_server import MosquittoServer, free_port, mosquitto
-from .target_entities import sensor
+from .target_entities import refresh, sensor
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -72,16 +75,27 @@ def device_of(
 
 
 async def wait_for_status(
-    hass: HomeAssistant, entry: MockConfigEntry, sid: str, wanted: str
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sid: str,
+    wanted: str,
+    seconds: float = 15.0,
 ) -> State:
-    """Wait (at most 15 s) until the status sensor shows ``wanted``, no refresh asked."""
-    for _ in range(150):
+    """Wait (at most ``seconds``) until the status sensor shows ``wanted``, no refresh asked."""
+    for _ in range(int(seconds * 10)):
         await hass.async_block_till_done()
         state = sensor(hass, entry, sid, "status")
         if state.state == wanted:
             return state
         await asyncio.sleep(0.1)
     pytest.fail(f"status stayed {state.state}, expected {wanted}")
+
+
+def check_of(entry: MockConfigEntry, sid: str) -> MqttBrokerCheck:
+    """Return the running check of a broker target."""
+    (check,) = [t for t in entry.runtime_data.targets if t.component_id == sid]
+    assert isinstance(check, MqttBrokerCheck)
+    return check
 
 
 @pytest.fixture
@@ -442,3 +456,97 @@ async def test_removing_a_broker_removes_device_entities_and_history(
     assert er.async_get(hass).async_get(entity_id) is None
     assert device_of(hass, loaded_entry, sid) is None
     assert sid not in loaded_entry.runtime_data.monitor.known_component_ids()
+
+
+async def test_broker_back_is_healthy_at_the_first_check_after_it_returns(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """A check does not wait for the reconnect delay: it tries the broker again."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    mosquitto.stop()
+    await wait_for_status(hass, loaded_entry, sid, "critical")
+    # Let a reconnect attempt fail, so the next one is seconds away.
+    await asyncio.sleep(1.5)
+
+    mosquitto.start()
+    await refresh(hass, loaded_entry)
+
+    state = sensor(hass, loaded_entry, sid, "status")
+    assert state.state == "healthy", state.attributes["message"]
+
+
+async def test_broker_back_is_seen_within_one_update_interval(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    mosquitto: MosquittoServer,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    """However long the reconnect delay has grown, it never exceeds the update interval."""
+    # The delay as it stands after a long outage.
+    monkeypatch.setattr(mqtt_broker_check, "RECONNECT_MIN_DELAY", 60.0)
+    hass.config_entries.async_update_entry(
+        loaded_entry, options={**loaded_entry.options, "update_interval": 5}
+    )
+    await hass.async_block_till_done()
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    # No reconnect recovery action: the check comes back by itself.
+    await hass.services.async_call(DOMAIN, "stop_incident_response", blocking=True)
+    mosquitto.stop()
+    await wait_for_status(hass, loaded_entry, sid, "critical")
+
+    mosquitto.start()
+    # One update interval, and a margin for connecting.
+    state = await wait_for_status(hass, loaded_entry, sid, "healthy", seconds=8)
+    assert "round trip" in state.attributes["message"]
+
+
+async def test_check_of_a_broker_that_accepts_and_never_answers_returns_in_time(
+    hass: HomeAssistant,
+) -> None:
+    """A silent server costs one check timeout, and its socket is let go of."""
+    peers: list[asyncio.StreamWriter] = []
+
+    async def stay_silent(
+        reader: asyncio.StreamReader, writer: asyncio.StreamWriter
+    ) -> None:
+        peers.append(writer)
+
+    server = await asyncio.start_server(stay_silent, "127.0.0.1", 0)
+    port = server.sockets[0].getsockname()[1]
+    check = MqttBrokerCheck(hass, "silent", "Silent broker", broker_input(port))
+    try:
+        async with asyncio.timeout(5):
+            result = await run_check(check, 1.0)
+        assert result.status is HealthStatus.CRITICAL
+        assert result.message == "No answer within 1 s"
+        assert peers
+    finally:
+        await check.async_close()
+        for writer in peers:
+            writer.close()
+        server.close()
+        await server.wait_closed()
+
+
+async def test_a_frozen_broker_costs_one_check_timeout_and_its_connection_is_replaced(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
+) -> None:
+    """A broker that stops answering mid-session: critical in time, then a new session."""
+    sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
+    check = check_of(loaded_entry, sid)
+    before = check._client
+    assert before is not None
+
+    mosquitto.pause()
+    try:
+        async with asyncio.timeout(5):
+            result = await run_check(check, 1.0)
+    finally:
+        mosquitto.resume()
+    assert result.status is HealthStatus.CRITICAL
+    assert result.message == "No answer within 1 s"
+
+    result = await check.async_check()
+    assert result.status is HealthStatus.HEALTHY, result.message
+    assert check._client is not None
+    assert check._client is not before

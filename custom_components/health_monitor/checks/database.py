@@ -1,9 +1,10 @@
-"""PostgreSQL (and TimescaleDB) targets through one small asyncpg pool."""
+"""PostgreSQL (and TimescaleDB) targets through one asyncpg session at a time."""
 
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import AsyncIterator, Mapping
+from contextlib import asynccontextmanager
 from enum import StrEnum
 from functools import cache
 import ssl
@@ -18,7 +19,7 @@ from homeassistant.core import HomeAssistant
 from ..engine.classification import Thresholds, worst_status
 from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
 from ..engine.sanitize import sanitize_message
-from .latency import latency_status, latency_thresholds
+from .latency import latency_only, latency_status, latency_thresholds
 from .target import TargetCheck, TargetError
 from .timescaledb import TimescaleHealth, async_read_timescale, describe_jobs
 
@@ -30,9 +31,9 @@ DEFAULT_PORT = 5432
 # answers is reported by this check as a timeout with its address.
 CONNECT_TIMEOUT = 8.0
 QUERY_TIMEOUT = 8.0
-CLOSE_TIMEOUT = 5.0
+CLOSE_TIMEOUT = 2.0
 
-# Share of max_connections in use, in percent.
+# Share of the usable connections in use, in percent.
 CONNECTION_THRESHOLDS = Thresholds(80.0, 90.0)
 
 APPLICATION_NAME = "Home Assistant Health Monitor"
@@ -50,10 +51,16 @@ class SslMode(StrEnum):
 # pg_read_all_stats (e.g. through pg_monitor) sees neither the type nor the
 # state of other roles' sessions: those count when connected to a database,
 # and the oldest query is the oldest of the sessions the role may see.
+# Slots reserved for superusers (and, from PostgreSQL 16, for roles with
+# pg_use_reserved_connections) are not usable by applications; the setting
+# reserved_connections does not exist before 16, hence missing_ok.
 _SERVER_STATS = """
 SELECT
   current_setting('server_version') AS server_version,
   current_setting('max_connections')::int AS max_connections,
+  current_setting('superuser_reserved_connections')::int
+    + coalesce(current_setting('reserved_connections', true)::int, 0)
+    AS reserved_connections,
   (SELECT count(*) FROM pg_stat_activity
     WHERE backend_type = 'client backend'
        OR (backend_type IS NULL AND datid IS NOT NULL)) AS connections,
@@ -81,14 +88,19 @@ _CONNECTION_ERRORS = (
 )
 
 
-def connections_percent(used: int, maximum: int) -> float:
-    """Return the share of ``max_connections`` in use, in percent."""
-    return round(used / maximum * 100.0, 1)
+def usable_connections(maximum: int, reserved: int) -> int:
+    """Return the connections an application may open: max_connections less reserved slots."""
+    return max(maximum - reserved, 1)
 
 
-def connections_status(used: int, maximum: int) -> HealthStatus:
+def connections_percent(used: int, usable: int) -> float:
+    """Return the share of the usable connections in use, in percent (at most 100)."""
+    return min(round(used / usable * 100.0, 1), 100.0)
+
+
+def connections_status(used: int, usable: int) -> HealthStatus:
     """Classify connection use: from 80 % a warning, from 90 % critical."""
-    return CONNECTION_THRESHOLDS.classify(connections_percent(used, maximum))
+    return CONNECTION_THRESHOLDS.classify(connections_percent(used, usable))
 
 
 @cache
@@ -109,10 +121,15 @@ def _ssl_context(mode: str) -> ssl.SSLContext | bool:
 
 
 class DatabaseCheck(TargetCheck):
-    """Measures a PostgreSQL server; reuses one small pool across cycles.
+    """Measures a PostgreSQL server through a session of its own for each check.
 
-    A failed cycle drops the pool, so the next cycle (or
-    :meth:`async_reconnect`) connects anew.
+    Logging in every check is what an application does when it connects: a
+    changed password, a full server or a revoked privilege shows at the next
+    check, and between checks the monitor holds no connection slot. The
+    round trip is timed on the established session; logging in is reported
+    as ``connect_ms`` and not judged as latency. Every wait on the server is
+    bounded, and a check that fails, times out or is cancelled cuts its
+    session off at once, never awaiting a server that may not answer.
     """
 
     component_type = ComponentType.DATABASE
@@ -124,10 +141,10 @@ class DatabaseCheck(TargetCheck):
         name: str,
         config: Mapping[str, Any],
     ) -> None:
-        """Watch the server described by ``config``; connect on first use."""
+        """Watch the server described by ``config``."""
         super().__init__(hass, component_id, name, config)
-        self._pool: Any = None
-        self._lock = asyncio.Lock()
+        # Sessions of checks (and reconnects) in progress.
+        self._sessions: set[Any] = set()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -142,96 +159,100 @@ class DatabaseCheck(TargetCheck):
         return f"{config[CONF_HOST]}:{config.get(CONF_PORT, DEFAULT_PORT)}/{config[CONF_DATABASE]}"
 
     async def async_measure(self) -> CheckResult:
-        """Run the round trip, read the server's state and classify it."""
-        pool = None
+        """Log in, time a round trip, read the server's state, log out."""
         try:
-            pool = await self._async_pool()
-            return await self._async_observe(pool)
-        except asyncio.CancelledError:
-            await self._async_discard(pool)
-            raise
+            async with self._async_session() as (connection, connect_ms):
+                return await self._async_observe(connection, connect_ms)
         except Exception as err:
-            await self._async_discard(pool)
             raise self._target_error(err) from err
 
     async def async_reconnect(self) -> None:
-        """Close the pool and connect anew (the "database reconnect" recovery).
+        """Log in anew (the "database reconnect" recovery) and out again.
 
         Raises :class:`TargetError` when the server still cannot be reached.
         """
-        await self.async_close()
-        pool = None
         try:
-            pool = await self._async_pool()
-            async with pool.acquire(timeout=CONNECT_TIMEOUT) as connection:
-                await connection.fetchval("SELECT 1")
+            async with self._async_session() as (connection, _):
+                async with asyncio.timeout(QUERY_TIMEOUT):
+                    await connection.execute("SELECT 1")
         except Exception as err:
-            await self._async_discard(pool)
             raise self._target_error(err) from err
 
     async def async_close(self) -> None:
-        """Close the pool, waiting briefly for a query in progress."""
-        async with self._lock:
-            pool, self._pool = self._pool, None
-        if pool is None:
-            return
-        try:
-            async with asyncio.timeout(CLOSE_TIMEOUT):
-                await pool.close()
-        except Exception:  # noqa: BLE001 - a pool that does not close is cut off
-            pool.terminate()
+        """Cut off the sessions of checks still in progress (entry unload)."""
+        sessions, self._sessions = self._sessions, set()
+        for connection in sessions:
+            connection.terminate()
 
-    async def _async_pool(self) -> Any:
+    @asynccontextmanager
+    async def _async_session(self) -> AsyncIterator[tuple[Any, float]]:
+        """Log in for one check; yield the session and how long logging in took.
+
+        A check that fails, times out or is cancelled cuts its session off
+        without a word to the server, which may never answer one: the
+        session may be stuck mid-protocol.
+        """
         config = self.config
         ssl_context = await self.hass.async_add_executor_job(
             _ssl_context, config.get(CONF_SSL_MODE, SslMode.DISABLE)
         )
-        async with self._lock:
-            if self._pool is None:
-                # min_size=0: creating the pool does not connect; acquiring does.
-                self._pool = await asyncpg.create_pool(
-                    host=config[CONF_HOST],
-                    port=int(config.get(CONF_PORT, DEFAULT_PORT)),
-                    user=config[CONF_USERNAME],
-                    # Never None: asyncpg would read ~/.pgpass in the event loop.
-                    password=str(config.get(CONF_PASSWORD) or ""),
-                    database=config[CONF_DATABASE],
-                    ssl=ssl_context,
-                    min_size=0,
-                    max_size=2,
-                    max_inactive_connection_lifetime=0,
-                    timeout=CONNECT_TIMEOUT,
-                    command_timeout=QUERY_TIMEOUT,
-                    server_settings={"application_name": APPLICATION_NAME},
-                )
-            return self._pool
-
-    async def _async_discard(self, pool: Any) -> None:
-        """Drop a broken pool at once, unless it was already replaced."""
-        if pool is None:
-            return
-        async with self._lock:
-            if self._pool is pool:
-                self._pool = None
-        pool.terminate()
-
-    async def _async_observe(self, pool: Any) -> CheckResult:
         start = time.perf_counter()
-        async with pool.acquire(timeout=CONNECT_TIMEOUT) as connection:
-            await connection.fetchval("SELECT 1")
-            round_trip_ms = round((time.perf_counter() - start) * 1000, 2)
-            stats = await connection.fetchrow(_SERVER_STATS)
-            timescale_problem: str | None = None
+        # asyncpg closes a half-open connection itself when its timeout
+        # expires or the task is cancelled.
+        connection = await asyncpg.connect(
+            host=config[CONF_HOST],
+            port=int(config.get(CONF_PORT, DEFAULT_PORT)),
+            user=config[CONF_USERNAME],
+            # Never None: asyncpg would read ~/.pgpass in the event loop.
+            password=str(config.get(CONF_PASSWORD) or ""),
+            database=config[CONF_DATABASE],
+            ssl=ssl_context,
+            timeout=CONNECT_TIMEOUT,
+            command_timeout=QUERY_TIMEOUT,
+            server_settings={"application_name": APPLICATION_NAME},
+        )
+        connect_ms = _elapsed_ms(start)
+        self._sessions.add(connection)
+        try:
+            yield connection, connect_ms
+        except BaseException:
+            connection.terminate()
+            raise
+        else:
             try:
-                timescale = await async_read_timescale(connection)
-            except asyncpg.InsufficientPrivilegeError as err:
-                timescale = None
-                timescale_problem = f"TimescaleDB jobs unreadable: {err}"
-        return self._result(round_trip_ms, stats, timescale, timescale_problem)
+                # Logging out politely frees the server's slot at once; close()
+                # cuts the connection off itself when it fails, times out or
+                # is cancelled.
+                await connection.close(timeout=CLOSE_TIMEOUT)
+            except Exception:  # noqa: BLE001 - the result stands; the session is gone
+                connection.terminate()
+        finally:
+            self._sessions.discard(connection)
+
+    async def _async_observe(self, connection: Any, connect_ms: float) -> CheckResult:
+        try:
+            async with asyncio.timeout(QUERY_TIMEOUT):
+                # The simple protocol: one message each way, as on any session.
+                start = time.perf_counter()
+                await connection.execute("SELECT 1")
+                round_trip_ms = _elapsed_ms(start)
+                stats = await connection.fetchrow(_SERVER_STATS)
+                timescale_problem: str | None = None
+                try:
+                    timescale = await async_read_timescale(connection)
+                except asyncpg.InsufficientPrivilegeError as err:
+                    timescale = None
+                    timescale_problem = f"TimescaleDB jobs unreadable: {err}"
+        except TimeoutError as err:
+            raise _QueryTimeoutError from err
+        return self._result(
+            round_trip_ms, connect_ms, stats, timescale, timescale_problem
+        )
 
     def _result(
         self,
         round_trip_ms: float,
+        connect_ms: float,
         stats: Any,
         timescale: TimescaleHealth | None,
         timescale_problem: str | None,
@@ -239,12 +260,16 @@ class DatabaseCheck(TargetCheck):
         version = str(stats["server_version"]).split(" ", 1)[0]
         used = int(stats["connections"])
         maximum = int(stats["max_connections"])
-        percent = connections_percent(used, maximum)
+        reserved = int(stats["reserved_connections"])
+        usable = usable_connections(maximum, reserved)
+        percent = connections_percent(used, usable)
         metrics: dict[str, MetricValue] = {
             "round_trip_ms": round_trip_ms,
+            "connect_ms": connect_ms,
             "server_version": version,
             "connections": used,
             "max_connections": maximum,
+            "reserved_connections": reserved,
             "connections_percent": percent,
             "oldest_query_s": round(max(float(stats["oldest_query_s"] or 0), 0.0), 1),
             "database_size_mb": round(int(stats["database_size"]) / 1048576, 2),
@@ -254,13 +279,16 @@ class DatabaseCheck(TargetCheck):
 
         statuses = [
             latency_status(round_trip_ms, latency_thresholds(self.config)),
-            connections_status(used, maximum),
+            connections_status(used, usable),
         ]
         reasons: list[str] = []
         if statuses[0] is not HealthStatus.HEALTHY:
             reasons.append(f"slow answer: {round_trip_ms:.0f} ms")
         if statuses[1] is not HealthStatus.HEALTHY:
-            reasons.append(f"{used} of {maximum} connections used ({percent:.0f} %)")
+            reasons.append(
+                f"{used} of {usable} usable connections used ({percent:.0f} %, "
+                f"{reserved} of {maximum} reserved)"
+            )
         servers = f"PostgreSQL {version}"
         if timescale_problem is not None:
             statuses.append(HealthStatus.WARNING)
@@ -284,13 +312,14 @@ class DatabaseCheck(TargetCheck):
         else:
             message = (
                 f"{servers} answers in {round_trip_ms:.1f} ms, "
-                f"{used} of {maximum} connections used"
+                f"{used} of {usable} usable connections used"
             )
         return CheckResult(
             status=worst_status(statuses),
             message=message,
             response_time_ms=round_trip_ms,
             metrics=metrics,
+            latency_only=latency_only(*statuses),
         )
 
     def _target_error(self, err: Exception) -> TargetError:
@@ -303,9 +332,21 @@ class DatabaseCheck(TargetCheck):
             return TargetError("invalid_auth", detail, CONF_USERNAME)
         if isinstance(err, asyncpg.InvalidCatalogNameError):
             return TargetError("cannot_connect", detail, CONF_DATABASE)
+        if isinstance(err, _QueryTimeoutError):
+            return TargetError(
+                "timeout", f"{self.address}: no answer within {QUERY_TIMEOUT:g} s"
+            )
         if isinstance(err, TimeoutError):
             return TargetError(
                 "timeout", f"{self.address}: no answer within {CONNECT_TIMEOUT:g} s"
+            )
+        if isinstance(err, asyncpg.TooManyConnectionsError):
+            return TargetError(
+                "cannot_connect",
+                sanitize_message(
+                    f"{self.address} refuses new logins: {err}", self.secrets
+                ),
+                CONF_HOST,
             )
         if isinstance(err, ssl.SSLError) or (
             isinstance(err, ConnectionError) and "SSL" in str(err)
@@ -319,3 +360,11 @@ class DatabaseCheck(TargetCheck):
                 f"{self.address}: {type(err).__name__}: {err}", self.secrets
             ),
         )
+
+
+class _QueryTimeoutError(TimeoutError):
+    """The server accepted the session but did not answer a query in time."""
+
+
+def _elapsed_ms(start: float) -> float:
+    return round((time.perf_counter() - start) * 1000, 2)

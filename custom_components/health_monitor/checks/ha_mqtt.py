@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
 from ..engine.models import CheckResult, ComponentType, HealthStatus
-from .latency import latency_status, latency_thresholds
+from .latency import latency_only, latency_status, latency_thresholds
 from .mqtt_broker import EchoProbe, health_topic
 from .target import PushResult, TargetCheck, TargetError
 
@@ -82,11 +82,13 @@ class HaMqttCheck(TargetCheck):
             raise TargetError(
                 "cannot_connect", f"Home Assistant's MQTT client failed: {err}"
             ) from err
+        status = latency_status(round_trip_ms, latency_thresholds(self.config))
         return CheckResult(
-            status=latency_status(round_trip_ms, latency_thresholds(self.config)),
+            status=status,
             message=f"Home Assistant's MQTT round trip {round_trip_ms:.1f} ms",
             response_time_ms=round_trip_ms,
             metrics={"round_trip_ms": round_trip_ms},
+            latency_only=latency_only(status),
         )
 
     async def async_reconnect(self) -> None:
@@ -149,7 +151,7 @@ class HaMqttCheck(TargetCheck):
             return
         # Back: report a measured result without waiting for the next cycle.
         report = self.hass.async_create_background_task(
-            self._async_report(), f"health_monitor ha_mqtt {self.component_id} back"
+            self._async_report(), f"health_monitor ha_mqtt {self.name} back"
         )
         self._reports.add(report)
         report.add_done_callback(self._reports.discard)

@@ -5,7 +5,6 @@ from __future__ import annotations
 import asyncio
 from collections import deque
 from collections.abc import Mapping
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import UTC, datetime
 import re
@@ -24,7 +23,7 @@ from homeassistant.util.ssl import get_default_no_verify_context
 
 from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
 from ..engine.sanitize import sanitize_message
-from .latency import latency_status, latency_thresholds
+from .latency import latency_only, latency_status, latency_thresholds
 from .target import TargetCheck, TargetError
 
 CONF_EXPECTED_STATUS = "expected_status"
@@ -33,14 +32,17 @@ CONF_BODY = "body"
 CONF_RECOVERY_SCRIPT = "recovery_script"
 
 METHODS = ("GET", "HEAD")
+# Outcomes kept for the success rate (a metric, and the condition of the
+# endpoint recovery action; the status follows the current checks only).
 SUCCESS_WINDOW = 20
-# Below this many checks a low success rate says little.
-SUCCESS_RATE_MIN_CHECKS = 5
-SUCCESS_RATE_DEGRADED = 50.0
+# Outcomes read back from storage, at most (a longer list is not ours).
+MAX_RESTORED_OUTCOMES = 1000
 CERT_WARNING_DAYS = 14
 CERT_DEGRADED_DAYS = 3
 # A certificate changes rarely; its expiry is read once an hour, not every cycle.
 CERT_REFRESH_SECONDS = 3600.0
+# How long closing the connection that read the certificate may take.
+CERT_CLOSE_TIMEOUT = 1.0
 
 _RANGE = re.compile(r"^(\d{3})(?:\s*-\s*(\d{3}))?$")
 
@@ -102,8 +104,10 @@ class _Response:
 class HttpEndpointCheck(TargetCheck):
     """Requests an endpoint through Home Assistant's shared HTTP session.
 
-    Keeps the outcome of the last :data:`SUCCESS_WINDOW` checks for the
-    success rate (it starts empty after a restart).
+    The status follows the current answer, so an endpoint that answers again
+    is healthy at once (incidents wait for the success threshold). The
+    outcomes of the last :data:`SUCCESS_WINDOW` checks give the success
+    rate, a metric kept across restarts through :meth:`export_state`.
     """
 
     component_type = ComponentType.HTTP_ENDPOINT
@@ -138,6 +142,27 @@ class HttpEndpointCheck(TargetCheck):
         if not self._outcomes:
             return None
         return round(100.0 * sum(self._outcomes) / len(self._outcomes), 1)
+
+    def export_state(self) -> dict[str, Any]:
+        """Return the outcomes behind the success rate, oldest first."""
+        return {"outcomes": list(self._outcomes)}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Take back stored outcomes; anything but a list of booleans is ignored.
+
+        Outcomes of checks made since the start stay the newest ones.
+        """
+        stored: object = state  # from storage: not necessarily what it claims
+        if not isinstance(stored, Mapping):
+            return
+        outcomes = stored.get("outcomes")
+        if (
+            not isinstance(outcomes, list)
+            or len(outcomes) > MAX_RESTORED_OUTCOMES
+            or not all(isinstance(outcome, bool) for outcome in outcomes)
+        ):
+            return
+        self._outcomes = deque([*outcomes, *self._outcomes], maxlen=SUCCESS_WINDOW)
 
     async def async_check(self) -> CheckResult:
         """Request the endpoint once and remember whether it answered as expected."""
@@ -233,29 +258,24 @@ class HttpEndpointCheck(TargetCheck):
     def _classify(
         self, response: _Response, metrics: dict[str, MetricValue]
     ) -> CheckResult:
-        """Worst of latency, certificate expiry and success rate."""
-        status = latency_status(response.elapsed_ms, latency_thresholds(self.config))
+        """Worst of latency and certificate expiry."""
+        latency = latency_status(response.elapsed_ms, latency_thresholds(self.config))
+        status = latency
+        # Findings other than latency: with none, a slow answer is latency only.
+        others: list[HealthStatus] = []
         notes = [f"{self._label}: {response.status} in {response.elapsed_ms:.1f} ms"]
         days = metrics.get("certificate_days")
         if isinstance(days, float):
             cert_status = certificate_status(days)
             status = _worse(status, cert_status)
+            others.append(cert_status)
             notes.append(f"certificate expires in {days:.0f} days")
-        rate = self.success_rate
-        if (
-            rate is not None
-            and len(self._outcomes) >= SUCCESS_RATE_MIN_CHECKS
-            and rate < SUCCESS_RATE_DEGRADED
-        ):
-            status = _worse(status, HealthStatus.DEGRADED)
-            notes.append(
-                f"only {rate:.0f} % of the last {len(self._outcomes)} checks succeeded"
-            )
         return CheckResult(
             status=status,
             message=", ".join(notes),
             response_time_ms=response.elapsed_ms,
             metrics=metrics,
+            latency_only=latency_only(latency, *others),
         )
 
     async def _async_metrics(
@@ -320,8 +340,13 @@ class HttpEndpointCheck(TargetCheck):
             self._cert_not_after = None
         finally:
             writer.close()
-            with suppress(OSError, ssl.SSLError):
-                await writer.wait_closed()
+            # A server that hangs in the TLS shutdown would hold the check
+            # for asyncio's 30 s shutdown timeout; nothing more is needed from it.
+            try:
+                async with asyncio.timeout(CERT_CLOSE_TIMEOUT):
+                    await writer.wait_closed()
+            except (OSError, ssl.SSLError, TimeoutError):
+                writer.transport.abort()
         return self._cert_not_after
 
     @property

@@ -18,7 +18,7 @@ from homeassistant.util.ssl import client_context
 
 from ..engine.models import CheckResult, ComponentType, HealthStatus
 from ..engine.sanitize import sanitize_message
-from .latency import latency_status, latency_thresholds
+from .latency import latency_only, latency_status, latency_thresholds
 from .target import PushResult, TargetCheck, TargetError
 
 _LOGGER = logging.getLogger(__name__)
@@ -36,6 +36,9 @@ ROUND_TRIP_TIMEOUT = 5.0
 # A payload not back after this long is published again (a fresh subscription
 # may reach the broker after the first publish).
 REPUBLISH_INTERVAL = 1.0
+# The delay between reconnect attempts doubles from the first to the last,
+# and never exceeds the update interval: a broker that is back is seen by
+# the next cycle at the latest.
 RECONNECT_MIN_DELAY = 1.0
 RECONNECT_MAX_DELAY = 60.0
 KEEPALIVE = 30
@@ -104,7 +107,11 @@ class MqttBrokerCheck(TargetCheck):
 
     A background task owns the connection: it subscribes to the health topic,
     hands arriving payloads to the probe, and reconnects with a growing delay
-    when the connection drops. A drop is pushed at once as a critical result.
+    (at most the update interval) when the connection drops. A drop is
+    pushed at once as a critical result. A check while disconnected does not
+    wait for the delay: it has the task try the broker now. A connection
+    that carries no echo in time (a broker that stopped answering) is given
+    up and replaced at once.
     """
 
     component_type = ComponentType.MQTT
@@ -127,6 +134,10 @@ class MqttBrokerCheck(TargetCheck):
         self._push: PushResult | None = None
         self._down_pushed = False
         self._reports: set[asyncio.Task[None]] = set()
+        # Set by a check that wants a connection attempt now.
+        self._wake = asyncio.Event()
+        # Connection tasks given up by _drop, still closing their session.
+        self._retiring: set[asyncio.Task[None]] = set()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -151,17 +162,25 @@ class MqttBrokerCheck(TargetCheck):
                 lambda payload: client.publish(self._probe.topic, payload)
             )
         except aiomqtt.MqttError as err:
+            self._drop(client)
             raise TargetError(
                 "cannot_connect", f"Publishing to {self._address} failed: {err}"
             ) from err
+        except BaseException:
+            # No echo in time, or the check timed out: the session may be
+            # stuck, so it is replaced rather than trusted again.
+            self._drop(client)
+            raise
+        status = latency_status(round_trip_ms, latency_thresholds(self.config))
         return CheckResult(
-            status=latency_status(round_trip_ms, latency_thresholds(self.config)),
+            status=status,
             message=(
                 f"{self._address} round trip {round_trip_ms:.1f} ms, "
                 f"connected in {self._connect_ms:.1f} ms"
             ),
             response_time_ms=round_trip_ms,
             metrics={"round_trip_ms": round_trip_ms, "connect_ms": self._connect_ms},
+            latency_only=latency_only(status),
         )
 
     async def async_reconnect(self) -> None:
@@ -175,6 +194,9 @@ class MqttBrokerCheck(TargetCheck):
         """Disconnect and stop the background task."""
         self._push = None
         await self._async_stop()
+        for retiring in list(self._retiring):
+            with contextlib.suppress(asyncio.CancelledError):
+                await retiring
         for report in list(self._reports):
             report.cancel()
         for report in list(self._reports):
@@ -185,8 +207,32 @@ class MqttBrokerCheck(TargetCheck):
         if self._task is None or self._task.done():
             self._attempt = asyncio.get_running_loop().create_future()
             self._task = self.hass.async_create_background_task(
-                self._async_keep_connected(), f"health_monitor mqtt {self.component_id}"
+                self._async_keep_connected(), f"health_monitor mqtt {self.name}"
             )
+
+    def _drop(self, client: aiomqtt.Client) -> None:
+        """Give up ``client``'s session and connect anew at once.
+
+        The old task closes its session on its own (cancelled, it sends a
+        DISCONNECT and waits at most CONNECT_TIMEOUT for it), so nothing here
+        waits for a broker that may not answer.
+        """
+        if self._client is not client:
+            return
+        _LOGGER.debug("MQTT target %s: no echo, replacing the connection", self.name)
+        task, self._task = self._task, None
+        self._client = None
+        if task is not None:
+            task.cancel()
+            self._retiring.add(task)
+            task.add_done_callback(self._retiring.discard)
+        self._ensure_running()
+
+    @property
+    def _reconnect_max_delay(self) -> float:
+        if self.update_interval is None:
+            return RECONNECT_MAX_DELAY
+        return min(RECONNECT_MAX_DELAY, max(self.update_interval, 1.0))
 
     async def _async_stop(self) -> None:
         task, self._task = self._task, None
@@ -197,9 +243,11 @@ class MqttBrokerCheck(TargetCheck):
         self._client = None
 
     async def _async_connected_client(self) -> aiomqtt.Client:
-        """Return the live client, waiting for a pending first connection attempt."""
+        """Return the live client; without one, try the broker now and wait for it."""
         self._ensure_running()
-        if self._client is None and self._failure is None and self._attempt is not None:
+        if self._client is None and self._attempt is not None:
+            # The reconnect delay spares a broker that is down; a check asks now.
+            self._wake.set()
             await asyncio.shield(self._attempt)
         if self._client is not None:
             return self._client
@@ -210,16 +258,18 @@ class MqttBrokerCheck(TargetCheck):
 
     async def _async_keep_connected(self) -> None:
         """Own the connection: connect, listen, and reconnect after a drop."""
-        delay = RECONNECT_MIN_DELAY
+        delay = min(RECONNECT_MIN_DELAY, self._reconnect_max_delay)
         while True:
             start = time.perf_counter()
             client = self._new_client()
+            connected = False
             try:
                 async with client:
+                    connected = True
                     connect_ms = elapsed_ms(start)
                     await client.subscribe(self._probe.topic)
                     self._connected(client, connect_ms)
-                    delay = RECONNECT_MIN_DELAY
+                    delay = min(RECONNECT_MIN_DELAY, self._reconnect_max_delay)
                     async for message in client.messages:
                         if isinstance(message.payload, bytes):
                             self._probe.received(
@@ -237,11 +287,20 @@ class MqttBrokerCheck(TargetCheck):
                     )
                 )
             finally:
+                if not connected:
+                    _abandon(client)
                 _note_disconnect_error(client)
             if self._attempt is None or self._attempt.done():
                 self._attempt = asyncio.get_running_loop().create_future()
-            await asyncio.sleep(delay)
-            delay = min(delay * 2, RECONNECT_MAX_DELAY)
+            await self._async_wait(delay)
+            delay = min(delay * 2, self._reconnect_max_delay)
+
+    async def _async_wait(self, delay: float) -> None:
+        """Sleep ``delay`` seconds, or less when a check asks for an attempt."""
+        self._wake.clear()
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(delay):
+                await self._wake.wait()
 
     def _new_client(self) -> aiomqtt.Client:
         config = self.config
@@ -292,7 +351,7 @@ class MqttBrokerCheck(TargetCheck):
             # Back after a pushed loss: report recovery without waiting a cycle.
             self._down_pushed = False
             report = self.hass.async_create_background_task(
-                self._async_report(), f"health_monitor mqtt {self.component_id} back"
+                self._async_report(), f"health_monitor mqtt {self.name} back"
             )
             self._reports.add(report)
             report.add_done_callback(self._reports.discard)
@@ -317,6 +376,19 @@ class MqttBrokerCheck(TargetCheck):
         result = await self.async_check()
         if self._push is not None:
             self._push(result)
+
+
+def _abandon(client: aiomqtt.Client) -> None:
+    """Close the socket of a client whose connection attempt failed or was cancelled.
+
+    aiomqtt leaves it open (with a housekeeping task reading it) when the
+    broker accepts TCP but never answers: paho would close it only when the
+    keepalive runs out. Closing it here emits no disconnect callback, which
+    aiomqtt would fail on after a cancelled attempt.
+    """
+    paho = client._client  # noqa: SLF001 - aiomqtt exposes no way to drop a socket
+    if paho.socket() is not None:
+        paho._sock_close()  # noqa: SLF001
 
 
 def _note_disconnect_error(client: aiomqtt.Client) -> None:

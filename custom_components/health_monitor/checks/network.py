@@ -12,7 +12,7 @@ from typing import Any
 from homeassistant.const import CONF_HOST, CONF_PORT
 
 from ..engine.models import CheckResult, ComponentType, MetricValue
-from .latency import latency_status, latency_thresholds
+from .latency import latency_only, latency_status, latency_thresholds
 from .target import TargetCheck, TargetError
 
 
@@ -44,11 +44,13 @@ class NetworkCheck(TargetCheck):
         metrics: dict[str, MetricValue] = {"dns_ms": dns_ms, "address": address}
         if port is None:
             resolved_ms = dns_ms or 0.0
+            status = latency_status(resolved_ms, latency_thresholds(self.config))
             return CheckResult(
-                status=latency_status(resolved_ms, latency_thresholds(self.config)),
+                status=status,
                 message=f"{host} resolves to {address} in {resolved_ms:.1f} ms",
                 response_time_ms=resolved_ms,
                 metrics=metrics,
+                latency_only=latency_only(status),
             )
         start = time.perf_counter()
         writer = await _async_connect(host, port, addresses)
@@ -59,11 +61,13 @@ class NetworkCheck(TargetCheck):
             await writer.wait_closed()
         metrics["connect_ms"] = connect_ms
         dns = "" if dns_ms is None else f", DNS {dns_ms:.1f} ms"
+        status = latency_status(connect_ms, latency_thresholds(self.config))
         return CheckResult(
-            status=latency_status(connect_ms, latency_thresholds(self.config)),
+            status=status,
             message=f"{host}:{port} reachable, connect {connect_ms:.1f} ms{dns}",
             response_time_ms=connect_ms,
             metrics=metrics,
+            latency_only=latency_only(status),
         )
 
 

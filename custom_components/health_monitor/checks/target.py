@@ -45,6 +45,10 @@ class TargetCheck:
 
     # Set by each subclass; an invalid target takes the type of its kind.
     component_type: ComponentType
+    # Seconds between cycles (None: unknown, e.g. in a config form). A check
+    # that reconnects by itself waits no longer than this between attempts,
+    # so a server that is back is seen by the next cycle.
+    update_interval: float | None = None
 
     def __init__(
         self,
@@ -87,6 +91,19 @@ class TargetCheck:
     async def async_measure(self) -> CheckResult:
         """Measure the target; raise TargetError when it cannot be observed."""
         raise NotImplementedError
+
+    def export_state(self) -> dict[str, Any]:
+        """Return what a status depends on beyond the last check, to be stored.
+
+        The result is JSON-serializable; most checks keep nothing.
+        """
+        return {}
+
+    def restore_state(self, state: Mapping[str, Any]) -> None:
+        """Take back what :meth:`export_state` returned before a restart.
+
+        ``state`` comes from storage: anything malformed is ignored.
+        """
 
     async def async_start(self, push: PushResult) -> None:
         """Start listening for changes the target reports by itself (optional).
@@ -134,13 +151,19 @@ class InvalidTargetCheck(TargetCheck):
 
 
 def create_target_check(
-    check_class: type[TargetCheck], hass: HomeAssistant, subentry: ConfigSubentry
+    check_class: type[TargetCheck],
+    hass: HomeAssistant,
+    subentry: ConfigSubentry,
+    *,
+    update_interval: float | None = None,
 ) -> TargetCheck:
     """Return the check of a configured target, never raising for its settings."""
+    check: TargetCheck
     try:
-        return check_class.from_subentry(hass, subentry)
+        check = check_class.from_subentry(hass, subentry)
     except (KeyError, TypeError, ValueError):
         _LOGGER.error("Target %s has invalid settings; reconfigure it", subentry.title)
         check = InvalidTargetCheck.from_subentry(hass, subentry)
         check.component_type = check_class.component_type
-        return check
+    check.update_interval = update_interval
+    return check
