@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Coroutine, Iterable
+import functools
+from typing import Any, Concatenate
 
 from homeassistant.core import callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
@@ -11,8 +13,10 @@ from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
-from .const import DOMAIN, SYSTEM_DEVICE_KEY
+from .authorization import async_require_admin
+from .const import SYSTEM_DEVICE_KEY
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .devices import component_device_identifier
 from .engine.incident_events import IncidentEvent
 from .engine.models import ComponentHealth, ComponentType
 from .incident_response import signal_incident_event
@@ -30,11 +34,6 @@ MODELS: dict[ComponentType, str] = {
     ComponentType.HTTP_ENDPOINT: "HTTP endpoint",
     ComponentType.NETWORK: "Network target",
 }
-
-
-def component_device_identifier(entry_id: str, component_id: str) -> tuple[str, str]:
-    """Return the device registry identifier of a component."""
-    return (DOMAIN, f"{entry_id}_{component_id}")
 
 
 class HealthMonitorEntity(CoordinatorEntity[HealthMonitorCoordinator]):
@@ -57,6 +56,46 @@ class HealthMonitorEntity(CoordinatorEntity[HealthMonitorCoordinator]):
             model="System health",
             entry_type=DeviceEntryType.SERVICE,
         )
+
+
+# Entity methods that change state, across the platforms a control may use.
+CONTROL_METHODS = (
+    "async_turn_on",
+    "async_turn_off",
+    "async_toggle",
+    "async_press",
+    "async_select_option",
+    "async_set_native_value",
+)
+
+
+def _admin_only[E: HealthMonitorEntity, **P](
+    method: Callable[Concatenate[E, P], Coroutine[Any, Any, None]],
+) -> Callable[Concatenate[E, P], Coroutine[Any, Any, None]]:
+    @functools.wraps(method)
+    async def guarded(entity: E, /, *args: P.args, **kwargs: P.kwargs) -> None:
+        await async_require_admin(entity.hass, entity._context)  # noqa: SLF001
+        await method(entity, *args, **kwargs)
+
+    return guarded
+
+
+class ControlEntity(HealthMonitorEntity):
+    """An entity of the system device that changes state: admins and the system only.
+
+    Every control method a subclass defines (see ``CONTROL_METHODS``) is
+    wrapped in the admin check, so a new control entity cannot forget it.
+    A user who is not an admin gets ``Unauthorized`` and nothing changes;
+    automations and Home Assistant itself act without a user and may.
+    """
+
+    def __init_subclass__(cls, **kwargs: Any) -> None:
+        """Guard the control methods the subclass defines."""
+        super().__init_subclass__(**kwargs)
+        for name in CONTROL_METHODS:
+            method = cls.__dict__.get(name)
+            if method is not None:
+                setattr(cls, name, _admin_only(method))
 
 
 class ComponentEntity(CoordinatorEntity[HealthMonitorCoordinator]):

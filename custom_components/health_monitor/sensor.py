@@ -22,7 +22,6 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
-from homeassistant.util import slugify
 
 from .checks.system_resources import disk_metric_key
 from .const import BUILTIN_CHECKS
@@ -33,6 +32,7 @@ from .descriptions import (
     metric_value,
     percent_sensor,
 )
+from .devices import disk_sensor_key
 from .engine.incidents import Severity
 from .engine.models import ComponentHealth, ComponentType, HealthStatus
 from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
@@ -396,7 +396,7 @@ class DiskSensor(ComponentEntity, SensorEntity):
             coordinator,
             component,
             DISK_SENSOR,
-            f"disk_percent_{slugify(path) or 'root'}",
+            disk_sensor_key(path),
         )
         self._metric_key = disk_metric_key(path)
         self._attr_translation_placeholders = {"path": path}

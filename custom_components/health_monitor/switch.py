@@ -12,7 +12,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .entity import HealthMonitorEntity
+from .entity import ControlEntity
 
 PARALLEL_UPDATES = 0
 
@@ -52,8 +52,8 @@ async def async_setup_entry(
     async_add_entities(ControlSwitch(entry.runtime_data, d) for d in SWITCHES)
 
 
-class ControlSwitch(HealthMonitorEntity, SwitchEntity):
-    """Turns monitoring or incident response on and off, like its services."""
+class ControlSwitch(ControlEntity, SwitchEntity):
+    """Turns monitoring or incident response on and off, like its services (admins only)."""
 
     entity_description: ControlSwitchDescription
 

@@ -58,7 +58,7 @@ def tracker() -> IncidentTracker:
     - C (recorder, degraded at 60): acknowledged at 67, open. TTA 7.
     - D (http, critical at 90): a failed recovery attempt at 95, open, new.
     """
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     a = opened(tracker, "db", HealthStatus.CRITICAL, 0)
     tracker.acknowledge(a, actor="alice", now=at(10))
     b = opened(tracker, "mqtt", HealthStatus.WARNING, 20)
@@ -160,7 +160,7 @@ def test_statistics_as_dict_is_json_ready(stats: IncidentStatistics) -> None:
 
 def test_empty_statistics_have_no_means() -> None:
     """Without incidents the counts are zero and the means and rate None."""
-    stats = IncidentTracker().statistics(T0)
+    stats = IncidentTracker(IncidentSettings(failure_threshold=1)).statistics(T0)
     assert stats.total == 0
     assert stats.open == 0
     assert stats.mtta_minutes is None
@@ -171,7 +171,7 @@ def test_empty_statistics_have_no_means() -> None:
 
 def test_reopened_incident_leaves_mttr_until_resolved_again() -> None:
     """A reopened incident has no current resolution, so MTTR skips it."""
-    tracker = IncidentTracker()
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = opened(tracker, "db", HealthStatus.CRITICAL, 0)
     tracker.resolve(incident_id, actor="alice", now=at(10))
     tracker.observe(health("db", HealthStatus.CRITICAL), at(20))
@@ -182,7 +182,7 @@ def test_reopened_incident_leaves_mttr_until_resolved_again() -> None:
 
 def test_statistics_cover_only_kept_incidents() -> None:
     """Closed incidents dropped past the bound no longer count."""
-    tracker = IncidentTracker(IncidentSettings(max_incidents=1))
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1, max_incidents=1))
     first = opened(tracker, "db", HealthStatus.CRITICAL, 0)
     tracker.resolve(first, actor="alice", now=at(10))
     tracker.review(at(70))
@@ -191,3 +191,20 @@ def test_statistics_cover_only_kept_incidents() -> None:
     assert stats.total == 1
     assert stats.mttr_minutes is None
     assert stats.by_component == {"mqtt": 1}
+
+
+def test_component_names_name_the_components_counted_by_id() -> None:
+    """A target is counted under its subentry id and named by its title."""
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
+    target = ComponentHealth(
+        component_id="01JDB0TARGET",
+        name="db.local:5432",
+        component_type=ComponentType.DATABASE,
+        status=HealthStatus.CRITICAL,
+        message="refused",
+    )
+    tracker.observe(target, at(0))
+    stats = tracker.statistics(at(1))
+    assert stats.by_component == {"01JDB0TARGET": 1}
+    assert stats.component_names == {"01JDB0TARGET": "db.local:5432"}
+    assert stats.as_dict()["component_names"] == {"01JDB0TARGET": "db.local:5432"}

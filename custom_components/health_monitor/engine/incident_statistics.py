@@ -4,6 +4,9 @@ Everything is computed from the incidents the tracker still keeps (it keeps
 the newest ones and drops the oldest closed ones past its bound), so the
 numbers describe that window and always agree with ``get_incidents``:
 
+- ``by_component``: incidents per component id (a target's id is its
+  subentry id); ``component_names`` gives each of those ids the name its
+  latest incident knows (incidents follow a renamed component);
 - ``escalations``: sum of escalation levels;
 - ``recovery_attempts`` / ``recovery_successes``: attempts recorded and
   successes confirmed by the next check; the rate is successes per attempt
@@ -33,6 +36,7 @@ class IncidentStatistics:
     open: int
     open_by_severity: dict[Severity, int]
     by_component: dict[str, int]
+    component_names: dict[str, str]
     escalations: int
     recovery_attempts: int
     recovery_successes: int
@@ -52,6 +56,7 @@ class IncidentStatistics:
                 for severity, count in self.open_by_severity.items()
             },
             "by_component": dict(self.by_component),
+            "component_names": dict(self.component_names),
             "escalations": self.escalations,
             "recovery_attempts": self.recovery_attempts,
             "recovery_successes": self.recovery_successes,
@@ -73,10 +78,12 @@ def incident_statistics(
     for incident in open_incidents:
         open_by_severity[incident.severity] += 1
     by_component: dict[str, int] = {}
+    component_names: dict[str, str] = {}
     for incident in kept:
         by_component[incident.component_id] = (
             by_component.get(incident.component_id, 0) + 1
         )
+        component_names[incident.component_id] = incident.component_name
     attempts = sum(incident.recovery_attempts for incident in kept)
     successes = sum(incident.recoveries_succeeded for incident in kept)
     day_ago = now - timedelta(hours=24)
@@ -85,6 +92,7 @@ def incident_statistics(
         open=len(open_incidents),
         open_by_severity=open_by_severity,
         by_component=by_component,
+        component_names=component_names,
         escalations=sum(incident.escalation_level for incident in kept),
         recovery_attempts=attempts,
         recovery_successes=successes,
