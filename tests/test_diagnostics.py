@@ -60,6 +60,8 @@ async def test_diagnostics_hold_everything_but_secrets(
     )
     await hass.async_block_till_done()
     await service.stop()
+    # Two failing checks in a row open an incident.
+    await entry.runtime_data.async_refresh()
     await entry.runtime_data.async_refresh()
     await hass.async_block_till_done()
 
@@ -95,6 +97,8 @@ async def test_system_health_reports_monitoring_cycle_and_incidents(
     entry = service_entry(service.port)
     await _setup(hass, entry)
     await service.stop()
+    # Two failing checks in a row open an incident.
+    await entry.runtime_data.async_refresh()
     await entry.runtime_data.async_refresh()
     await hass.async_block_till_done()
 

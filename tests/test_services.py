@@ -60,6 +60,7 @@ STATISTICS_KEYS = {
     "open",
     "open_by_severity",
     "by_component",
+    "component_names",
     "escalations",
     "recovery_attempts",
     "recovery_successes",
@@ -97,6 +98,8 @@ async def incident_id(
 ) -> str:
     """Stop the service so that an incident opens; return its id."""
     await service.stop()
+    # Two failing checks in a row open an incident.
+    await entry.runtime_data.async_refresh()
     await entry.runtime_data.async_refresh()
     await hass.async_block_till_done()
     incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
@@ -385,6 +388,7 @@ async def test_get_statistics_counts_incidents_and_mean_times(
     assert stats["open"] == 1
     assert stats["open_by_severity"]["critical"] == 1
     assert stats["by_component"] == {TARGET: 1}
+    assert stats["component_names"] == {TARGET: "Service"}
     assert stats["mtta_minutes"] is not None
     assert stats["mttr_minutes"] is None
 

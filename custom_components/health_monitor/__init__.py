@@ -2,17 +2,20 @@
 
 from __future__ import annotations
 
+from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
 from homeassistant.core import HomeAssistant
 import homeassistant.helpers.config_validation as cv
+from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .repairs import async_delete_incident_issues
+from .devices import async_remove_stale_devices, may_remove_device
+from .repairs import async_delete_incident_issues, async_sync_settings_issue
 from .services import async_register_services
 from .settings import MonitorSettings
-from .snapshot_store import SnapshotStore, history_store_key, incident_store_key
+from .snapshot_store import SnapshotStore, async_delete_storage_issues, entry_store_keys
 
 PLATFORMS: list[Platform] = [
     Platform.BINARY_SENSOR,
@@ -35,11 +38,14 @@ async def async_setup_entry(
 ) -> bool:
     """Start monitoring with the entry's settings."""
     # First of all: a target added while this setup runs must still reload it.
-    entry.async_on_unload(entry.add_update_listener(_async_reload_on_update))
+    entry.async_on_unload(entry.add_update_listener(_async_apply_entry_update))
     settings = MonitorSettings.from_options(entry.options, hass.config.config_dir)
+    async_sync_settings_issue(hass, entry.entry_id, settings.invalid_options)
     coordinator = HealthMonitorCoordinator(hass, entry, settings)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    # Before the platforms: entities of what is no longer watched are not restored.
+    async_remove_stale_devices(hass, entry, settings.disk_paths)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)
     # Incident events of the first cycle reach the event entities now they exist.
     coordinator.incidents.async_platforms_ready()
@@ -59,14 +65,33 @@ async def async_unload_entry(
 async def async_remove_entry(
     hass: HomeAssistant, entry: HealthMonitorConfigEntry
 ) -> None:
-    """Delete the stored histories and incidents of a removed entry."""
+    """Delete the stored histories and incidents of a removed entry.
+
+    Backups of files that could not be read are kept: they are the user's.
+    """
     async_delete_incident_issues(hass, entry.entry_id)
-    for key in (history_store_key(entry.entry_id), incident_store_key(entry.entry_id)):
+    async_delete_storage_issues(hass, entry.entry_id)
+    for key in entry_store_keys(entry.entry_id):
         await SnapshotStore(hass, key, dict).async_remove()
 
 
-async def _async_reload_on_update(
+async def async_remove_config_entry_device(
+    hass: HomeAssistant, entry: HealthMonitorConfigEntry, device: DeviceEntry
+) -> bool:
+    """Let the user delete the device of a component that is no longer watched."""
+    return may_remove_device(entry, device)
+
+
+async def _async_apply_entry_update(
     hass: HomeAssistant, entry: HealthMonitorConfigEntry
 ) -> None:
-    """Apply changed options by reloading."""
+    """Apply an added, changed or removed target in place; reload for options.
+
+    Home Assistant calls this for every change of the entry, subentries
+    included; reloading for each target made adding many targets cycle the
+    whole entry (unavailable, reconnecting) for minutes.
+    """
+    if entry.state is ConfigEntryState.LOADED and not entry.runtime_data.needs_reload():
+        await entry.runtime_data.async_apply_target_changes()
+        return
     await hass.config_entries.async_reload(entry.entry_id)

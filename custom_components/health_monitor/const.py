@@ -25,11 +25,14 @@ CONF_RESOLVE_AFTER_CHECKS: Final = "resolve_after_checks"
 CONF_CLOSE_AFTER_MINUTES: Final = "close_after_minutes"
 CONF_ESCALATION_MINUTES: Final = "escalation_minutes"
 CONF_NOTIFY_ACTION: Final = "notify_action"
+CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
+CONF_GRACE_PERIOD: Final = "grace_period"
 
 DEFAULT_INCIDENT_THRESHOLD: Final = "warning"
 DEFAULT_RESOLVE_AFTER_CHECKS: Final = 2
 DEFAULT_CLOSE_AFTER_MINUTES: Final = 60
 DEFAULT_ESCALATION_MINUTES: Final = 30
+DEFAULT_FAILURE_THRESHOLD: Final = 2
 
 DEFAULT_UPDATE_INTERVAL: Final = 30
 MIN_UPDATE_INTERVAL: Final = 5
@@ -62,7 +65,13 @@ SYSTEM_DEVICE_KEY: Final = "system"
 
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 1
+# Seconds from a change to its write: histories are large and change every
+# cycle; incidents and switches are what people act on.
 STORAGE_SAVE_DELAY: Final = 30
-INCIDENT_SAVE_DELAY: Final = 5
+INCIDENT_SAVE_DELAY: Final = 1
 # Escalation and auto-close are reviewed on this cadence even while monitoring is off.
 INCIDENT_REVIEW_INTERVAL: Final = 60
+# Seconds after setup or reload in which slow answers and loop lag open no incident.
+DEFAULT_GRACE_PERIOD: Final = 120
+# Fired on the bus for every incident event; the trigger automations should use.
+EVENT_INCIDENT: Final = "health_monitor_incident"

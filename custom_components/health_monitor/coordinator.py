@@ -2,19 +2,26 @@
 
 from __future__ import annotations
 
+import asyncio
+from collections.abc import Mapping
+from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 import gc
 import logging
+from typing import Any, NamedTuple
 
-from homeassistant.config_entries import ConfigEntry
+from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .checks import build_builtin_checks
 from .checks.http_endpoint import CONF_RECOVERY_SCRIPT
-from .checks.target import TargetCheck, create_target_check
+from .checks.target import TargetCheck
 from .const import BUILTIN_CHECKS, DOMAIN
+from .devices import async_remove_component_device, component_device_identifier
+from .engine.incidents import SYSTEM_ACTOR
 from .engine.models import CheckResult, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
 from .engine.recovery import (
@@ -23,7 +30,7 @@ from .engine.recovery import (
     MEMORY_RELIEF,
     MQTT_RECONNECT,
 )
-from .engine.runner import Check
+from .engine.runner import Check, run_checks
 from .incident_response import IncidentResponse
 from .settings import MonitorSettings
 from .snapshot_store import SnapshotStore, history_store_key
@@ -32,6 +39,32 @@ from .targets import TARGET_KINDS
 _LOGGER = logging.getLogger(__name__)
 
 type HealthMonitorConfigEntry = ConfigEntry[HealthMonitorCoordinator]
+
+# Notes on the incident of a component that is no longer watched.
+TARGET_REMOVED_NOTE = "target removed"
+CHECK_REMOVED_NOTE = "check removed"
+
+
+class TargetConfig(NamedTuple):
+    """What a target's check is built from, to tell which targets changed."""
+
+    kind: str
+    title: str
+    data: dict[str, Any]
+
+    @classmethod
+    def of(cls, subentry: ConfigSubentry) -> TargetConfig:
+        """Copy the subentry (Home Assistant updates subentries in place)."""
+        return cls(subentry.subentry_type, subentry.title, dict(subentry.data))
+
+
+def target_configs(entry: ConfigEntry) -> dict[str, TargetConfig]:
+    """Return the configured targets of ``entry`` by subentry id, in order."""
+    return {
+        subentry_id: TargetConfig.of(subentry)
+        for subentry_id, subentry in entry.subentries.items()
+        if subentry.subentry_type in TARGET_KINDS
+    }
 
 
 class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
@@ -61,19 +94,23 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self.monitor = HealthMonitor(
             history_size=settings.history_size, check_timeout=settings.check_timeout
         )
-        self.targets: list[TargetCheck] = [
-            create_target_check(
-                TARGET_KINDS[subentry.subentry_type].check_class, hass, subentry
-            )
-            for subentry in entry.subentries.values()
-            if subentry.subentry_type in TARGET_KINDS
-        ]
-        self.checks: list[Check] = [
-            *build_builtin_checks(hass, settings),
-            *self.targets,
-        ]
+        self._builtin_checks = build_builtin_checks(hass, settings)
+        # Options and data are applied by a reload, targets in place.
+        self._loaded_options = dict(entry.options)
+        self._loaded_data = dict(entry.data)
+        self._target_configs = target_configs(entry)
+        # Held by a cycle and by a change of targets, so neither sees half the other.
+        self._targets_lock = asyncio.Lock()
+        self.targets: list[TargetCheck] = []
+        self.checks: list[Check] = []
+        self._use_targets(
+            [
+                self._create_target(entry.subentries[subentry_id])
+                for subentry_id in self._target_configs
+            ]
+        )
         self.history_store = SnapshotStore(
-            hass, history_store_key(entry.entry_id), self.monitor.export
+            hass, history_store_key(entry.entry_id), self._history_snapshot
         )
         self.incidents = IncidentResponse(
             hass,
@@ -89,7 +126,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
 
     async def _async_setup(self) -> None:
         """Restore histories, drop those of removed targets, start push listeners."""
-        self.monitor.restore(await self.history_store.async_load())
+        await self.history_store.async_load(self._restore_history)
         builtin = {str(check) for check in BUILTIN_CHECKS}
         current = {check.component_id for check in self.checks}
         for component_id in self.monitor.known_component_ids() - current - builtin:
@@ -97,6 +134,47 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         for target in self.targets:
             await target.async_start(partial(self._async_push_result, target))
         await self.incidents.async_start()
+        for incident in self.incidents.tracker.list_incidents():
+            if incident.component_id not in current:
+                builtin_check = incident.component_type in BUILTIN_CHECKS
+                self._async_resolve_unwatched(
+                    incident.component_id,
+                    CHECK_REMOVED_NOTE if builtin_check else TARGET_REMOVED_NOTE,
+                )
+
+    def _history_snapshot(self) -> dict[str, Any]:
+        """Histories, and what the targets' statuses depend on (e.g. a success rate)."""
+        return {
+            **self.monitor.export(),
+            "targets": {
+                target.component_id: target.export_state() for target in self.targets
+            },
+        }
+
+    def _restore_history(self, data: Mapping[str, Any]) -> list[str]:
+        """Restore :meth:`_history_snapshot` output; name the parts not readable."""
+        skipped = self.monitor.restore(data)
+        states = data.get("targets", {})
+        if not isinstance(states, Mapping):
+            return [*skipped, "target states"]
+        for target in self.targets:
+            state = states.get(target.component_id)
+            if isinstance(state, Mapping):
+                target.restore_state(state)
+            elif state is not None:
+                skipped.append("target state")
+        return skipped
+
+    def _create_target(self, subentry: ConfigSubentry) -> TargetCheck:
+        # The kind checks the stored settings against its form's limits first.
+        return TARGET_KINDS[subentry.subentry_type].create_check(
+            self.hass, subentry, update_interval=self.settings.update_interval
+        )
+
+    def _use_targets(self, targets: list[TargetCheck]) -> None:
+        """Switch to new lists; a running cycle keeps the ones it started with."""
+        self.targets = targets
+        self.checks = [*self._builtin_checks, *targets]
 
     @callback
     def _async_push_result(self, check: Check, result: CheckResult) -> None:
@@ -105,9 +183,12 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             not self.incidents.monitoring_enabled
             or self.data is None
             or check.component_id not in self.data.components
+            # A replaced or removed target's check may still report.
+            or self._target(check.component_id) is not check
         ):
             return
-        component = self.monitor.apply(check, result)
+        # A pushed result is an event the target saw (a lost connection).
+        component = self.monitor.apply(check, replace(result, pushed=True))
         self.incidents.async_process([component])
         self.async_set_updated_data(
             self.monitor.system_health(
@@ -123,7 +204,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 self.monitor.register(self.checks)
                 self.monitor.last_health = self.monitor.system_health(utcnow(), 0.0)
             return self.monitor.last_health
-        health = await self.monitor.run_cycle(self.checks)
+        async with self._targets_lock:
+            health = await self.monitor.run_cycle(self.checks)
         self.history_store.async_schedule_save()
         self.incidents.async_process(health.components.values())
         return health
@@ -155,12 +237,121 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self.incidents.async_schedule_save()
         self.async_update_listeners()
 
-    def _target(self, component_id: str) -> TargetCheck:
-        return next(t for t in self.targets if t.component_id == component_id)
+    def needs_reload(self) -> bool:
+        """Whether the entry changed beyond its targets (options, data): reload."""
+        entry = self.config_entry
+        return entry.options != self._loaded_options or entry.data != self._loaded_data
+
+    async def async_apply_target_changes(self) -> None:
+        """Add, replace, rename and drop target checks to match the subentries.
+
+        No reload: the other components keep their state and nothing is
+        unavailable meanwhile. A reconfigured target keeps its component id
+        (its subentry id), so its history, incident and entities stay. A new
+        target is checked at once, so its entities appear without waiting for
+        the next cycle.
+        """
+        async with self._targets_lock:
+            wanted = target_configs(self.config_entry)
+            if wanted == self._target_configs:
+                return
+            by_id = {target.component_id: target for target in self.targets}
+            started: list[TargetCheck] = []
+            for component_id, target in list(by_id.items()):
+                config = wanted.get(component_id)
+                previous = self._target_configs[component_id]
+                if config is None:
+                    del by_id[component_id]
+                    await self._async_drop_target(target)
+                    continue
+                if config.title != previous.title:
+                    self._async_rename_device(component_id, config.title)
+                if config.data == previous.data:
+                    target.name = config.title
+                    continue
+                await target.async_close()
+                by_id[component_id] = self._create_target(
+                    self.config_entry.subentries[component_id]
+                )
+                started.append(by_id[component_id])
+            for component_id in wanted.keys() - by_id.keys():
+                by_id[component_id] = self._create_target(
+                    self.config_entry.subentries[component_id]
+                )
+                started.append(by_id[component_id])
+            self._target_configs = wanted
+            self._use_targets([by_id[component_id] for component_id in wanted])
+            for target in started:
+                await target.async_start(partial(self._async_push_result, target))
+            await self._async_check_now(started)
+
+    async def _async_check_now(self, targets: list[TargetCheck]) -> None:
+        """Check new targets once (monitoring on) and publish the system health."""
+        if targets and self.incidents.monitoring_enabled:
+            results = await run_checks(targets, self.settings.check_timeout)
+            components = [
+                self.monitor.apply(target, result)
+                for target, result in zip(targets, results, strict=True)
+            ]
+            self.history_store.async_schedule_save()
+            self.incidents.async_process(components)
+        elif targets:
+            self.monitor.register(targets)
+        previous = self.monitor.last_health or self.data
+        health = self.monitor.system_health(
+            previous.cycle_started if previous else utcnow(),
+            previous.cycle_duration_ms if previous else 0.0,
+        )
+        self.monitor.last_health = health
+        self.async_set_updated_data(health)
+
+    async def _async_drop_target(self, target: TargetCheck) -> None:
+        """Forget a removed target: its connection, history, incident and device."""
+        await target.async_close()
+        self.monitor.forget(target.component_id)
+        self.history_store.async_schedule_save()
+        self._async_resolve_unwatched(target.component_id, TARGET_REMOVED_NOTE)
+        # Home Assistant removes a subentry's devices; one made before devices
+        # belonged to subentries is removed here.
+        async_remove_component_device(self.hass, self.config_entry, target.component_id)
+
+    @callback
+    def _async_resolve_unwatched(self, component_id: str, note: str) -> None:
+        """Resolve the open incident of a component nobody watches any more.
+
+        Nothing would ever resolve it otherwise; resolving also removes its
+        repair issue.
+        """
+        tracker = self.incidents.tracker
+        incident = tracker.incident_for(component_id)
+        if incident is None or not incident.is_open:
+            return
+        self.incidents.publish(
+            tracker.resolve(incident.id, actor=SYSTEM_ACTOR, note=note)
+        )
+
+    @callback
+    def _async_rename_device(self, component_id: str, name: str) -> None:
+        """Show a renamed target's new title on its device (a user's name stays)."""
+        registry = dr.async_get(self.hass)
+        identifier = component_device_identifier(
+            self.config_entry.entry_id, component_id
+        )
+        for device in dr.async_entries_for_config_entry(
+            registry, self.config_entry.entry_id
+        ):
+            if identifier in device.identifiers:
+                registry.async_update_device(device.id, name=name)
+
+    def _target(self, component_id: str) -> TargetCheck | None:
+        return next((t for t in self.targets if t.component_id == component_id), None)
 
     async def _async_reconnect_target(self, component_id: str) -> bool:
         """Recovery: drop and re-open a database or broker connection."""
-        await self._target(component_id).async_reconnect()
+        target = self._target(component_id)
+        if target is None:
+            return False
+        await target.async_reconnect()
         return True
 
     async def _async_relieve_memory(self, component_id: str) -> bool:
@@ -173,7 +364,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
 
     async def _async_run_endpoint_recovery(self, component_id: str) -> bool:
         """Recovery: run the script chosen on the endpoint target, if any."""
-        script = self._target(component_id).config.get(CONF_RECOVERY_SCRIPT)
+        target = self._target(component_id)
+        script = None if target is None else target.config.get(CONF_RECOVERY_SCRIPT)
         if not script:
             return False
         await self.hass.services.async_call(

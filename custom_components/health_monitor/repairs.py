@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from typing import Any
 
 import voluptuous as vol
@@ -20,6 +21,7 @@ from .engine.incidents import (
     IncidentTransitionError,
     Severity,
 )
+from .validation import NOTE, InvalidValueError
 
 ISSUE_SEVERITY = {
     Severity.INFO: ir.IssueSeverity.WARNING,
@@ -30,6 +32,7 @@ ISSUE_SEVERITY = {
 }
 CONF_NOTE = "note"
 REPAIRS_ACTOR = "Repairs"
+INVALID_SETTINGS_ISSUE = "invalid_settings"
 
 
 def _issue_id(entry_id: str, incident_id: str) -> str:
@@ -78,6 +81,32 @@ def async_delete_incident_issues(hass: HomeAssistant, entry_id: str) -> None:
     for domain, issue_id in list(registry.issues):
         if domain == DOMAIN and issue_id.startswith(prefix):
             ir.async_delete_issue(hass, DOMAIN, issue_id)
+
+
+@callback
+def async_sync_settings_issue(
+    hass: HomeAssistant, entry_id: str, invalid_options: Collection[str]
+) -> None:
+    """Name the stored options that took their defaults; no issue when none did.
+
+    The issue leads to Configure and Reconfigure, whose forms show the
+    defaults in place of the invalid values; saving them reloads the entry,
+    which removes the issue.
+    """
+    issue_id = _issue_id(entry_id, INVALID_SETTINGS_ISSUE)
+    if not invalid_options:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(
+        hass,
+        DOMAIN,
+        issue_id,
+        is_fixable=False,
+        is_persistent=False,
+        severity=ir.IssueSeverity.WARNING,
+        translation_key=INVALID_SETTINGS_ISSUE,
+        translation_placeholders={"options": ", ".join(sorted(invalid_options))},
+    )
 
 
 _NOTE_SCHEMA = vol.Schema(
@@ -150,10 +179,18 @@ class IncidentRepairFlow(RepairsFlow):
                 data_schema=_NOTE_SCHEMA,
                 description_placeholders=incident_placeholders(incident),
             )
+        try:
+            note = NOTE(user_input.get(CONF_NOTE) or "") or None
+        except InvalidValueError as err:
+            return self.async_show_form(
+                step_id=step_id,
+                data_schema=_NOTE_SCHEMA,
+                description_placeholders=incident_placeholders(incident),
+                errors={CONF_NOTE: err.reason},
+            )
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         assert entry is not None
         response = entry.runtime_data.incidents
-        note = user_input.get(CONF_NOTE) or None
         try:
             if step_id == "acknowledge":
                 events = response.tracker.acknowledge(

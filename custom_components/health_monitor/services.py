@@ -16,9 +16,10 @@ from homeassistant.core import (
     SupportsResponse,
     callback,
 )
-from homeassistant.exceptions import ServiceValidationError, Unauthorized
+from homeassistant.exceptions import ServiceValidationError
 import homeassistant.helpers.config_validation as cv
 
+from .authorization import async_require_admin
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .engine.incident_tracker import IncidentScope
@@ -28,6 +29,13 @@ from .engine.incidents import (
     UnknownIncidentError,
 )
 from .engine.models import ComponentHealth, SystemHealth, utcnow
+from .validation import (
+    MAX_SHORT_TEXT_LENGTH,
+    NOTE,
+    InvalidValueError,
+    NumberRange,
+    TextLimit,
+)
 
 ATTR_INCIDENT_ID = "incident_id"
 ATTR_NOTE = "note"
@@ -56,35 +64,81 @@ class Service(StrEnum):
     GET_STATISTICS = "get_statistics"
 
 
-_NOTE = vol.Optional(ATTR_NOTE)
+DEFAULT_HISTORY_HOURS = 24
+# Every field is checked in its handler, so that any bad value (wrong type,
+# NaN, too long, out of range) gets a translated error.
+_ANY = cv.match_all
 INCIDENT_SCHEMA = vol.Schema(
-    {vol.Required(ATTR_INCIDENT_ID): cv.string, _NOTE: cv.string}
+    {vol.Required(ATTR_INCIDENT_ID): _ANY, vol.Optional(ATTR_NOTE): _ANY}
 )
-UPDATE_INCIDENT_SCHEMA = vol.Schema(
-    {
-        vol.Required(ATTR_INCIDENT_ID): cv.string,
-        vol.Required(ATTR_STATUS): vol.In(
-            [IncidentStatus.INVESTIGATING.value, IncidentStatus.IN_PROGRESS.value]
-        ),
-        _NOTE: cv.string,
-    }
-)
+UPDATE_INCIDENT_SCHEMA = INCIDENT_SCHEMA.extend({vol.Required(ATTR_STATUS): _ANY})
 EMPTY_SCHEMA = vol.Schema({})
-# Ranges are checked in the handlers so that a bad value gets a translated error.
 HISTORY_SCHEMA = vol.Schema(
     {
-        vol.Required(ATTR_COMPONENT): cv.string,
-        vol.Optional(ATTR_HOURS, default=24): vol.Coerce(float),
+        vol.Required(ATTR_COMPONENT): _ANY,
+        vol.Optional(ATTR_HOURS, default=DEFAULT_HISTORY_HOURS): _ANY,
     }
 )
 INCIDENTS_SCHEMA = vol.Schema(
     {
-        vol.Optional(ATTR_STATUS, default=IncidentScope.ACTIVE.value): cv.string,
-        vol.Optional(ATTR_HOURS): vol.Coerce(float),
+        vol.Optional(ATTR_STATUS, default=IncidentScope.ACTIVE.value): _ANY,
+        vol.Optional(ATTR_HOURS): _ANY,
     }
 )
 
 MAX_HISTORY_HOURS = 168
+MAX_INCIDENT_HOURS = 8760  # a year
+HISTORY_HOURS = NumberRange(1, MAX_HISTORY_HOURS, whole=False)
+INCIDENT_HOURS = NumberRange(1, MAX_INCIDENT_HOURS, whole=False)
+# Ids are far shorter; the bound keeps error messages short.
+IDENTIFIER = TextLimit(MAX_SHORT_TEXT_LENGTH)
+UPDATE_STATUSES = (IncidentStatus.INVESTIGATING.value, IncidentStatus.IN_PROGRESS.value)
+
+
+def _shown(value: Any) -> str:
+    """Return a short, printable rendering of a bad value for an error message."""
+    try:
+        text = repr(value) if isinstance(value, str) else str(value)
+    except ValueError:  # an int too long to print
+        text = "…"
+    return text if len(text) <= 20 else text[:19] + "…"
+
+
+def _text(call: ServiceCall, field: str, limit: TextLimit) -> str | None:
+    """Return the checked text of ``field`` (None when absent)."""
+    value = call.data.get(field)
+    if value is None:
+        return None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        # As cv.string: a template that renders a number gives a number.
+        value = str(value)
+    try:
+        return limit(value)
+    except InvalidValueError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key=err.reason,
+            translation_placeholders={"field": field, "max": str(limit.max_length)},
+        ) from None
+
+
+def _hours(call: ServiceCall, limits: NumberRange) -> float | None:
+    """Return the checked ``hours`` (None when absent)."""
+    value = call.data.get(ATTR_HOURS)
+    if value is None:
+        return None
+    try:
+        return limits(value)
+    except InvalidValueError:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key="hours_out_of_range",
+            translation_placeholders={
+                "hours": _shown(value),
+                "min": f"{limits.minimum:g}",
+                "max": f"{limits.maximum:g}",
+            },
+        ) from None
 
 
 def _coordinator(hass: HomeAssistant) -> HealthMonitorCoordinator:
@@ -109,17 +163,6 @@ async def _actor(hass: HomeAssistant, call: ServiceCall) -> str:
     return SYSTEM_ACTOR
 
 
-async def _require_admin(hass: HomeAssistant, call: ServiceCall) -> None:
-    """Refuse a call by a non-admin user (calls without a user are the system's)."""
-    if not call.context.user_id:
-        return
-    user = await hass.auth.async_get_user(call.context.user_id)
-    if user is None:
-        raise Unauthorized(context=call.context)
-    if not user.is_admin:
-        raise Unauthorized(context=call.context, user_id=user.id)
-
-
 def _incident_error(err: Exception, incident_id: str) -> ServiceValidationError:
     if isinstance(err, UnknownIncidentError):
         return ServiceValidationError(
@@ -142,13 +185,25 @@ def _incident_error(err: Exception, incident_id: str) -> ServiceValidationError:
 async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
     """Acknowledge, resolve or set the status of an incident."""
     hass = call.hass
-    await _require_admin(hass, call)
+    await async_require_admin(hass, call.context)
+    incident_id = _text(call, ATTR_INCIDENT_ID, IDENTIFIER) or ""
+    note = _text(call, ATTR_NOTE, NOTE) or None
+    status = IncidentStatus.INVESTIGATING.value
+    if call.service == Service.UPDATE_INCIDENT:
+        status = _text(call, ATTR_STATUS, IDENTIFIER) or ""
+        if status not in UPDATE_STATUSES:
+            raise ServiceValidationError(
+                translation_domain=DOMAIN,
+                translation_key="unknown_update_status",
+                translation_placeholders={
+                    "status": str(status),
+                    "allowed": ", ".join(UPDATE_STATUSES),
+                },
+            )
     coordinator = _coordinator(hass)
     response = coordinator.incidents
     tracker = response.tracker
-    incident_id: str = call.data[ATTR_INCIDENT_ID]
     actor = await _actor(hass, call)
-    note: str | None = call.data.get(ATTR_NOTE)
     try:
         if call.service == Service.ACKNOWLEDGE:
             events = tracker.acknowledge(incident_id, actor=actor, note=note)
@@ -156,10 +211,7 @@ async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
             events = tracker.resolve(incident_id, actor=actor, note=note)
         else:
             events = tracker.set_status(
-                incident_id,
-                IncidentStatus(call.data[ATTR_STATUS]),
-                actor=actor,
-                note=note,
+                incident_id, IncidentStatus(status), actor=actor, note=note
             )
     except (UnknownIncidentError, IncidentTransitionError) as err:
         raise _incident_error(err, incident_id) from err
@@ -173,7 +225,7 @@ def _control(
     action: Callable[[HealthMonitorCoordinator], Awaitable[None] | None],
 ) -> Callable[[ServiceCall], Coroutine[Any, Any, None]]:
     async def handle(call: ServiceCall) -> None:
-        await _require_admin(call.hass, call)
+        await async_require_admin(call.hass, call.context)
         result = action(_coordinator(call.hass))
         if result is not None:
             await result
@@ -183,6 +235,7 @@ def _control(
 
 async def _async_run_checks(call: ServiceCall) -> None:
     """Run a cycle now; refused while monitoring is stopped."""
+    await async_require_admin(call.hass, call.context)
     coordinator = _coordinator(call.hass)
     if not coordinator.incidents.monitoring_enabled:
         raise ServiceValidationError(
@@ -236,18 +289,11 @@ async def _async_get_health(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_get_component_history(call: ServiceCall) -> ServiceResponse:
+    component_id = _text(call, ATTR_COMPONENT, IDENTIFIER) or ""
+    hours = _hours(call, HISTORY_HOURS)
+    if hours is None:
+        hours = DEFAULT_HISTORY_HOURS
     coordinator = _coordinator(call.hass)
-    component_id: str = call.data[ATTR_COMPONENT]
-    hours: float = call.data[ATTR_HOURS]
-    if not 1 <= hours <= MAX_HISTORY_HOURS:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="hours_out_of_range",
-            translation_placeholders={
-                "hours": f"{hours:g}",
-                "max": str(MAX_HISTORY_HOURS),
-            },
-        )
     if component_id not in coordinator.data.components:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -269,9 +315,7 @@ _INCIDENT_FILTERS = [scope.value for scope in IncidentScope] + [
 
 
 async def _async_get_incidents(call: ServiceCall) -> ServiceResponse:
-    coordinator = _coordinator(call.hass)
-    status: str = call.data[ATTR_STATUS]
-    hours: float | None = call.data.get(ATTR_HOURS)
+    status = _text(call, ATTR_STATUS, IDENTIFIER) or IncidentScope.ACTIVE.value
     if status not in _INCIDENT_FILTERS:
         raise ServiceValidationError(
             translation_domain=DOMAIN,
@@ -281,12 +325,8 @@ async def _async_get_incidents(call: ServiceCall) -> ServiceResponse:
                 "allowed": ", ".join(_INCIDENT_FILTERS),
             },
         )
-    if hours is not None and hours <= 0:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="hours_out_of_range",
-            translation_placeholders={"hours": f"{hours:g}", "max": "∞"},
-        )
+    hours = _hours(call, INCIDENT_HOURS)
+    coordinator = _coordinator(call.hass)
     which = IncidentScope(status) if status in IncidentScope else IncidentStatus(status)
     incidents = coordinator.incidents.tracker.list_incidents(
         which, hours=hours, now=utcnow()
@@ -296,7 +336,16 @@ async def _async_get_incidents(call: ServiceCall) -> ServiceResponse:
 
 async def _async_get_statistics(call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(call.hass)
-    return coordinator.incidents.statistics().as_dict()
+    statistics = coordinator.incidents.statistics().as_dict()
+    # by_component keeps ids as keys (as before); names are the current ones.
+    components = coordinator.data.components
+    statistics["component_names"] = {
+        component_id: components[component_id].name
+        if component_id in components
+        else name
+        for component_id, name in statistics["component_names"].items()
+    }
+    return statistics
 
 
 @callback
