@@ -1,0 +1,1 @@
+"""The fault suite: real servers failing, bad input, concurrency and secrets."""
