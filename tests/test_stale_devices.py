@@ -138,6 +138,18 @@ async def test_restored_entities_of_an_unwatched_check_are_removed_at_setup(
     assert component_device(hass, config_entry, "event_loop") is not None
 
 
+async def _remove_device(client: Any, device_id: str, entry_id: str) -> Any:
+    """Ask to delete a device as the UI does (the test client's helper differs by HA version)."""
+    await client.send_json_auto_id(
+        {
+            "type": "config/device_registry/remove_config_entry",
+            "config_entry_id": entry_id,
+            "device_id": device_id,
+        }
+    )
+    return await client.receive_json()
+
+
 async def test_only_a_device_of_an_unwatched_component_may_be_deleted(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
@@ -155,11 +167,11 @@ async def test_only_a_device_of_an_unwatched_component_may_be_deleted(
     for watched in ("system", "event_loop"):
         device = component_device(hass, loaded_entry, watched)
         assert device is not None
-        response = await client.remove_device(device.id, loaded_entry.entry_id)
+        response = await _remove_device(client, device.id, loaded_entry.entry_id)
         assert not response["success"], watched
         assert component_device(hass, loaded_entry, watched) is not None
 
-    response = await client.remove_device(leftover.id, loaded_entry.entry_id)
+    response = await _remove_device(client, leftover.id, loaded_entry.entry_id)
 
     assert response["success"]
     assert component_device(hass, loaded_entry, "gone_target") is None
