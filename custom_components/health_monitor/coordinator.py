@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
@@ -16,13 +16,14 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
+from .availability_log import AvailabilityLog
 from .checks import build_builtin_checks
 from .checks.http_endpoint import CONF_RECOVERY_SCRIPT
 from .checks.target import TargetCheck
 from .const import BUILTIN_CHECKS, DOMAIN
 from .devices import async_remove_component_device, component_device_identifier
 from .engine.incidents import SYSTEM_ACTOR
-from .engine.models import CheckResult, SystemHealth, utcnow
+from .engine.models import CheckResult, ComponentHealth, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
 from .engine.recovery import (
     DATABASE_RECONNECT,
@@ -112,6 +113,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self.history_store = SnapshotStore(
             hass, history_store_key(entry.entry_id), self._history_snapshot
         )
+        self._availability = AvailabilityLog()
         self.incidents = IncidentResponse(
             hass,
             entry,
@@ -189,12 +191,19 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             return
         # A pushed result is an event the target saw (a lost connection).
         component = self.monitor.apply(check, replace(result, pushed=True))
-        self.incidents.async_process([component])
+        self._async_process([component])
         self.async_set_updated_data(
             self.monitor.system_health(
                 self.data.cycle_started, self.data.cycle_duration_ms
             )
         )
+
+    @callback
+    def _async_process(self, components: Iterable[ComponentHealth]) -> None:
+        """Hand fresh component health to the log and to incident response."""
+        components = list(components)
+        self._availability.observe(components)
+        self.incidents.async_process(components)
 
     async def _async_update_data(self) -> SystemHealth:
         """Run one cycle of every check (none while monitoring is stopped)."""
@@ -207,7 +216,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         async with self._targets_lock:
             health = await self.monitor.run_cycle(self.checks)
         self.history_store.async_schedule_save()
-        self.incidents.async_process(health.components.values())
+        self._async_process(health.components.values())
         return health
 
     async def async_shutdown(self) -> None:
@@ -294,7 +303,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 for target, result in zip(targets, results, strict=True)
             ]
             self.history_store.async_schedule_save()
-            self.incidents.async_process(components)
+            self._async_process(components)
         elif targets:
             self.monitor.register(targets)
         previous = self.monitor.last_health or self.data
@@ -309,6 +318,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         """Forget a removed target: its connection, history, incident and device."""
         await target.async_close()
         self.monitor.forget(target.component_id)
+        self._availability.forget(target.component_id)
         self.history_store.async_schedule_save()
         self._async_resolve_unwatched(target.component_id, TARGET_REMOVED_NOTE)
         # Home Assistant removes a subentry's devices; one made before devices
