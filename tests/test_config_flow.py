@@ -23,7 +23,7 @@ from custom_components.health_monitor.const import (
     DOMAIN,
 )
 from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
 
 ALL_CHECKS = ["system_resources", "ha_process", "event_loop", "recorder"]
@@ -264,3 +264,38 @@ async def test_update_interval_below_five_seconds_is_refused(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_UPDATE_INTERVAL: "out_of_range"}
     assert loaded_entry.options.get(CONF_UPDATE_INTERVAL) is None
+
+
+@pytest.mark.parametrize("action", ["notify.nobody", "notify", "no_such.domain"])
+async def test_a_notify_action_that_does_not_exist_is_a_field_error(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, action: str
+) -> None:
+    """Only an action Home Assistant knows can be chosen for notifications."""
+    before = dict(loaded_entry.options)
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], _options(hass, notify_action=action)
+    )
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"notify_action": "unknown_action"}
+    assert dict(loaded_entry.options) == before
+
+
+async def test_an_existing_notify_action_is_saved(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry
+) -> None:
+    """A registered action is stored and used by the reloaded entry."""
+
+    async def _record(call: ServiceCall) -> None:
+        """Accept a notification."""
+
+    hass.services.async_register("notify", "phone", _record)
+    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
+    result = await hass.config_entries.options.async_configure(
+        result["flow_id"], _options(hass, notify_action="notify.phone")
+    )
+    await hass.async_block_till_done()
+
+    assert result["type"] is FlowResultType.CREATE_ENTRY
+    assert loaded_entry.options["notify_action"] == "notify.phone"
+    assert loaded_entry.runtime_data.settings.notify_action == "notify.phone"

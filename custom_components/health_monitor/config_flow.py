@@ -188,16 +188,17 @@ async def async_validate_watch(
 
 
 def _paths_readable(paths: list[str]) -> bool:
-    """Read memory and each folder's usage; runs in the executor."""
+    """Read memory and each folder's usage; runs in the executor.
+
+    The paths are existing folders without control characters by now, so a
+    failure to read one is the system's (OSError), not the input's.
+    """
     psutil = PsutilWrapper().psutil
     psutil.virtual_memory()
     if not are_folders(paths):
         return False
     for path in paths:
-        try:
-            psutil.disk_usage(path)
-        except (OSError, ValueError):
-            return False
+        psutil.disk_usage(path)
     return True
 
 
