@@ -16,110 +16,53 @@ from __future__ import annotations
 
 import argparse
 import asyncio
-import contextlib
-import inspect
-import json
 import logging
 from pathlib import Path
 import sys
 import tempfile
 from typing import Any
 
+from flow_driver import FlowError, FlowResult, create_entry
+
 from homeassistant import bootstrap, config_entries, loader
-from homeassistant.config_entries import ConfigEntryState
+from homeassistant.config_entries import ConfigEntry, ConfigEntryState
 from homeassistant.const import __version__ as ha_version
 from homeassistant.core import HomeAssistant
+from homeassistant.core_config import async_process_ha_core_config
+from homeassistant.helpers.data_entry_flow import FlowManagerIndexView
 from homeassistant.setup import async_setup_component
-
-try:
-    from homeassistant.core_config import async_process_ha_core_config
-except ImportError:  # cores before 2024.11
-    from homeassistant.config import (  # type: ignore[attr-defined,no-redef]
-        async_process_ha_core_config,
-    )
 
 # Do not leave __pycache__ folders in the work tree (the integration is imported from it).
 sys.dont_write_bytecode = True
 
 DOMAIN = "health_monitor"
-MAX_FLOW_STEPS = 20
 
 
 class SmokeError(Exception):
     """The smoke test failed."""
 
 
-def _marker_key(marker: Any) -> str:
-    return str(getattr(marker, "schema", marker))
+def as_http_answer(hass: HomeAssistant, result: Any) -> FlowResult:
+    """Shape a flow result as Home Assistant's HTTP API does (see flow_driver).
+
+    Its own view serializes the form, so the schema library of this version is used.
+    """
+    if result["type"] != "form":
+        return result
+    view = FlowManagerIndexView(hass.config_entries.flow)
+    return view._prepare_result_json(result)  # noqa: SLF001
 
 
-def _marker_default(marker: Any) -> tuple[bool, Any]:
-    """Return (found, value) for a schema key's default or suggested value."""
-    default = getattr(marker, "default", None)
-    if default is not None:
-        with contextlib.suppress(Exception):
-            value = default() if callable(default) else default
-            # voluptuous (and HA's shim) mark "no default" with an Undefined object.
-            if type(value).__name__ != "Undefined":
-                return True, value
-    description = getattr(marker, "description", None)
-    if isinstance(description, dict) and "suggested_value" in description:
-        return True, description["suggested_value"]
-    return False, None
+async def add_entry(hass: HomeAssistant) -> ConfigEntry:
+    """Create the entry through the user config flow, every form with its defaults."""
+    flows = hass.config_entries.flow
 
+    async def configure(flow_id: str, answer: dict[str, Any]) -> FlowResult:
+        return as_http_answer(hass, await flows.async_configure(flow_id, answer))
 
-def form_defaults(schema: Any) -> dict[str, Any]:
-    """Build user input for a form from its schema's defaults (sections recursed)."""
-    values: dict[str, Any] = {}
-    if schema is None:
-        return values
-    for marker, validator in getattr(schema, "schema", {}).items():
-        key = _marker_key(marker)
-        if type(validator).__name__ == "section":
-            values[key] = form_defaults(validator.schema)
-            continue
-        found, value = _marker_default(marker)
-        if found:
-            values[key] = value
-        elif type(marker).__name__ == "Required":
-            raise SmokeError(f"form field {key!r} is required and has no default")
-    return values
-
-
-async def run_config_flow(hass: Any) -> Any:
-    """Follow the user flow with default values until it creates an entry."""
-    result = await hass.config_entries.flow.async_init(
-        DOMAIN, context={"source": "user"}
-    )
-    for _ in range(MAX_FLOW_STEPS):
-        kind = str(result["type"])
-        step = result.get("step_id")
-        if kind == "create_entry":
-            print(f"flow: created entry {result['title']!r}")
-            return result["result"]
-        if kind == "abort":
-            raise SmokeError(f"flow aborted: {result.get('reason')}")
-        if kind == "form":
-            if result.get("errors"):
-                raise SmokeError(
-                    f"flow step {step!r} errors with defaults: {result['errors']}"
-                )
-            user_input = form_defaults(result.get("data_schema"))
-            print(f"flow: step {step!r} with {json.dumps(user_input, default=str)}")
-        elif kind == "menu":
-            options = result["menu_options"]
-            first = next(iter(options))
-            print(f"flow: menu {step!r}, choosing {first!r}")
-            user_input = {"next_step_id": first}
-        elif kind in ("progress", "progress_done", "external", "external_done"):
-            await hass.async_block_till_done()
-            user_input = None
-        else:
-            raise SmokeError(f"unexpected flow result type {kind!r}")
-        result = await hass.config_entries.flow.async_configure(
-            result["flow_id"], user_input
-        )
-    raise SmokeError(f"flow did not finish in {MAX_FLOW_STEPS} steps")
+    first = await flows.async_init(DOMAIN, context={"source": "user"})
+    created = await create_entry(as_http_answer(hass, first), configure, print)
+    return created["result"]
 
 
 async def start_hass(config_dir: str) -> HomeAssistant:
@@ -163,7 +106,7 @@ async def smoke(repo: Path) -> None:
 
             if not await async_setup_component(hass, DOMAIN, {}):
                 raise SmokeError(f"async_setup_component({DOMAIN!r}) failed")
-            entry = await run_config_flow(hass)
+            entry = await add_entry(hass)
             await hass.async_block_till_done()
             if entry.state is not ConfigEntryState.LOADED:
                 raise SmokeError(f"config entry state is {entry.state}, not loaded")
@@ -180,9 +123,7 @@ async def smoke(repo: Path) -> None:
             await hass.async_block_till_done()
             print(f"entry unloaded: {entry.state.value}")
         finally:
-            stop = hass.async_stop()
-            if inspect.isawaitable(stop):
-                await stop
+            await hass.async_stop()
     print("smoke test passed")
 
 
@@ -203,7 +144,7 @@ def main() -> int:
     )
     try:
         asyncio.run(smoke(args.repo.resolve()))
-    except SmokeError as err:
+    except (SmokeError, FlowError) as err:
         print(f"smoke test FAILED: {err}", file=sys.stderr)
         return 1
     return 0
