@@ -68,7 +68,8 @@ STORAGE_MINOR_VERSION: Final = 1
 # Seconds from a change to its write: histories are large and change every
 # cycle; incidents and switches are what people act on.
 STORAGE_SAVE_DELAY: Final = 30
-INCIDENT_SAVE_DELAY: Final = 1
+# Half a second, so that with the write itself a change is on disk within 1 s.
+INCIDENT_SAVE_DELAY: Final = 0.5
 # Escalation and auto-close are reviewed on this cadence even while monitoring is off.
 INCIDENT_REVIEW_INTERVAL: Final = 60
 # Seconds after setup or reload in which slow answers and loop lag open no incident.

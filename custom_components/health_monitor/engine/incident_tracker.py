@@ -310,13 +310,20 @@ class IncidentTracker:
         note: str | None = None,
         now: datetime | None = None,
     ) -> list[IncidentEvent]:
-        """Resolve an open incident by hand; it closes after the close delay."""
+        """Resolve an open incident by hand; it closes after the close delay.
+
+        The component's failure count starts again, so a component that is
+        still failing reopens the incident only after ``failure_threshold``
+        further failing checks, as it would open a new one.
+        """
         incident = self.get(incident_id)
-        return [
+        events = [
             self._transition(
                 incident, IncidentStatus.RESOLVED, ensure_utc(now), actor, note
             )
         ]
+        self._failure_streaks.pop(incident.component_id, None)
+        return events
 
     # Recovery
 
