@@ -12,7 +12,7 @@ import yaml
 
 from custom_components.health_monitor import sensor
 from custom_components.health_monitor.const import BUILTIN_CHECKS
-from custom_components.health_monitor.engine.incident_events import IncidentEventType
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
 from custom_components.health_monitor.engine.models import HealthStatus
 from custom_components.health_monitor.services import Service
 from custom_components.health_monitor.targets import TARGET_KINDS

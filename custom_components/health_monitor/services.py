@@ -22,12 +22,12 @@ import homeassistant.helpers.config_validation as cv
 from .authorization import async_require_admin
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .engine.incident_tracker import IncidentScope
-from .engine.incidents import (
+from .engine.incidents.model import (
     IncidentStatus,
     IncidentTransitionError,
     UnknownIncidentError,
 )
+from .engine.incidents.tracker import IncidentScope
 from .engine.models import ComponentHealth, SystemHealth, utcnow
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,

@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import (
+from custom_components.health_monitor.engine.incidents.events import (
     IncidentEvent,
     IncidentEventType,
     Notification,
     notification_for,
 )
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents.tracker import (
     IncidentSettings,
     IncidentTracker,
 )

@@ -7,15 +7,18 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import (
+from custom_components.health_monitor.engine.incidents.events import (
     IncidentEvent,
     IncidentEventType,
 )
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents.model import (
+    IncidentStatus,
+    Severity,
+)
+from custom_components.health_monitor.engine.incidents.tracker import (
     IncidentSettings,
     IncidentTracker,
 )
-from custom_components.health_monitor.engine.incidents import IncidentStatus, Severity
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

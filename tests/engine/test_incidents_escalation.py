@@ -8,15 +8,15 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from custom_components.health_monitor.engine.incident_events import IncidentEventType
-from custom_components.health_monitor.engine.incident_tracker import (
-    IncidentSettings,
-    IncidentTracker,
-)
-from custom_components.health_monitor.engine.incidents import (
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
+from custom_components.health_monitor.engine.incidents.model import (
     IncidentStatus,
     Severity,
     TimelineEvent,
+)
+from custom_components.health_monitor.engine.incidents.tracker import (
+    IncidentSettings,
+    IncidentTracker,
 )
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,

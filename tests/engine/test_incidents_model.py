@@ -9,7 +9,7 @@ import json
 
 import pytest
 
-from custom_components.health_monitor.engine.incidents import (
+from custom_components.health_monitor.engine.incidents.model import (
     ALLOWED_TRANSITIONS,
     MAX_RECOVERY_RESULTS,
     Incident,

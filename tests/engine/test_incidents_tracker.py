@@ -7,21 +7,21 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import (
+from custom_components.health_monitor.engine.incidents.events import (
     IncidentEvent,
     IncidentEventType,
 )
-from custom_components.health_monitor.engine.incident_tracker import (
-    IncidentScope,
-    IncidentSettings,
-    IncidentTracker,
-)
-from custom_components.health_monitor.engine.incidents import (
+from custom_components.health_monitor.engine.incidents.model import (
     IncidentStatus,
     IncidentTransitionError,
     Severity,
     TimelineEvent,
     UnknownIncidentError,
+)
+from custom_components.health_monitor.engine.incidents.tracker import (
+    IncidentScope,
+    IncidentSettings,
+    IncidentTracker,
 )
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,

@@ -7,7 +7,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incidents import (
+from custom_components.health_monitor.engine.incidents.model import (
     Incident,
     IncidentStatus,
     RecoveryRecord,

@@ -6,14 +6,14 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import IncidentEventType
-from custom_components.health_monitor.engine.incident_tracker import (
-    IncidentSettings,
-    IncidentTracker,
-)
-from custom_components.health_monitor.engine.incidents import (
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
+from custom_components.health_monitor.engine.incidents.model import (
     RecoveryResult,
     TimelineEvent,
+)
+from custom_components.health_monitor.engine.incidents.tracker import (
+    IncidentSettings,
+    IncidentTracker,
 )
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,

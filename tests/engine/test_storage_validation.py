@@ -9,11 +9,11 @@ from typing import Any
 import pytest
 
 from custom_components.health_monitor.engine.history import HistoryEntry
-from custom_components.health_monitor.engine.incident_ids import (
+from custom_components.health_monitor.engine.incidents.ids import (
     IncidentIdGenerator,
     highest_incident_id,
 )
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents.tracker import (
     IncidentScope,
     IncidentSettings,
     IncidentTracker,

@@ -22,7 +22,7 @@ from enum import StrEnum
 import math
 from typing import Final
 
-from .incidents import Incident, ensure_utc
+from .incidents.model import Incident, ensure_utc
 from .models import ComponentHealth, ComponentType, HealthStatus, MetricValue
 
 DATABASE_RECONNECT: Final = "database_reconnect"

@@ -56,10 +56,11 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from .incident_events import IncidentEvent, IncidentEventType
-from .incident_ids import IncidentIdGenerator
-from .incident_statistics import IncidentStatistics, incident_statistics
-from .incidents import (
+from ..models import ComponentHealth, HealthStatus
+from ..sanitize import sanitize_message
+from .events import IncidentEvent, IncidentEventType
+from .ids import IncidentIdGenerator
+from .model import (
     DEFAULT_TIMELINE_LIMIT,
     SYSTEM_ACTOR,
     DetailValue,
@@ -74,8 +75,7 @@ from .incidents import (
     ensure_utc,
     highest_severity,
 )
-from .models import ComponentHealth, HealthStatus
-from .sanitize import sanitize_message
+from .statistics import IncidentStatistics, incident_statistics
 
 EXPORT_VERSION: Final = 1
 

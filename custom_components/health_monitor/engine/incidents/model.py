@@ -24,7 +24,7 @@ from enum import StrEnum
 from types import MappingProxyType
 from typing import Any, Final
 
-from .models import ComponentType, HealthStatus, utcnow
+from ..models import ComponentType, HealthStatus, utcnow
 
 type DetailValue = str | int | float | bool | None
 

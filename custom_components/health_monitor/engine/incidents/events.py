@@ -8,7 +8,7 @@ from datetime import datetime, timedelta
 from enum import StrEnum
 from typing import Any, Final
 
-from .incidents import SYSTEM_ACTOR, DetailValue, Incident, IncidentStatus, Severity
+from .model import SYSTEM_ACTOR, DetailValue, Incident, IncidentStatus, Severity
 
 
 class IncidentEventType(StrEnum):

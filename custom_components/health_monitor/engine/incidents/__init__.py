@@ -1,0 +1,1 @@
+"""Incidents: from component health to an audited, escalating, closing record."""
