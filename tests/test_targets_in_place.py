@@ -10,7 +10,7 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.const import DOMAIN
 from custom_components.health_monitor.coordinator import TARGET_REMOVED_NOTE
-from custom_components.health_monitor.engine.incidents.model import IncidentStatus
+from custom_components.health_monitor.engine.incidents import IncidentStatus
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType

@@ -14,7 +14,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .engine.incidents.model import IncidentStatus
+from .engine.incidents import IncidentStatus
 from .engine.models import ComponentHealth
 from .entity import ComponentIncidentEntity, async_add_component_entities
 

@@ -21,7 +21,7 @@ from .checks.http_endpoint import CONF_RECOVERY_SCRIPT
 from .checks.target import TargetCheck
 from .const import BUILTIN_CHECKS, DOMAIN
 from .devices import async_remove_component_device, component_device_identifier
-from .engine.incidents.model import SYSTEM_ACTOR
+from .engine.incidents import SYSTEM_ACTOR
 from .engine.models import CheckResult, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
 from .engine.recovery import (

@@ -15,7 +15,7 @@ from homeassistant.helpers import issue_registry as ir
 from homeassistant.helpers.selector import TextSelector, TextSelectorConfig
 
 from .const import DOMAIN
-from .engine.incidents.model import (
+from .engine.incidents import (
     Incident,
     IncidentStatus,
     IncidentTransitionError,

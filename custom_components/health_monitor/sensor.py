@@ -33,7 +33,7 @@ from .descriptions import (
     percent_sensor,
 )
 from .devices import disk_sensor_key
-from .engine.incidents.model import Severity
+from .engine.incidents import Severity
 from .engine.models import ComponentHealth, ComponentType, HealthStatus
 from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
 from .incident_response import IncidentResponse, signal_incidents_changed

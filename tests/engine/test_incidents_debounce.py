@@ -7,13 +7,10 @@ from typing import Any
 
 import pytest
 
+from custom_components.health_monitor.engine.incidents import IncidentStatus, Severity
 from custom_components.health_monitor.engine.incidents.events import (
     IncidentEvent,
     IncidentEventType,
-)
-from custom_components.health_monitor.engine.incidents.model import (
-    IncidentStatus,
-    Severity,
 )
 from custom_components.health_monitor.engine.incidents.tracker import (
     IncidentSettings,

@@ -8,12 +8,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from custom_components.health_monitor.engine.incidents.events import IncidentEventType
-from custom_components.health_monitor.engine.incidents.model import (
+from custom_components.health_monitor.engine.incidents import (
     IncidentStatus,
     Severity,
     TimelineEvent,
 )
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
 from custom_components.health_monitor.engine.incidents.tracker import (
     IncidentSettings,
     IncidentTracker,

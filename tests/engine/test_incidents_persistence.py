@@ -8,8 +8,8 @@ from typing import Any
 
 import pytest
 
+from custom_components.health_monitor.engine.incidents import IncidentStatus
 from custom_components.health_monitor.engine.incidents.events import IncidentEventType
-from custom_components.health_monitor.engine.incidents.model import IncidentStatus
 from custom_components.health_monitor.engine.incidents.tracker import (
     IncidentScope,
     IncidentSettings,

@@ -7,7 +7,7 @@ import json
 
 import pytest
 
-from custom_components.health_monitor.engine.incidents.model import Severity
+from custom_components.health_monitor.engine.incidents import Severity
 from custom_components.health_monitor.engine.incidents.statistics import (
     IncidentStatistics,
 )

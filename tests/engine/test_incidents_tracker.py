@@ -7,16 +7,16 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incidents.events import (
-    IncidentEvent,
-    IncidentEventType,
-)
-from custom_components.health_monitor.engine.incidents.model import (
+from custom_components.health_monitor.engine.incidents import (
     IncidentStatus,
     IncidentTransitionError,
     Severity,
     TimelineEvent,
     UnknownIncidentError,
+)
+from custom_components.health_monitor.engine.incidents.events import (
+    IncidentEvent,
+    IncidentEventType,
 )
 from custom_components.health_monitor.engine.incidents.tracker import (
     IncidentScope,

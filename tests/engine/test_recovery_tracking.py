@@ -7,10 +7,8 @@ from datetime import UTC, datetime, timedelta
 import pytest
 
 from custom_components.health_monitor.engine.incidents.events import IncidentEventType
-from custom_components.health_monitor.engine.incidents.model import (
-    RecoveryResult,
-    TimelineEvent,
-)
+from custom_components.health_monitor.engine.incidents.lifecycle import TimelineEvent
+from custom_components.health_monitor.engine.incidents.model import RecoveryResult
 from custom_components.health_monitor.engine.incidents.tracker import (
     IncidentSettings,
     IncidentTracker,

@@ -32,7 +32,7 @@ Rules:
 - Resolving: ``settings.healthy_checks_to_resolve`` consecutive healthy checks
   resolve the open incident (actor ``system``); only healthy checks count.
 - Reopening: a resolved incident whose component fails again before it
-  closes is reopened (see :mod:`.incidents`), whoever resolved it, after the
+  closes is reopened (see :mod:`.lifecycle`), whoever resolved it, after the
   same failure threshold as opening.
 - Closing: :meth:`review` closes an incident ``settings.close_after`` after it
   was resolved.
@@ -58,26 +58,31 @@ from typing import Any, Final
 
 from ..models import ComponentHealth, HealthStatus
 from ..sanitize import sanitize_message
-from .events import IncidentEvent, IncidentEventType
+from .codec import (
+    EXPORT_VERSION,
+    incident_from_dict,
+    incident_to_dict,
+    read_export_version,
+    read_streaks,
+)
+from .events import IncidentEvent
 from .ids import IncidentIdGenerator
+from .lifecycle import ARRIVALS, IncidentEventType, IncidentStatus, TimelineEvent
 from .model import (
     DEFAULT_TIMELINE_LIMIT,
     SYSTEM_ACTOR,
     DetailValue,
     Incident,
-    IncidentStatus,
     RecoveryRecord,
     RecoveryResult,
     Severity,
+    Timeline,
     TimelineEntry,
-    TimelineEvent,
     UnknownIncidentError,
     ensure_utc,
     highest_severity,
 )
 from .statistics import IncidentStatistics, incident_statistics
-
-EXPORT_VERSION: Final = 1
 
 SEVERITY_FOR_STATUS: Final = {
     HealthStatus.UNKNOWN: Severity.INFO,
@@ -200,7 +205,7 @@ class IncidentTracker:
         ]
 
     def statistics(self, now: datetime | None = None) -> IncidentStatistics:
-        """Return statistics over the kept incidents (see :mod:`.incident_statistics`)."""
+        """Return statistics over the kept incidents (see :mod:`.statistics`)."""
         return incident_statistics(self._incidents.values(), ensure_utc(now))
 
     # Observing health
@@ -348,8 +353,7 @@ class IncidentTracker:
             "attempt": record.count,
         }
         incident.record(
-            TimelineEntry(now, TimelineEvent.RECOVERY_ATTEMPTED, actor, details),
-            self.settings.max_timeline_entries,
+            TimelineEntry(now, TimelineEvent.RECOVERY_ATTEMPTED, actor, details)
         )
         return [
             IncidentEvent.of(
@@ -364,7 +368,9 @@ class IncidentTracker:
         return {
             "version": EXPORT_VERSION,
             "ids": self._ids.export(),
-            "incidents": [incident.as_dict() for incident in self._incidents.values()],
+            "incidents": [
+                incident_to_dict(incident) for incident in self._incidents.values()
+            ],
             "healthy_streaks": dict(self._healthy_streaks),
             "failure_streaks": dict(self._failure_streaks),
         }
@@ -386,12 +392,7 @@ class IncidentTracker:
         skipped: list[str] = []
         self._incidents.clear()
         self._current.clear()
-        version = data.get("version", EXPORT_VERSION)
-        if (
-            not isinstance(version, int)
-            or isinstance(version, bool)
-            or not 1 <= version <= EXPORT_VERSION
-        ):
+        if not read_export_version(data):
             skipped.append("tracker version")
         if "ids" in data and not self._ids.restore(data["ids"]):
             skipped.append("id counter")
@@ -401,10 +402,10 @@ class IncidentTracker:
             raw_incidents = []
         for index, raw in enumerate(raw_incidents):
             self._restore_incident(index, raw, skipped)
-        self._healthy_streaks = _read_streaks(
+        self._healthy_streaks = read_streaks(
             data.get("healthy_streaks"), "healthy streak", skipped
         )
-        self._failure_streaks = _read_streaks(
+        self._failure_streaks = read_streaks(
             data.get("failure_streaks"), "failure streak", skipped
         )
         self._prune()
@@ -420,7 +421,9 @@ class IncidentTracker:
             skipped.append(f"incident {index}")
             return
         try:
-            incident = Incident.from_dict(raw, skipped)
+            incident = incident_from_dict(
+                raw, skipped, timeline_limit=self.settings.max_timeline_entries
+            )
         except (AttributeError, KeyError, TypeError, ValueError):
             skipped.append(f"incident {index}")
             return
@@ -450,6 +453,7 @@ class IncidentTracker:
             component_type=component.component_type,
             component_status=component.status,
             created_at=now,
+            timeline=Timeline(limit=self.settings.max_timeline_entries),
         )
         incident.record(
             TimelineEntry(
@@ -457,8 +461,7 @@ class IncidentTracker:
                 TimelineEvent.OPENED,
                 SYSTEM_ACTOR,
                 _status_details(component, incident.severity),
-            ),
-            self.settings.max_timeline_entries,
+            )
         )
         self._incidents[incident_id] = incident
         self._current[component.component_id] = incident_id
@@ -480,8 +483,7 @@ class IncidentTracker:
         incident.record(
             TimelineEntry(
                 now, TimelineEvent.COMPONENT_STATUS_CHANGED, SYSTEM_ACTOR, details
-            ),
-            self.settings.max_timeline_entries,
+            )
         )
         return IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)
 
@@ -532,7 +534,6 @@ class IncidentTracker:
             # restarts now instead of catching up level after level.
             due_at=due if now - due < interval else now,
             now=now,
-            timeline_limit=self.settings.max_timeline_entries,
         )
         return IncidentEvent.of(
             IncidentEventType.ESCALATED,
@@ -559,8 +560,7 @@ class IncidentTracker:
                 TimelineEvent.RECOVERY_SUCCEEDED,
                 SYSTEM_ACTOR,
                 {"action": action_key},
-            ),
-            self.settings.max_timeline_entries,
+            )
         )
         return [IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)]
 
@@ -579,12 +579,11 @@ class IncidentTracker:
             now=now,
             note=note,
             details=details,
-            timeline_limit=self.settings.max_timeline_entries,
         )
         if to_status is IncidentStatus.CLOSED:
             self._current.pop(incident.component_id, None)
         return IncidentEvent.of(
-            _TRANSITION_EVENT_TYPES[to_status],
+            ARRIVALS[to_status].event_type,
             incident,
             now,
             {"note": note} if note else None,
@@ -604,16 +603,6 @@ class IncidentTracker:
             del self._incidents[incident_id]
 
 
-_TRANSITION_EVENT_TYPES: Final = {
-    IncidentStatus.NEW: IncidentEventType.REOPENED,
-    IncidentStatus.ACKNOWLEDGED: IncidentEventType.ACKNOWLEDGED,
-    IncidentStatus.INVESTIGATING: IncidentEventType.UPDATED,
-    IncidentStatus.IN_PROGRESS: IncidentEventType.UPDATED,
-    IncidentStatus.RESOLVED: IncidentEventType.RESOLVED,
-    IncidentStatus.CLOSED: IncidentEventType.CLOSED,
-}
-
-
 def _title(component: ComponentHealth) -> str:
     return f"{component.name} is {component.status.value}"
 
@@ -625,27 +614,6 @@ def _count(streaks: dict[str, int], component_id: str, counts: bool) -> int:
         return 0
     streak = streaks[component_id] = streaks.get(component_id, 0) + 1
     return streak
-
-
-def _read_streaks(raw: Any, what: str, skipped: list[str]) -> dict[str, int]:
-    """Read stored streaks (absent: none); anything but a positive count is skipped."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        skipped.append(f"{what}s")
-        return {}
-    streaks: dict[str, int] = {}
-    for component_id, count in raw.items():
-        if (
-            isinstance(component_id, str)
-            and isinstance(count, int)
-            and not isinstance(count, bool)
-            and count > 0
-        ):
-            streaks[component_id] = count
-        else:
-            skipped.append(what)
-    return streaks
 
 
 def _status_details(
