@@ -17,7 +17,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
-from custom_components.health_monitor.checks.target import INVALID_SETTINGS_MESSAGE
 from custom_components.health_monitor.const import (
     CONF_CHECKS,
     CONF_CPU_CRITICAL,
@@ -36,6 +35,7 @@ from custom_components.health_monitor.engine.incidents import incident_to_dict
 from custom_components.health_monitor.options import NUMBER_OPTIONS
 from custom_components.health_monitor.settings import MonitorSettings
 from custom_components.health_monitor.targets import TARGET_KINDS
+from custom_components.health_monitor.targets.base import INVALID_SETTINGS_MESSAGE
 from custom_components.health_monitor.validation import (
     INVALID_CHARACTERS,
     NOT_A_NUMBER,

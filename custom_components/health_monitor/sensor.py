@@ -23,7 +23,7 @@ from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .checks.system_resources import disk_metric_key
+from .builtin.system_resources import disk_metric_key
 from .const import BUILTIN_CHECKS
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .descriptions import (

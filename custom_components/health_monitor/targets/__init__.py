@@ -7,12 +7,12 @@ only look kinds up here.
 
 from __future__ import annotations
 
-from .database import DATABASE
-from .ha_mqtt import HA_MQTT
-from .http_endpoint import HTTP_ENDPOINT
+from .database.form import DATABASE
+from .ha_mqtt.form import HA_MQTT
+from .http_endpoint.form import HTTP_ENDPOINT
 from .kind import TargetKind
-from .mqtt_broker import MQTT_BROKER
-from .network import NETWORK
+from .mqtt_broker.form import MQTT_BROKER
+from .network.form import NETWORK
 
 TARGET_KINDS: dict[str, TargetKind] = {
     kind.subentry_type: kind

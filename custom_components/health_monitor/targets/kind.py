@@ -12,10 +12,10 @@ import voluptuous as vol
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 
-from ..checks.target import InvalidTargetCheck, TargetCheck, create_target_check
 from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
 from ..validation import FieldLimit, check_fields
+from .base import InvalidTargetCheck, TargetCheck, create_target_check
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -13,10 +13,10 @@ from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from ..engine.models import CheckResult, ComponentType, HealthStatus
-from .latency import latency_only, latency_status, latency_thresholds
-from .mqtt_broker import EchoProbe, health_topic
-from .target import PushResult, TargetCheck, TargetError
+from ...engine.models import CheckResult, ComponentType, HealthStatus
+from ..base import PushResult, TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
+from ..mqtt_broker.probe import EchoProbe, health_topic
 
 
 def loaded_mqtt_entry(hass: HomeAssistant) -> ConfigEntry | None:

@@ -16,10 +16,10 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNA
 from homeassistant.core import HomeAssistant
 from homeassistant.util.ssl import client_context
 
-from ..engine.models import CheckResult, ComponentType, HealthStatus
-from ..engine.sanitize import sanitize_message
-from .latency import latency_only, latency_status, latency_thresholds
-from .target import PushResult, TargetCheck, TargetError
+from ...engine.models import CheckResult, ComponentType, HealthStatus
+from ...engine.sanitize import sanitize_message
+from ..base import PushResult, TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
 
 _LOGGER = logging.getLogger(__name__)
 # paho logs every packet at debug level: a logger of its own lets that be

@@ -11,9 +11,9 @@ from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 
-from ..engine.models import CheckResult, ComponentType, MetricValue
-from .latency import latency_only, latency_status, latency_thresholds
-from .target import TargetCheck, TargetError
+from ...engine.models import CheckResult, ComponentType, MetricValue
+from ..base import TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
 
 
 class NetworkCheck(TargetCheck):

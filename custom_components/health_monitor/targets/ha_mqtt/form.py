@@ -9,12 +9,12 @@ import voluptuous as vol
 
 from homeassistant.core import HomeAssistant
 
-from ..checks.ha_mqtt import HaMqttCheck, loaded_mqtt_entry
-from ..checks.target import async_validate_target
-from ..const import DOMAIN
-from ..engine.models import ComponentType
-from .kind import TargetKind
-from .latency import LATENCY_LIMITS, latency_fields, validate_latency
+from ...const import DOMAIN
+from ...engine.models import ComponentType
+from ..base import async_validate_target
+from ..kind import TargetKind
+from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
+from .probe import HaMqttCheck, loaded_mqtt_entry
 
 SUBENTRY_TYPE = "ha_mqtt"
 VALIDATION_TIMEOUT = 10.0

@@ -21,10 +21,10 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.ssl import get_default_no_verify_context
 
-from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
-from ..engine.sanitize import sanitize_message
-from .latency import latency_only, latency_status, latency_thresholds
-from .target import TargetCheck, TargetError
+from ...engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
+from ...engine.sanitize import sanitize_message
+from ..base import TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
 
 CONF_EXPECTED_STATUS = "expected_status"
 CONF_BODY = "body"

@@ -23,20 +23,20 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ..checks.mqtt_broker import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
-from ..checks.target import async_validate_target
-from ..descriptions import ComponentSensorDescription, metric_value
-from ..engine.models import ComponentType
-from ..validation import (
+from ...descriptions import ComponentSensorDescription, metric_value
+from ...engine.models import ComponentType
+from ...validation import (
     MAX_HOST_LENGTH,
     MAX_PASSWORD_LENGTH,
     MAX_USERNAME_LENGTH,
     FieldLimit,
     TextLimit,
 )
-from .kind import TargetKind
-from .latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
-from .network import PORT
+from ..base import async_validate_target
+from ..kind import TargetKind
+from ..latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
+from ..network.form import PORT
+from .probe import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
 
 # Connecting and one echo must both fit.
 VALIDATION_TIMEOUT = 15.0

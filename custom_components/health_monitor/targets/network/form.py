@@ -12,13 +12,13 @@ from homeassistant.const import CONF_HOST, CONF_PORT, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import TextSelector
 
-from ..checks.network import NetworkCheck
-from ..checks.target import async_validate_target
-from ..descriptions import ComponentSensorDescription, metric_value
-from ..engine.models import ComponentType
-from ..validation import MAX_HOST_LENGTH, FieldLimit, NumberRange, TextLimit
-from .kind import TargetKind
-from .latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
+from ...descriptions import ComponentSensorDescription, metric_value
+from ...engine.models import ComponentType
+from ...validation import MAX_HOST_LENGTH, FieldLimit, NumberRange, TextLimit
+from ..base import async_validate_target
+from ..kind import TargetKind
+from ..latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
+from .probe import NetworkCheck
 
 VALIDATION_TIMEOUT = 10.0
 PORT = NumberRange(1, 65535)

@@ -16,11 +16,11 @@ import asyncpg
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
-from ..engine.classification import Thresholds, worst_status
-from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
-from ..engine.sanitize import sanitize_message
-from .latency import latency_only, latency_status, latency_thresholds
-from .target import TargetCheck, TargetError
+from ...engine.classification import Thresholds, worst_status
+from ...engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
+from ...engine.sanitize import sanitize_message
+from ..base import TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
 from .timescaledb import TimescaleHealth, async_read_timescale, describe_jobs
 
 CONF_DATABASE = "database"

@@ -27,26 +27,20 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ..checks.database import (
-    CONF_DATABASE,
-    CONF_SSL_MODE,
-    DEFAULT_PORT,
-    DatabaseCheck,
-    SslMode,
-)
-from ..checks.target import async_validate_target
-from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
-from ..engine.models import ComponentType
-from ..validation import (
+from ...descriptions import ComponentSensorDescription, metric_value, percent_sensor
+from ...engine.models import ComponentType
+from ...validation import (
     MAX_DATABASE_NAME_BYTES,
     MAX_HOST_LENGTH,
     MAX_PASSWORD_LENGTH,
     FieldLimit,
     TextLimit,
 )
-from .kind import TargetKind
-from .latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
-from .network import PORT
+from ..base import async_validate_target
+from ..kind import TargetKind
+from ..latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
+from ..network.form import PORT
+from .probe import CONF_DATABASE, CONF_SSL_MODE, DEFAULT_PORT, DatabaseCheck, SslMode
 
 # Above the check's own connect timeout, so a silent server is its timeout.
 VALIDATION_TIMEOUT = 15.0

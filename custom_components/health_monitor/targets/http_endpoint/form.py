@@ -29,7 +29,21 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ..checks.http_endpoint import (
+from ...descriptions import ComponentSensorDescription, metric_value, percent_sensor
+from ...engine.models import ComponentType
+from ...validation import (
+    MAX_BODY_TEXT_LENGTH,
+    MAX_SHORT_TEXT_LENGTH,
+    MAX_URL_LENGTH,
+    FieldLimit,
+    NumberRange,
+    StepCheckedEntitySelector,
+    TextLimit,
+)
+from ..base import async_validate_target
+from ..kind import TargetKind
+from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
+from .probe import (
     CONF_BODY,
     CONF_EXPECTED_STATUS,
     CONF_RECOVERY_SCRIPT,
@@ -40,20 +54,6 @@ from ..checks.http_endpoint import (
     url_problem,
     without_credentials,
 )
-from ..checks.target import async_validate_target
-from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
-from ..engine.models import ComponentType
-from ..validation import (
-    MAX_BODY_TEXT_LENGTH,
-    MAX_SHORT_TEXT_LENGTH,
-    MAX_URL_LENGTH,
-    FieldLimit,
-    NumberRange,
-    StepCheckedEntitySelector,
-    TextLimit,
-)
-from .kind import TargetKind
-from .latency import LATENCY_LIMITS, latency_fields, validate_latency
 
 DEFAULT_TIMEOUT = 10
 # The request has its own timeout; this bounds the certificate read after it.

@@ -1,0 +1,1 @@
+"""The mqtt_broker target kind."""
