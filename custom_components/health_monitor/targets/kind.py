@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 import logging
@@ -15,7 +16,7 @@ from homeassistant.core import HomeAssistant
 from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
 from ..validation import FieldLimit, check_fields
-from .base import InvalidTargetCheck, TargetCheck, create_target_check
+from .base import Fault, InvalidTargetCheck, TargetCheck, TargetError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -24,6 +25,60 @@ type FormValues = Mapping[str, Any]
 
 def _no_rules(data: FormValues) -> dict[str, str]:
     return {}
+
+
+def required_errors(
+    data: Mapping[str, Any], required: Mapping[str, str]
+) -> dict[str, str]:
+    """Return the error of the first field of ``required`` that is empty.
+
+    ``required`` maps each field that must not be empty to the error it shows.
+    """
+    for key, error in required.items():
+        if not data.get(key):
+            return {key: error}
+    return {}
+
+
+async def async_validate_target(
+    check: TargetCheck, timeout: float, fault_fields: Mapping[Fault, str]
+) -> dict[str, str]:
+    """Observe a target once for a config form; return field errors.
+
+    ``fault_fields`` names the form field of each fault; a failure without
+    one (or without a fault) is an error of the whole form (``base``).
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            await check.async_measure()
+    except TargetError as err:
+        field_name = "base" if err.fault is None else fault_fields.get(err.fault)
+        return {field_name or "base": err.reason}
+    except TimeoutError:
+        return {"base": "timeout"}
+    except Exception:  # noqa: BLE001 - the form shows "unknown" rather than failing
+        return {"base": "unknown"}
+    finally:
+        await check.async_close()
+    return {}
+
+
+def _create_check(
+    check_class: type[TargetCheck],
+    hass: HomeAssistant,
+    subentry: ConfigSubentry,
+    update_interval: float | None,
+) -> TargetCheck:
+    """Return the check of a configured target, never raising for its settings."""
+    check: TargetCheck
+    try:
+        check = check_class.from_subentry(hass, subentry)
+    except (KeyError, TypeError, ValueError):
+        _LOGGER.error("Target %s has invalid settings; reconfigure it", subentry.title)
+        check = InvalidTargetCheck.from_subentry(hass, subentry)
+        check.component_type = check_class.component_type
+    check.update_interval = update_interval
+    return check
 
 
 @dataclass(frozen=True, slots=True)
@@ -83,9 +138,7 @@ class TargetKind:
         """
         _, errors = self.check(subentry.data)
         if not errors:
-            return create_target_check(
-                self.check_class, hass, subentry, update_interval=update_interval
-            )
+            return _create_check(self.check_class, hass, subentry, update_interval)
         _LOGGER.error(
             "Target %s has invalid settings (%s); reconfigure it",
             subentry.title[:100],

@@ -1,4 +1,4 @@
-"""Latency, judged the same for every kind of target: levels, status and form fields."""
+"""Latency, judged alike for every kind of target: levels, status, form fields."""
 
 from __future__ import annotations
 
@@ -80,17 +80,4 @@ def validate_latency(data: Mapping[str, Any]) -> dict[str, str]:
         latency_thresholds(data)
     except InvalidThresholdsError:
         return {CONF_LATENCY_WARNING: "warning_not_below_critical"}
-    return {}
-
-
-def required_errors(
-    data: Mapping[str, Any], required: Mapping[str, str]
-) -> dict[str, str]:
-    """Return the error of the first field of ``required`` that is empty.
-
-    ``required`` maps each field that must not be empty to the error it shows.
-    """
-    for key, error in required.items():
-        if not data.get(key):
-            return {key: error}
     return {}

@@ -10,21 +10,20 @@ import voluptuous as vol
 from homeassistant.core import HomeAssistant
 
 from ...const import DOMAIN
-from ...engine.models import ComponentType
-from ..base import async_validate_target
-from ..kind import TargetKind
-from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
+from ..kind import async_validate_target
+from ..latency import latency_fields
 from .probe import HaMqttCheck, loaded_mqtt_entry
 
 SUBENTRY_TYPE = "ha_mqtt"
 VALIDATION_TIMEOUT = 10.0
 
 
-def _schema(values: Mapping[str, Any]) -> vol.Schema:
+def schema(values: Mapping[str, Any]) -> vol.Schema:
+    """Return the form, filled from ``values`` (secrets are never pre-filled)."""
     return vol.Schema(latency_fields(values, 250, 1000))
 
 
-def _unavailable(hass: HomeAssistant) -> str | None:
+def unavailable(hass: HomeAssistant) -> str | None:
     """Abort unless HA's MQTT is loaded; there is only one to watch."""
     if loaded_mqtt_entry(hass) is None:
         return "mqtt_not_configured"
@@ -37,26 +36,13 @@ def _unavailable(hass: HomeAssistant) -> str | None:
     return None
 
 
-async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+    """Connect to the target for real; return field errors."""
     return await async_validate_target(
-        HaMqttCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
+        HaMqttCheck(hass, "validation", title(data), data), VALIDATION_TIMEOUT, {}
     )
 
 
-def _title(data: Mapping[str, Any]) -> str:
+def title(data: Mapping[str, Any]) -> str:
+    """Return the target's title."""
     return "Home Assistant MQTT"
-
-
-HA_MQTT = TargetKind(
-    subentry_type=SUBENTRY_TYPE,
-    component_type=ComponentType.MQTT,
-    check_class=HaMqttCheck,
-    schema=_schema,
-    validate=_validate,
-    title=_title,
-    unique_id=lambda data: SUBENTRY_TYPE,
-    limits=LATENCY_LIMITS,
-    rules=validate_latency,
-    # The round trip sensor comes with the MQTT broker kind (same component type).
-    unavailable=_unavailable,
-)

@@ -16,7 +16,7 @@ from homeassistant.exceptions import HomeAssistantError
 from ...engine.models import CheckResult, ComponentType, HealthStatus
 from ..base import PushResult, TargetCheck, TargetError
 from ..latency import latency_only, latency_status, latency_thresholds
-from ..mqtt_broker.probe import EchoProbe, health_topic
+from ..mqtt_broker.echo import EchoProbe, health_topic
 
 
 def loaded_mqtt_entry(hass: HomeAssistant) -> ConfigEntry | None:
