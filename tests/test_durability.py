@@ -23,8 +23,8 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.health_monitor.const import DOMAIN
-from custom_components.health_monitor.engine.incidents import Incident
-from custom_components.health_monitor.engine.incidents.tracker import (
+from custom_components.health_monitor.engine.incidents import (
+    Incident,
     IncidentSettings,
     IncidentTracker,
 )

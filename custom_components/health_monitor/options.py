@@ -38,7 +38,7 @@ from .const import (
     MIN_UPDATE_INTERVAL,
     THRESHOLD_OPTIONS,
 )
-from .engine.incidents.tracker import THRESHOLD_ORDER
+from .engine.incidents import THRESHOLD_ORDER
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,
     PATH,

@@ -7,14 +7,15 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incidents import IncidentStatus, Severity
+from custom_components.health_monitor.engine.incidents import (
+    IncidentSettings,
+    IncidentStatus,
+    IncidentTracker,
+    Severity,
+)
 from custom_components.health_monitor.engine.incidents.events import (
     IncidentEvent,
     IncidentEventType,
-)
-from custom_components.health_monitor.engine.incidents.tracker import (
-    IncidentSettings,
-    IncidentTracker,
 )
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,

@@ -9,15 +9,13 @@ from __future__ import annotations
 from datetime import UTC, datetime, timedelta
 
 from custom_components.health_monitor.engine.incidents import (
+    IncidentSettings,
     IncidentStatus,
+    IncidentTracker,
     Severity,
     TimelineEvent,
 )
 from custom_components.health_monitor.engine.incidents.events import IncidentEventType
-from custom_components.health_monitor.engine.incidents.tracker import (
-    IncidentSettings,
-    IncidentTracker,
-)
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

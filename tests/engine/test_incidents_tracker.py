@@ -8,7 +8,10 @@ from typing import Any
 import pytest
 
 from custom_components.health_monitor.engine.incidents import (
+    IncidentScope,
+    IncidentSettings,
     IncidentStatus,
+    IncidentTracker,
     IncidentTransitionError,
     Severity,
     TimelineEvent,
@@ -17,11 +20,6 @@ from custom_components.health_monitor.engine.incidents import (
 from custom_components.health_monitor.engine.incidents.events import (
     IncidentEvent,
     IncidentEventType,
-)
-from custom_components.health_monitor.engine.incidents.tracker import (
-    IncidentScope,
-    IncidentSettings,
-    IncidentTracker,
 )
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,

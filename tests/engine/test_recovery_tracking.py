@@ -6,13 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.health_monitor.engine.incidents.events import IncidentEventType
-from custom_components.health_monitor.engine.incidents.lifecycle import TimelineEvent
-from custom_components.health_monitor.engine.incidents.model import RecoveryResult
-from custom_components.health_monitor.engine.incidents.tracker import (
+from custom_components.health_monitor.engine.incidents import (
     IncidentSettings,
     IncidentTracker,
 )
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
+from custom_components.health_monitor.engine.incidents.lifecycle import TimelineEvent
+from custom_components.health_monitor.engine.incidents.model import RecoveryResult
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

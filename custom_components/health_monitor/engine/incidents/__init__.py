@@ -3,6 +3,7 @@
 - :mod:`.lifecycle`: statuses, allowed transitions, what each one records;
 - :mod:`.model`: severity, the incident, its timeline and recovery records;
 - :mod:`.codec`: incidents to and from stored data;
+- :mod:`.settings`: the tunable rules; :mod:`.store`: where incidents are kept;
 - :mod:`.tracker`: the rules (opening, updating, escalating, resolving);
 - :mod:`.ids`, :mod:`.events` (and notifications), :mod:`.statistics`.
 """
@@ -14,6 +15,7 @@ from .events import IncidentEvent, Notification, notification_for
 from .ids import IncidentIdGenerator, highest_incident_id
 from .lifecycle import (
     ALLOWED_TRANSITIONS,
+    MANUAL_STATUSES,
     OPEN_STATUSES,
     IncidentEventType,
     IncidentStatus,
@@ -27,14 +29,10 @@ from .model import (
     TimelineEntry,
     UnknownIncidentError,
 )
+from .settings import THRESHOLD_ORDER, IncidentSettings
 from .statistics import IncidentStatistics
-from .tracker import (
-    MANUAL_STATUSES,
-    THRESHOLD_ORDER,
-    IncidentScope,
-    IncidentSettings,
-    IncidentTracker,
-)
+from .store import IncidentScope
+from .tracker import IncidentTracker
 
 __all__ = [
     "ALLOWED_TRANSITIONS",

@@ -73,6 +73,11 @@ ALLOWED_TRANSITIONS: Final[Mapping[IncidentStatus, frozenset[IncidentStatus]]] =
     )
 )
 
+# Statuses a person may set by hand besides acknowledge and resolve.
+MANUAL_STATUSES: Final = frozenset(
+    {IncidentStatus.INVESTIGATING, IncidentStatus.IN_PROGRESS}
+)
+
 
 class TimelineEvent(StrEnum):
     """What a timeline entry records."""

@@ -46,6 +46,15 @@ class Severity(StrEnum):
 _SEVERITY_ORDER: Final[tuple[Severity, ...]] = tuple(Severity)
 
 
+# The severity an incident takes from its component's failing status.
+SEVERITY_FOR_STATUS: Final = {
+    HealthStatus.UNKNOWN: Severity.INFO,
+    HealthStatus.WARNING: Severity.MINOR,
+    HealthStatus.DEGRADED: Severity.MAJOR,
+    HealthStatus.CRITICAL: Severity.CRITICAL,
+}
+
+
 def highest_severity(first: Severity, second: Severity) -> Severity:
     """Return the more severe of two severities."""
     return first if first.rank >= second.rank else second
@@ -276,6 +285,49 @@ class Incident:
         """Add ``entry`` to the timeline (see :class:`Timeline`) and mark the incident updated."""
         self.timeline.add(entry)
         self.updated_at, self.updated_by = entry.time, entry.actor
+
+    def record_recovery_attempt(
+        self, result: RecoveryResult, action_key: str, actor: str
+    ) -> dict[str, DetailValue]:
+        """Count an attempt of ``action_key`` and add it to the timeline.
+
+        A successful attempt awaits confirmation by the next check (see
+        :meth:`settle_recovery`). Returns the timeline entry's details.
+        """
+        record = self.recovery.setdefault(action_key, RecoveryRecord())
+        record.add(result)
+        self.recovery_awaiting_confirmation = action_key if result.success else None
+        details: dict[str, DetailValue] = {
+            "action": action_key,
+            "success": result.success,
+            "error": result.error,
+            "attempt": record.count,
+        }
+        self.record(
+            TimelineEntry(result.time, TimelineEvent.RECOVERY_ATTEMPTED, actor, details)
+        )
+        return details
+
+    def settle_recovery(self, healthy: bool, now: datetime) -> str | None:
+        """Confirm or drop the attempt awaiting confirmation; return it if confirmed.
+
+        Only the check right after a successful attempt decides: healthy
+        confirms it ("recovery succeeded"), anything else drops it.
+        """
+        action_key = self.recovery_awaiting_confirmation
+        self.recovery_awaiting_confirmation = None
+        if action_key is None or not healthy:
+            return None
+        self.recoveries_succeeded += 1
+        self.record(
+            TimelineEntry(
+                now,
+                TimelineEvent.RECOVERY_SUCCEEDED,
+                SYSTEM_ACTOR,
+                {"action": action_key},
+            )
+        )
+        return action_key
 
     def next_escalation_at(self, interval: timedelta) -> datetime | None:
         """When the next escalation is due; None if the incident cannot escalate.

@@ -1,12 +1,11 @@
 """From component health to incidents: opening, updating, escalating, closing.
 
-The HA layer drives the tracker once per cycle with
-``tracker.observe_all(system_health.components.values(), now)`` (that is
-:meth:`IncidentTracker.observe` for each component, then
-:meth:`IncidentTracker.review`)
-and calls :meth:`IncidentTracker.acknowledge`, :meth:`~IncidentTracker.set_status`
-and :meth:`~IncidentTracker.resolve` from services. Every method that
-changes something returns the :class:`IncidentEvent` list it produced.
+The HA layer calls :meth:`IncidentTracker.observe_all` once per cycle (that
+is :meth:`~IncidentTracker.observe` for each component, then
+:meth:`~IncidentTracker.review`), and acknowledge, set_status and resolve
+from services. Every method that changes something returns the
+:class:`IncidentEvent` list it produced; where incidents are kept, and how
+they are stored, is :mod:`.store`'s.
 
 Rules:
 
@@ -51,162 +50,42 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, Final
+from datetime import datetime
 
 from ..models import ComponentHealth, HealthStatus
 from ..sanitize import sanitize_message
-from .codec import (
-    EXPORT_VERSION,
-    incident_from_dict,
-    incident_to_dict,
-    read_export_version,
-    read_streaks,
-)
 from .events import IncidentEvent
-from .ids import IncidentIdGenerator
-from .lifecycle import ARRIVALS, IncidentEventType, IncidentStatus, TimelineEvent
+from .lifecycle import (
+    ARRIVALS,
+    MANUAL_STATUSES,
+    IncidentEventType,
+    IncidentStatus,
+    TimelineEvent,
+)
 from .model import (
-    DEFAULT_TIMELINE_LIMIT,
+    SEVERITY_FOR_STATUS,
     SYSTEM_ACTOR,
     DetailValue,
     Incident,
-    RecoveryRecord,
     RecoveryResult,
     Severity,
     Timeline,
     TimelineEntry,
-    UnknownIncidentError,
     ensure_utc,
     highest_severity,
 )
-from .statistics import IncidentStatistics, incident_statistics
-
-SEVERITY_FOR_STATUS: Final = {
-    HealthStatus.UNKNOWN: Severity.INFO,
-    HealthStatus.WARNING: Severity.MINOR,
-    HealthStatus.DEGRADED: Severity.MAJOR,
-    HealthStatus.CRITICAL: Severity.CRITICAL,
-}
-
-# Order used by the opening threshold; healthy is below all and never opens.
-THRESHOLD_ORDER: Final = (
-    HealthStatus.UNKNOWN,
-    HealthStatus.WARNING,
-    HealthStatus.DEGRADED,
-    HealthStatus.CRITICAL,
-)
+from .settings import IncidentSettings
+from .store import IncidentStore
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentSettings:
-    """Tunable rules of incident handling, with the specification's defaults."""
-
-    open_threshold: HealthStatus = HealthStatus.WARNING
-    failure_threshold: int = 2
-    healthy_checks_to_resolve: int = 2
-    close_after: timedelta = timedelta(minutes=60)
-    escalation_interval: timedelta = timedelta(minutes=30)
-    max_timeline_entries: int = DEFAULT_TIMELINE_LIMIT
-    max_incidents: int = 1000
-
-    def __post_init__(self) -> None:
-        """Reject settings the rules cannot work with."""
-        if self.open_threshold not in THRESHOLD_ORDER:
-            raise ValueError("the opening threshold must be a failing status")
-        if self.failure_threshold < 1:
-            raise ValueError("opening needs at least one failing check")
-        if self.healthy_checks_to_resolve < 1:
-            raise ValueError("resolving needs at least one healthy check")
-        if self.close_after < timedelta(0):
-            raise ValueError("the close delay cannot be negative")
-        if self.escalation_interval <= timedelta(0):
-            raise ValueError("the escalation interval must be positive")
-        if self.max_timeline_entries < 2:
-            raise ValueError("a timeline keeps at least two entries")
-        if self.max_incidents < 1:
-            raise ValueError("at least one incident must be kept")
-
-    def opens_incident(self, status: HealthStatus) -> bool:
-        """Whether ``status`` is at or above the opening threshold."""
-        return status in THRESHOLD_ORDER and THRESHOLD_ORDER.index(
-            status
-        ) >= THRESHOLD_ORDER.index(self.open_threshold)
-
-
-class IncidentScope(StrEnum):
-    """Broad selections for :meth:`IncidentTracker.list_incidents`."""
-
-    ACTIVE = "active"
-    ALL = "all"
-
-
-# Statuses a person may set by hand besides acknowledge and resolve.
-MANUAL_STATUSES: Final = frozenset(
-    {IncidentStatus.INVESTIGATING, IncidentStatus.IN_PROGRESS}
-)
-
-
-class IncidentTracker:
-    """Keeps every incident and applies the incident rules (see module doc)."""
+class IncidentTracker(IncidentStore):
+    """Applies the incident rules (see module doc) to the kept incidents."""
 
     def __init__(self, settings: IncidentSettings | None = None) -> None:
         """Start with no incidents."""
-        self.settings = settings or IncidentSettings()
-        self._incidents: dict[str, Incident] = {}
-        # The incident of each component that is not closed yet.
-        self._current: dict[str, str] = {}
-        self._healthy_streaks: dict[str, int] = {}
-        # Consecutive failing checks of each component (the debounce).
-        self._failure_streaks: dict[str, int] = {}
-        self._ids = IncidentIdGenerator()
+        super().__init__(settings)
         # End of the start-up or reload grace (set by the HA layer at setup).
         self.grace_until: datetime | None = None
-
-    # Queries
-
-    def get(self, incident_id: str) -> Incident:
-        """Return the incident with ``incident_id``; raise UnknownIncidentError."""
-        try:
-            return self._incidents[incident_id]
-        except KeyError:
-            raise UnknownIncidentError(incident_id) from None
-
-    def incident_for(self, component_id: str) -> Incident | None:
-        """Return the component's incident that is not closed, if any."""
-        incident_id = self._current.get(component_id)
-        return None if incident_id is None else self._incidents[incident_id]
-
-    def list_incidents(
-        self,
-        which: IncidentScope | IncidentStatus = IncidentScope.ACTIVE,
-        *,
-        hours: float | None = None,
-        now: datetime | None = None,
-    ) -> list[Incident]:
-        """Return matching incidents, newest first.
-
-        ``which`` is ``active`` (new, acknowledged, investigating, in
-        progress), ``all`` or one status; ``hours`` keeps incidents created
-        within that many hours before ``now``.
-        """
-        since = None if hours is None else ensure_utc(now) - timedelta(hours=hours)
-        return [
-            incident
-            for incident in reversed(self._incidents.values())
-            if (
-                which == IncidentScope.ALL
-                or (which == IncidentScope.ACTIVE and incident.is_open)
-                or incident.status == which
-            )
-            and (since is None or incident.created_at >= since)
-        ]
-
-    def statistics(self, now: datetime | None = None) -> IncidentStatistics:
-        """Return statistics over the kept incidents (see :mod:`.statistics`)."""
-        return incident_statistics(self._incidents.values(), ensure_utc(now))
 
     # Observing health
 
@@ -280,12 +159,7 @@ class IncidentTracker:
         now: datetime | None = None,
     ) -> list[IncidentEvent]:
         """Acknowledge a new incident, which stops its escalation."""
-        incident = self.get(incident_id)
-        return [
-            self._transition(
-                incident, IncidentStatus.ACKNOWLEDGED, ensure_utc(now), actor, note
-            )
-        ]
+        return self._by_hand(incident_id, IncidentStatus.ACKNOWLEDGED, actor, note, now)
 
     def set_status(
         self,
@@ -304,8 +178,7 @@ class IncidentTracker:
         """
         if status not in MANUAL_STATUSES:
             raise ValueError(f"status {status} cannot be set by hand")
-        incident = self.get(incident_id)
-        return [self._transition(incident, status, ensure_utc(now), actor, note)]
+        return self._by_hand(incident_id, status, actor, note, now)
 
     def resolve(
         self,
@@ -316,12 +189,18 @@ class IncidentTracker:
         now: datetime | None = None,
     ) -> list[IncidentEvent]:
         """Resolve an open incident by hand; it closes after the close delay."""
+        return self._by_hand(incident_id, IncidentStatus.RESOLVED, actor, note, now)
+
+    def _by_hand(
+        self,
+        incident_id: str,
+        status: IncidentStatus,
+        actor: str,
+        note: str | None,
+        now: datetime | None,
+    ) -> list[IncidentEvent]:
         incident = self.get(incident_id)
-        return [
-            self._transition(
-                incident, IncidentStatus.RESOLVED, ensure_utc(now), actor, note
-            )
-        ]
+        return [self._transition(incident, status, ensure_utc(now), actor, note)]
 
     # Recovery
 
@@ -343,99 +222,14 @@ class IncidentTracker:
         incident = self.get(incident_id)
         now = ensure_utc(now)
         error = None if error is None else sanitize_message(error)
-        record = incident.recovery.setdefault(action_key, RecoveryRecord())
-        record.add(RecoveryResult(now, success, error))
-        incident.recovery_awaiting_confirmation = action_key if success else None
-        details: dict[str, DetailValue] = {
-            "action": action_key,
-            "success": success,
-            "error": error,
-            "attempt": record.count,
-        }
-        incident.record(
-            TimelineEntry(now, TimelineEvent.RECOVERY_ATTEMPTED, actor, details)
+        details = incident.record_recovery_attempt(
+            RecoveryResult(now, success, error), action_key, actor
         )
         return [
             IncidentEvent.of(
                 IncidentEventType.RECOVERY_ATTEMPTED, incident, now, details
             )
         ]
-
-    # Persistence
-
-    def export(self) -> dict[str, Any]:
-        """Serialize every kept incident and the state the rules depend on."""
-        return {
-            "version": EXPORT_VERSION,
-            "ids": self._ids.export(),
-            "incidents": [
-                incident_to_dict(incident) for incident in self._incidents.values()
-            ],
-            "healthy_streaks": dict(self._healthy_streaks),
-            "failure_streaks": dict(self._failure_streaks),
-        }
-
-    @property
-    def ids(self) -> IncidentIdGenerator:
-        """The id generator (kept apart too, so that ids never go back)."""
-        return self._ids
-
-    def restore(self, data: Mapping[str, Any]) -> list[str]:
-        """Replace the tracker's state with :meth:`export` output.
-
-        Everything read back is checked, part by part: unreadable incidents,
-        a second incident not closed for the same component, duplicate ids
-        and unreadable streaks are skipped, and the returned list names each
-        skipped part (empty when everything was read). The id counter only
-        moves forward, also past the ids of incidents that were skipped.
-        """
-        skipped: list[str] = []
-        self._incidents.clear()
-        self._current.clear()
-        if not read_export_version(data):
-            skipped.append("tracker version")
-        if "ids" in data and not self._ids.restore(data["ids"]):
-            skipped.append("id counter")
-        raw_incidents = data.get("incidents", [])
-        if not isinstance(raw_incidents, list):
-            skipped.append("incidents")
-            raw_incidents = []
-        for index, raw in enumerate(raw_incidents):
-            self._restore_incident(index, raw, skipped)
-        self._healthy_streaks = read_streaks(
-            data.get("healthy_streaks"), "healthy streak", skipped
-        )
-        self._failure_streaks = read_streaks(
-            data.get("failure_streaks"), "failure streak", skipped
-        )
-        self._prune()
-        return skipped
-
-    def _restore_incident(self, index: int, raw: Any, skipped: list[str]) -> None:
-        """Keep one stored incident if it is readable and consistent."""
-        if not isinstance(raw, Mapping):
-            skipped.append(f"incident {index}")
-            return
-        # Its id is never handed out again, whether the rest is readable or not.
-        if not self._ids.account_for(raw.get("id")):
-            skipped.append(f"incident {index}")
-            return
-        try:
-            incident = incident_from_dict(
-                raw, skipped, timeline_limit=self.settings.max_timeline_entries
-            )
-        except (AttributeError, KeyError, TypeError, ValueError):
-            skipped.append(f"incident {index}")
-            return
-        if incident.id in self._incidents or (
-            incident.status is not IncidentStatus.CLOSED
-            and incident.component_id in self._current
-        ):
-            skipped.append(f"incident {index} (duplicate)")
-            return
-        self._incidents[incident.id] = incident
-        if incident.status is not IncidentStatus.CLOSED:
-            self._current[incident.component_id] = incident.id
 
     # Internals
 
@@ -546,22 +340,10 @@ class IncidentTracker:
         self, incident: Incident, status: HealthStatus, now: datetime
     ) -> list[IncidentEvent]:
         """Confirm or drop the last successful recovery attempt (next check only)."""
-        action_key = incident.recovery_awaiting_confirmation
+        action_key = incident.settle_recovery(status is HealthStatus.HEALTHY, now)
         if action_key is None:
             return []
-        incident.recovery_awaiting_confirmation = None
-        if status is not HealthStatus.HEALTHY:
-            return []
-        incident.recoveries_succeeded += 1
         details: dict[str, DetailValue] = {"recovery_succeeded": action_key}
-        incident.record(
-            TimelineEntry(
-                now,
-                TimelineEvent.RECOVERY_SUCCEEDED,
-                SYSTEM_ACTOR,
-                {"action": action_key},
-            )
-        )
         return [IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)]
 
     def _transition(
@@ -588,19 +370,6 @@ class IncidentTracker:
             now,
             {"note": note} if note else None,
         )
-
-    def _prune(self) -> None:
-        """Drop the oldest closed incidents beyond ``settings.max_incidents``."""
-        excess = len(self._incidents) - self.settings.max_incidents
-        if excess <= 0:
-            return
-        closed = [
-            incident_id
-            for incident_id, incident in self._incidents.items()
-            if incident.status is IncidentStatus.CLOSED
-        ]
-        for incident_id in closed[:excess]:
-            del self._incidents[incident_id]
 
 
 def _title(component: ComponentHealth) -> str:
