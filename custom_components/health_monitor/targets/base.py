@@ -84,6 +84,13 @@ class TargetCheck:
         self.component_id = component_id
         self.name = name
         self.config: dict[str, Any] = dict(config)
+        self._setup()
+
+    def _setup(self) -> None:
+        """Read ``self.config`` into the check's own state (subclasses).
+
+        Raises KeyError, TypeError or ValueError for settings it cannot use.
+        """
 
     @classmethod
     def from_subentry(cls, hass: HomeAssistant, subentry: ConfigSubentry) -> Self:

@@ -6,7 +6,7 @@ import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 import logging
-from typing import Any
+from typing import Any, Protocol, Self
 
 import voluptuous as vol
 
@@ -81,6 +81,34 @@ def _create_check(
     return check
 
 
+class TargetForm(Protocol):
+    """What a kind's ``form`` module provides (see :class:`TargetKind`)."""
+
+    @property
+    def LIMITS(self) -> Mapping[str, FieldLimit]:  # noqa: N802 - a module constant
+        """Bound each number and text field."""
+
+    def schema(self, values: FormValues) -> vol.Schema:
+        """Build the form."""
+
+    async def async_validate(
+        self, hass: HomeAssistant, data: dict[str, Any]
+    ) -> dict[str, str]:
+        """Connect for real; return field errors."""
+
+    def title(self, data: FormValues) -> str:
+        """Name the target."""
+
+    def unique_id(self, data: FormValues) -> str:
+        """Tell two targets apart."""
+
+    def normalize(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Turn form input into the data to store."""
+
+    def rules(self, data: FormValues) -> dict[str, str]:
+        """Return the field errors found without connecting."""
+
+
 @dataclass(frozen=True, slots=True)
 class TargetKind:
     """A kind of target: form, validation, check and sensors.
@@ -112,6 +140,32 @@ class TargetKind:
     sensors: tuple[ComponentSensorDescription, ...] = ()
     secret_keys: frozenset[str] = frozenset()
     unavailable: Callable[[HomeAssistant], str | None] | None = None
+
+    @classmethod
+    def of(
+        cls,
+        subentry_type: str,
+        check_class: type[TargetCheck],
+        form: TargetForm,
+        sensors: tuple[ComponentSensorDescription, ...] = (),
+        *,
+        secret_keys: frozenset[str] = frozenset(),
+    ) -> Self:
+        """Return the kind made of a probe, a form module and sensors."""
+        return cls(
+            subentry_type=subentry_type,
+            component_type=check_class.component_type,
+            check_class=check_class,
+            schema=form.schema,
+            validate=form.async_validate,
+            title=form.title,
+            unique_id=form.unique_id,
+            normalize=form.normalize,
+            limits=form.LIMITS,
+            rules=form.rules,
+            sensors=sensors,
+            secret_keys=secret_keys,
+        )
 
     def check(self, data: FormValues) -> tuple[dict[str, Any], dict[str, str]]:
         """Return ``data`` with its numbers and texts checked, and field errors.

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from enum import StrEnum
 from functools import cache
@@ -14,7 +14,6 @@ from typing import Any
 import asyncpg
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
-from homeassistant.core import HomeAssistant
 
 from ...engine.classification import Findings, Thresholds
 from ...engine.models import (
@@ -140,15 +139,8 @@ class DatabaseCheck(TargetCheck):
 
     component_type = ComponentType.DATABASE
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        component_id: str,
-        name: str,
-        config: Mapping[str, Any],
-    ) -> None:
+    def _setup(self) -> None:
         """Watch the server described by ``config``."""
-        super().__init__(hass, component_id, name, config)
         # Sessions of checks (and reconnects) in progress.
         self._sessions: set[Any] = set()
 

@@ -17,7 +17,6 @@ from cryptography import x509
 from yarl import URL
 
 from homeassistant.const import CONF_METHOD, CONF_TIMEOUT, CONF_URL, CONF_VERIFY_SSL
-from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.ssl import get_default_no_verify_context
 
@@ -119,15 +118,8 @@ class HttpEndpointCheck(TargetCheck):
 
     component_type = ComponentType.HTTP_ENDPOINT
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        component_id: str,
-        name: str,
-        config: Mapping[str, Any],
-    ) -> None:
+    def _setup(self) -> None:
         """Watch the endpoint described by ``config``."""
-        super().__init__(hass, component_id, name, config)
         self.url = URL(self.config[CONF_URL])
         self.method: str = self.config.get(CONF_METHOD, "GET")
         self.timeout = float(self.config[CONF_TIMEOUT])

@@ -3,17 +3,14 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Mapping
 import contextlib
 import logging
 import time
-from typing import Any
 import uuid
 
 import aiomqtt
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
-from homeassistant.core import HomeAssistant
 from homeassistant.util.ssl import client_context
 
 from ...engine.models import CheckResult, ComponentType, HealthStatus, elapsed_ms
@@ -57,16 +54,9 @@ class MqttBrokerCheck(TargetCheck):
 
     component_type = ComponentType.MQTT
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        component_id: str,
-        name: str,
-        config: Mapping[str, Any],
-    ) -> None:
+    def _setup(self) -> None:
         """Prepare the connection to the broker described by ``config``."""
-        super().__init__(hass, component_id, name, config)
-        self._probe = EchoProbe(health_topic(component_id))
+        self._probe = EchoProbe(health_topic(self.component_id))
         self._client: aiomqtt.Client | None = None
         self._connect_ms = 0.0
         self._failure: TargetError | None = None
