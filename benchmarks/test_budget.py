@@ -17,7 +17,7 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
-from custom_components.health_monitor.engine.incident_tracker import IncidentTracker
+from custom_components.health_monitor.engine.incidents import IncidentTracker
 from custom_components.health_monitor.engine.models import (
     CheckResult,
     ComponentHealth,

@@ -23,11 +23,11 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.health_monitor.const import DOMAIN
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents import (
+    Incident,
     IncidentSettings,
     IncidentTracker,
 )
-from custom_components.health_monitor.engine.incidents import Incident
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

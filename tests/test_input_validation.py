@@ -17,7 +17,6 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import voluptuous as vol
 
-from custom_components.health_monitor.checks.target import INVALID_SETTINGS_MESSAGE
 from custom_components.health_monitor.const import (
     CONF_CHECKS,
     CONF_CPU_CRITICAL,
@@ -32,9 +31,11 @@ from custom_components.health_monitor.const import (
     CONF_UPDATE_INTERVAL,
     DOMAIN,
 )
+from custom_components.health_monitor.engine.incidents import incident_to_dict
 from custom_components.health_monitor.options import NUMBER_OPTIONS
 from custom_components.health_monitor.settings import MonitorSettings
 from custom_components.health_monitor.targets import TARGET_KINDS
+from custom_components.health_monitor.targets.base import INVALID_SETTINGS_MESSAGE
 from custom_components.health_monitor.validation import (
     INVALID_CHARACTERS,
     NOT_A_NUMBER,
@@ -653,14 +654,14 @@ async def test_bad_acknowledge_input_is_refused_and_changes_nothing(
     tracker = service_entry_loaded.runtime_data.incidents.tracker
     incident = tracker.incident_for(TARGET)
     assert incident is not None
-    before = incident.as_dict()
+    before = incident_to_dict(incident)
 
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "acknowledge", {"incident_id": incident.id, **data})
 
     assert err.value.translation_key == key
     assert len(str(err.value.translation_placeholders)) < 100
-    assert tracker.get(incident.id).as_dict() == before
+    assert incident_to_dict(tracker.get(incident.id)) == before
 
 
 @pytest.mark.usefixtures("socket_enabled")

@@ -7,9 +7,9 @@ import time
 
 import pytest
 
-from custom_components.health_monitor.checks.event_loop import EventLoopCheck
-from custom_components.health_monitor.checks.latency import latency_only
+from custom_components.health_monitor.builtin.event_loop import EventLoopCheck
 from custom_components.health_monitor.engine.models import HealthStatus
+from custom_components.health_monitor.targets.latency import latency_only
 
 HEALTHY = HealthStatus.HEALTHY
 WARNING = HealthStatus.WARNING

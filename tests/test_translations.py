@@ -11,8 +11,9 @@ from typing import Any
 import yaml
 
 from custom_components.health_monitor import sensor
+from custom_components.health_monitor.builtin.system_resources import DISK_SENSOR
 from custom_components.health_monitor.const import BUILTIN_CHECKS
-from custom_components.health_monitor.engine.incident_events import IncidentEventType
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
 from custom_components.health_monitor.engine.models import HealthStatus
 from custom_components.health_monitor.services import Service
 from custom_components.health_monitor.targets import TARGET_KINDS
@@ -118,7 +119,7 @@ def test_every_sensor_name_and_state_is_translated() -> None:
     descriptions = [
         *sensor.COMPONENT_SENSORS,
         *sensor.SYSTEM_SENSORS,
-        sensor.DISK_SENSOR,
+        DISK_SENSOR,
     ]
     translations = EN["entity"]["sensor"]
     for description in descriptions:

@@ -2,8 +2,11 @@
 
 from __future__ import annotations
 
+from datetime import timedelta
 from typing import Final
 
+from .engine.history import DEFAULT_HISTORY_SIZE as ENGINE_HISTORY_SIZE
+from .engine.incidents import IncidentSettings
 from .engine.models import ComponentType
 
 DOMAIN: Final = "health_monitor"
@@ -28,16 +31,22 @@ CONF_NOTIFY_ACTION: Final = "notify_action"
 CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
 CONF_GRACE_PERIOD: Final = "grace_period"
 
-DEFAULT_INCIDENT_THRESHOLD: Final = "warning"
-DEFAULT_RESOLVE_AFTER_CHECKS: Final = 2
-DEFAULT_CLOSE_AFTER_MINUTES: Final = 60
-DEFAULT_ESCALATION_MINUTES: Final = 30
-DEFAULT_FAILURE_THRESHOLD: Final = 2
+# The incident rules' defaults are the engine's (the specification's).
+_INCIDENT_DEFAULTS: Final = IncidentSettings()
+DEFAULT_INCIDENT_THRESHOLD: Final = _INCIDENT_DEFAULTS.open_threshold.value
+DEFAULT_RESOLVE_AFTER_CHECKS: Final = _INCIDENT_DEFAULTS.healthy_checks_to_resolve
+DEFAULT_CLOSE_AFTER_MINUTES: Final = _INCIDENT_DEFAULTS.close_after // timedelta(
+    minutes=1
+)
+DEFAULT_ESCALATION_MINUTES: Final = _INCIDENT_DEFAULTS.escalation_interval // timedelta(
+    minutes=1
+)
+DEFAULT_FAILURE_THRESHOLD: Final = _INCIDENT_DEFAULTS.failure_threshold
 
 DEFAULT_UPDATE_INTERVAL: Final = 30
 MIN_UPDATE_INTERVAL: Final = 5
 DEFAULT_CHECK_TIMEOUT: Final = 10
-DEFAULT_HISTORY_SIZE: Final = 1000
+DEFAULT_HISTORY_SIZE: Final = ENGINE_HISTORY_SIZE
 
 # Built-in checks, in the order they are shown.
 BUILTIN_CHECKS: Final = (

@@ -17,9 +17,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .availability_log import AvailabilityLog
-from .checks import build_builtin_checks
-from .checks.http_endpoint import CONF_RECOVERY_SCRIPT
-from .checks.target import TargetCheck
+from .builtin import build_builtin_checks
 from .const import BUILTIN_CHECKS, DOMAIN
 from .devices import async_remove_component_device, component_device_identifier
 from .engine.incidents import SYSTEM_ACTOR
@@ -36,6 +34,8 @@ from .incident_response import IncidentResponse
 from .settings import MonitorSettings
 from .snapshot_store import SnapshotStore, history_store_key
 from .targets import TARGET_KINDS
+from .targets.base import TargetCheck
+from .targets.http_endpoint.probe import CONF_RECOVERY_SCRIPT
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -9,6 +9,7 @@ from homeassistant.const import CONF_PASSWORD, CONF_URL, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 
 from .coordinator import HealthMonitorConfigEntry
+from .engine.incidents import incident_to_dict
 from .services import health_report
 from .targets import TARGET_KINDS
 
@@ -55,7 +56,9 @@ async def async_get_config_entry_diagnostics(
         "monitoring": coordinator.incidents.monitoring_enabled,
         "incident_response": coordinator.incidents.response_enabled,
         "health": health_report(coordinator.data),
-        "open_incidents": [incident.as_dict() for incident in tracker.list_incidents()],
+        "open_incidents": [
+            incident_to_dict(incident) for incident in tracker.list_incidents()
+        ],
         "statistics": coordinator.incidents.statistics().as_dict(),
         "history": history_summary,
     }

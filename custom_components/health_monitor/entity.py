@@ -17,7 +17,7 @@ from .authorization import async_require_admin
 from .const import SYSTEM_DEVICE_KEY
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .devices import component_device_identifier
-from .engine.incident_events import IncidentEvent
+from .engine.incidents.events import IncidentEvent
 from .engine.models import ComponentHealth, ComponentType
 from .incident_response import signal_incident_event
 

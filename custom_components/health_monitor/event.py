@@ -13,7 +13,7 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .engine.incident_events import IncidentEvent, IncidentEventType
+from .engine.incidents.events import IncidentEvent, IncidentEventType
 from .engine.models import ComponentHealth
 from .entity import ComponentIncidentEntity, async_add_component_entities
 

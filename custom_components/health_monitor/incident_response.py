@@ -19,10 +19,10 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 
 from .const import DOMAIN, EVENT_INCIDENT, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
-from .engine.incident_events import IncidentEvent, Notification, notification_for
-from .engine.incident_ids import highest_incident_id
-from .engine.incident_statistics import IncidentStatistics
-from .engine.incident_tracker import IncidentTracker
+from .engine.incidents import IncidentTracker
+from .engine.incidents.events import IncidentEvent, Notification, notification_for
+from .engine.incidents.ids import highest_incident_id
+from .engine.incidents.statistics import IncidentStatistics
 from .engine.models import ComponentHealth, utcnow
 from .engine.recovery import RecoveryAction, RecoveryPolicy
 from .engine.sanitize import sanitize_message

@@ -38,7 +38,7 @@ from .const import (
     MIN_UPDATE_INTERVAL,
     THRESHOLD_OPTIONS,
 )
-from .engine.incident_tracker import THRESHOLD_ORDER
+from .engine.incidents import THRESHOLD_ORDER
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,
     PATH,

@@ -12,26 +12,17 @@ from homeassistant.components.sensor import (
     SensorEntityDescription,
     SensorStateClass,
 )
-from homeassistant.const import (
-    PERCENTAGE,
-    EntityCategory,
-    UnitOfInformation,
-    UnitOfTime,
-)
+from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
-from .checks.system_resources import disk_metric_key
+from .builtin import BUILTIN_SENSORS
+from .builtin.system_resources import DISK_SENSOR, disk_metric_key
 from .const import BUILTIN_CHECKS
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .descriptions import (
-    ComponentSensorDescription,
-    SystemSensorDescription,
-    metric_value,
-    percent_sensor,
-)
+from .descriptions import ComponentSensorDescription, SystemSensorDescription
 from .devices import disk_sensor_key
 from .engine.incidents import Severity
 from .engine.models import ComponentHealth, ComponentType, HealthStatus
@@ -47,7 +38,8 @@ TARGET_TYPES = frozenset(kind.component_type for kind in TARGET_KINDS.values())
 STATUS_OPTIONS = [status.value for status in HealthStatus]
 
 
-BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
+# Sensors of every component (or of every target / built-in check).
+COMMON_SENSORS: tuple[ComponentSensorDescription, ...] = (
     ComponentSensorDescription(
         key="status",
         translation_key="component_status",
@@ -87,90 +79,12 @@ BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda component: component.uptime_percent,
     ),
-    percent_sensor("cpu_percent", "cpu_percent", {ComponentType.SYSTEM_RESOURCES}),
-    percent_sensor(
-        "memory_percent", "memory_percent", {ComponentType.SYSTEM_RESOURCES}
-    ),
-    percent_sensor("swap_percent", "swap_percent", {ComponentType.SYSTEM_RESOURCES}),
-    percent_sensor(
-        "memory_percent", "process_memory_percent", {ComponentType.HA_PROCESS}
-    ),
-    ComponentSensorDescription(
-        key="rss_mb",
-        translation_key="rss",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
-        value_fn=metric_value("rss_mb"),
-        component_types=frozenset({ComponentType.HA_PROCESS}),
-    ),
-    ComponentSensorDescription(
-        key="threads",
-        translation_key="threads",
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=metric_value("threads"),
-        component_types=frozenset({ComponentType.HA_PROCESS}),
-    ),
-    ComponentSensorDescription(
-        key="open_files",
-        translation_key="open_files",
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=metric_value("open_files"),
-        component_types=frozenset({ComponentType.HA_PROCESS}),
-    ),
-    ComponentSensorDescription(
-        key="lag_ms",
-        translation_key="loop_lag",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=metric_value("lag_ms"),
-        component_types=frozenset({ComponentType.EVENT_LOOP}),
-    ),
-    ComponentSensorDescription(
-        key="tasks",
-        translation_key="loop_tasks",
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        entity_registry_enabled_default=False,
-        value_fn=metric_value("tasks"),
-        component_types=frozenset({ComponentType.EVENT_LOOP}),
-    ),
-    ComponentSensorDescription(
-        key="backlog",
-        translation_key="recorder_backlog",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=metric_value("backlog"),
-        component_types=frozenset({ComponentType.RECORDER}),
-    ),
-    ComponentSensorDescription(
-        key="database_size_mb",
-        translation_key="database_size",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=metric_value("database_size_mb"),
-        component_types=frozenset({ComponentType.RECORDER}),
-    ),
 )
 
 COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
+    *COMMON_SENSORS,
     *BUILTIN_SENSORS,
     *(description for kind in TARGET_KINDS.values() for description in kind.sensors),
-)
-
-DISK_SENSOR = ComponentSensorDescription(
-    key="disk_percent",
-    translation_key="disk_percent",
-    native_unit_of_measurement=PERCENTAGE,
-    state_class=SensorStateClass.MEASUREMENT,
-    suggested_display_precision=1,
-    value_fn=lambda component: None,
 )
 
 

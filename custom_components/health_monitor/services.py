@@ -22,11 +22,12 @@ import homeassistant.helpers.config_validation as cv
 from .authorization import async_require_admin
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .engine.incident_tracker import IncidentScope
 from .engine.incidents import (
+    IncidentScope,
     IncidentStatus,
     IncidentTransitionError,
     UnknownIncidentError,
+    incident_to_dict,
 )
 from .engine.models import ComponentHealth, SystemHealth, utcnow
 from .validation import (
@@ -218,7 +219,7 @@ async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
     response.publish(events)
     if not call.return_response:
         return None
-    return {"incident": tracker.get(incident_id).as_dict()}
+    return {"incident": incident_to_dict(tracker.get(incident_id))}
 
 
 def _control(
@@ -331,7 +332,10 @@ async def _async_get_incidents(call: ServiceCall) -> ServiceResponse:
     incidents = coordinator.incidents.tracker.list_incidents(
         which, hours=hours, now=utcnow()
     )
-    return {"count": len(incidents), "incidents": [i.as_dict() for i in incidents]}
+    return {
+        "count": len(incidents),
+        "incidents": [incident_to_dict(i) for i in incidents],
+    }
 
 
 async def _async_get_statistics(call: ServiceCall) -> ServiceResponse:

@@ -23,7 +23,7 @@ from .const import (
     THRESHOLD_OPTIONS,
 )
 from .engine.classification import Thresholds
-from .engine.incident_tracker import IncidentSettings
+from .engine.incidents import IncidentSettings
 from .engine.models import ComponentType, HealthStatus
 from .options import read_options
 

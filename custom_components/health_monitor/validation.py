@@ -166,6 +166,7 @@ class TextLimit:
 type FieldLimit = NumberRange | TextLimit
 
 PATH = TextLimit(MAX_PATH_LENGTH)
+PORT = NumberRange(1, 65535)
 NOTE = TextLimit(MAX_NOTE_LENGTH, multiline=True)
 
 

@@ -6,15 +6,15 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import (
+from custom_components.health_monitor.engine.incidents import (
+    IncidentSettings,
+    IncidentTracker,
+)
+from custom_components.health_monitor.engine.incidents.events import (
     IncidentEvent,
     IncidentEventType,
     Notification,
     notification_for,
-)
-from custom_components.health_monitor.engine.incident_tracker import (
-    IncidentSettings,
-    IncidentTracker,
 )
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,

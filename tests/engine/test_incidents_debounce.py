@@ -7,15 +7,16 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import (
+from custom_components.health_monitor.engine.incidents import (
+    IncidentSettings,
+    IncidentStatus,
+    IncidentTracker,
+    Severity,
+)
+from custom_components.health_monitor.engine.incidents.events import (
     IncidentEvent,
     IncidentEventType,
 )
-from custom_components.health_monitor.engine.incident_tracker import (
-    IncidentSettings,
-    IncidentTracker,
-)
-from custom_components.health_monitor.engine.incidents import IncidentStatus, Severity
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

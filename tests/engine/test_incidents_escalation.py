@@ -8,16 +8,14 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from custom_components.health_monitor.engine.incident_events import IncidentEventType
-from custom_components.health_monitor.engine.incident_tracker import (
-    IncidentSettings,
-    IncidentTracker,
-)
 from custom_components.health_monitor.engine.incidents import (
+    IncidentSettings,
     IncidentStatus,
+    IncidentTracker,
     Severity,
     TimelineEvent,
 )
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

@@ -8,7 +8,7 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_ids import (
+from custom_components.health_monitor.engine.incidents.ids import (
     INCIDENT_ID_PATTERN,
     IncidentIdGenerator,
 )

@@ -9,21 +9,29 @@ import json
 
 import pytest
 
-from custom_components.health_monitor.engine.incidents import (
+from custom_components.health_monitor.engine.incidents.codec import (
+    incident_from_dict,
+    incident_summary,
+    incident_to_dict,
+    parse_time,
+    timeline_entry_from_dict,
+)
+from custom_components.health_monitor.engine.incidents.lifecycle import (
     ALLOWED_TRANSITIONS,
+    IncidentStatus,
+    TimelineEvent,
+)
+from custom_components.health_monitor.engine.incidents.model import (
     MAX_RECOVERY_RESULTS,
     Incident,
-    IncidentStatus,
     IncidentTransitionError,
     RecoveryRecord,
     RecoveryResult,
     Severity,
     TimelineEntry,
-    TimelineEvent,
     UnknownIncidentError,
     ensure_utc,
     highest_severity,
-    parse_time,
 )
 from custom_components.health_monitor.engine.models import ComponentType, HealthStatus
 
@@ -230,6 +238,7 @@ def test_transition_note_goes_to_the_timeline() -> None:
 def test_timeline_drops_oldest_entries_but_keeps_the_opening() -> None:
     """Past its limit the timeline keeps the first entry and the newest ones."""
     incident = make_incident()
+    incident.timeline.limit = 4
     for minute in range(1, 11):
         incident.record(
             TimelineEntry(
@@ -237,8 +246,7 @@ def test_timeline_drops_oldest_entries_but_keeps_the_opening() -> None:
                 TimelineEvent.COMPONENT_STATUS_CHANGED,
                 "system",
                 {"n": minute},
-            ),
-            timeline_limit=4,
+            )
         )
     assert len(incident.timeline) == 4
     assert incident.timeline[0].event is TimelineEvent.OPENED
@@ -320,7 +328,7 @@ def test_recovery_record_counts_every_attempt_but_keeps_newest_results() -> None
 
 
 def test_incident_survives_a_json_round_trip() -> None:
-    """as_dict is JSON-ready and from_dict rebuilds an equal incident."""
+    """The stored form is JSON-ready and reads back as an equal incident."""
     incident = make_incident()
     incident.transition(IncidentStatus.ACKNOWLEDGED, actor="alice", now=LATER)
     incident.escalate(due_at=LATER, now=LATER)
@@ -330,13 +338,13 @@ def test_incident_survives_a_json_round_trip() -> None:
     )
     incident.recovery_awaiting_confirmation = "database_reconnect"
     incident.recoveries_succeeded = 2
-    data = json.loads(json.dumps(incident.as_dict()))
-    assert Incident.from_dict(data) == incident
+    data = json.loads(json.dumps(incident_to_dict(incident)))
+    assert incident_from_dict(data) == incident
 
 
 def test_summary_leaves_out_timeline_and_recovery_records() -> None:
     """The summary is small: no timeline, just the attempt total."""
-    summary = make_incident().summary()
+    summary = incident_summary(make_incident())
     assert "timeline" not in summary
     assert "recovery" not in summary
     assert summary["recovery_attempts"] == 0
@@ -345,15 +353,15 @@ def test_summary_leaves_out_timeline_and_recovery_records() -> None:
 
 def test_from_dict_skips_unreadable_timeline_entries() -> None:
     """A broken timeline entry is dropped, the incident is kept."""
-    data = make_incident().as_dict()
+    data = incident_to_dict(make_incident())
     data["timeline"].append({"time": "yesterday", "event": "opened", "actor": "x"})
     data["timeline"].append({"time": T0.isoformat(), "event": "exploded", "actor": "x"})
-    assert len(Incident.from_dict(data).timeline) == 1
+    assert len(incident_from_dict(data).timeline) == 1
 
 
 def test_from_dict_skips_unreadable_recovery_records_and_results() -> None:
     """Broken recovery data is dropped piece by piece."""
-    data = make_incident().as_dict()
+    data = incident_to_dict(make_incident())
     data["recovery"] = {
         "bad_count": {"count": -1},
         "not_a_dict": "x",
@@ -366,7 +374,7 @@ def test_from_dict_skips_unreadable_recovery_records_and_results() -> None:
             ],
         },
     }
-    recovery = Incident.from_dict(data).recovery
+    recovery = incident_from_dict(data).recovery
     assert list(recovery) == ["good"]
     assert recovery["good"].count == 2
     assert recovery["good"].results == [RecoveryResult(T0, success=True)]
@@ -374,7 +382,7 @@ def test_from_dict_skips_unreadable_recovery_records_and_results() -> None:
 
 def test_from_dict_keeps_only_scalar_details() -> None:
     """Timeline details that are not JSON scalars are dropped."""
-    entry = TimelineEntry.from_dict(
+    entry = timeline_entry_from_dict(
         {
             "time": T0.isoformat(),
             "event": "opened",
@@ -387,7 +395,7 @@ def test_from_dict_keeps_only_scalar_details() -> None:
 
 def test_from_dict_reads_non_dict_details_as_empty() -> None:
     """Details that are not a mapping become empty."""
-    entry = TimelineEntry.from_dict(
+    entry = timeline_entry_from_dict(
         {"time": T0.isoformat(), "event": "opened", "actor": "system", "details": 3}
     )
     assert entry.details == {}
@@ -395,10 +403,10 @@ def test_from_dict_reads_non_dict_details_as_empty() -> None:
 
 def test_from_dict_rejects_a_missing_required_field() -> None:
     """An incident without an id cannot be rebuilt."""
-    data = make_incident().as_dict()
+    data = incident_to_dict(make_incident())
     del data["id"]
     with pytest.raises(KeyError):
-        Incident.from_dict(data)
+        incident_from_dict(data)
 
 
 def test_parse_time_reads_naive_times_as_utc() -> None:

@@ -8,13 +8,13 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import IncidentEventType
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents import (
     IncidentScope,
     IncidentSettings,
+    IncidentStatus,
     IncidentTracker,
 )
-from custom_components.health_monitor.engine.incidents import IncidentStatus
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

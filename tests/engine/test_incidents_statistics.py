@@ -7,14 +7,14 @@ import json
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_statistics import (
-    IncidentStatistics,
-)
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents import (
     IncidentSettings,
     IncidentTracker,
+    Severity,
 )
-from custom_components.health_monitor.engine.incidents import Severity
+from custom_components.health_monitor.engine.incidents.statistics import (
+    IncidentStatistics,
+)
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

@@ -7,21 +7,19 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import (
-    IncidentEvent,
-    IncidentEventType,
-)
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents import (
     IncidentScope,
     IncidentSettings,
-    IncidentTracker,
-)
-from custom_components.health_monitor.engine.incidents import (
     IncidentStatus,
+    IncidentTracker,
     IncidentTransitionError,
     Severity,
     TimelineEvent,
     UnknownIncidentError,
+)
+from custom_components.health_monitor.engine.incidents.events import (
+    IncidentEvent,
+    IncidentEventType,
 )
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,

@@ -4,12 +4,12 @@ from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
 
-from custom_components.health_monitor.engine.incident_events import IncidentEventType
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents import (
+    IncidentEventType,
     IncidentSettings,
+    IncidentStatus,
     IncidentTracker,
 )
-from custom_components.health_monitor.engine.incidents import IncidentStatus
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

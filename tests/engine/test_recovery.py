@@ -7,9 +7,9 @@ from typing import Any
 
 import pytest
 
-from custom_components.health_monitor.engine.incidents import (
+from custom_components.health_monitor.engine.incidents.lifecycle import IncidentStatus
+from custom_components.health_monitor.engine.incidents.model import (
     Incident,
-    IncidentStatus,
     RecoveryRecord,
     RecoveryResult,
     Severity,
@@ -93,9 +93,7 @@ def due_keys(
 
 def default_action(key: str) -> RecoveryAction:
     """Return the default action with ``key``."""
-    action = RecoveryRegistry.with_defaults().get(key)
-    assert action is not None
-    return action
+    return next(action for action in default_recovery_actions() if action.key == key)
 
 
 @pytest.mark.parametrize(
@@ -378,45 +376,22 @@ def test_empty_registry_makes_nothing_due() -> None:
 
 def test_registry_rejects_a_duplicate_key() -> None:
     """A key names one action."""
-    registry = RecoveryRegistry.with_defaults()
     with pytest.raises(ValueError, match="already registered"):
-        registry.register(default_action(MQTT_RECONNECT))
+        RecoveryRegistry([*default_recovery_actions(), default_action(MQTT_RECONNECT)])
 
 
 def test_registry_lists_actions_by_component_type() -> None:
     """An action for two types is found under both, after earlier ones."""
-    registry = RecoveryRegistry.with_defaults()
     ping = RecoveryAction(
         key="ping_gateway",
         component_types=frozenset({ComponentType.MQTT, ComponentType.NETWORK}),
         max_attempts=1,
         cooldown=timedelta(minutes=1),
     )
-    registry.register(ping)
+    registry = RecoveryRegistry([*default_recovery_actions(), ping])
     assert [a.key for a in registry.for_component_type(ComponentType.MQTT)] == [
         MQTT_RECONNECT,
         "ping_gateway",
     ]
     assert registry.for_component_type(ComponentType.NETWORK) == (ping,)
     assert registry.for_component_type(ComponentType.RECORDER) == ()
-
-
-def test_registry_unregister_removes_the_action_everywhere() -> None:
-    """After unregistering, the key and its type entries are gone."""
-    registry = RecoveryRegistry.with_defaults()
-    registry.unregister(MQTT_RECONNECT)
-    assert MQTT_RECONNECT not in registry
-    assert registry.get(MQTT_RECONNECT) is None
-    assert registry.for_component_type(ComponentType.MQTT) == ()
-    assert len(registry) == 3
-
-
-def test_registry_unregister_of_unknown_key_raises() -> None:
-    """Unregistering what is not there is a KeyError."""
-    with pytest.raises(KeyError):
-        RecoveryRegistry().unregister("nothing")
-
-
-def test_registry_iterates_in_registration_order() -> None:
-    """Iteration yields the actions as they were registered."""
-    assert list(RecoveryRegistry.with_defaults()) == list(default_recovery_actions())

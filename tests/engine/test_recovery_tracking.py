@@ -6,15 +6,13 @@ from datetime import UTC, datetime, timedelta
 
 import pytest
 
-from custom_components.health_monitor.engine.incident_events import IncidentEventType
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents import (
     IncidentSettings,
     IncidentTracker,
 )
-from custom_components.health_monitor.engine.incidents import (
-    RecoveryResult,
-    TimelineEvent,
-)
+from custom_components.health_monitor.engine.incidents.events import IncidentEventType
+from custom_components.health_monitor.engine.incidents.lifecycle import TimelineEvent
+from custom_components.health_monitor.engine.incidents.model import RecoveryResult
 from custom_components.health_monitor.engine.models import (
     ComponentHealth,
     ComponentType,

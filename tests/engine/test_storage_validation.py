@@ -9,14 +9,14 @@ from typing import Any
 import pytest
 
 from custom_components.health_monitor.engine.history import HistoryEntry
-from custom_components.health_monitor.engine.incident_ids import (
-    IncidentIdGenerator,
-    highest_incident_id,
-)
-from custom_components.health_monitor.engine.incident_tracker import (
+from custom_components.health_monitor.engine.incidents import (
     IncidentScope,
     IncidentSettings,
     IncidentTracker,
+)
+from custom_components.health_monitor.engine.incidents.ids import (
+    IncidentIdGenerator,
+    highest_incident_id,
 )
 from custom_components.health_monitor.engine.models import (
     CheckResult,

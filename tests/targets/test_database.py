@@ -17,15 +17,15 @@ from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 import pytest_socket
 import voluptuous as vol
 
-from custom_components.health_monitor.checks import database as database_check
-from custom_components.health_monitor.checks.database import (
-    DatabaseCheck,
-    connections_status,
-)
-from custom_components.health_monitor.checks.target import TargetError
 from custom_components.health_monitor.const import DOMAIN
 from custom_components.health_monitor.engine.models import HealthStatus
 from custom_components.health_monitor.engine.runner import run_check
+from custom_components.health_monitor.targets.base import TargetError
+from custom_components.health_monitor.targets.database import probe as database_check
+from custom_components.health_monitor.targets.database.probe import (
+    DatabaseCheck,
+    connections_status,
+)
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType

@@ -9,8 +9,8 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.health_monitor.checks.ha_mqtt import HaMqttCheck
-from custom_components.health_monitor.checks.target import TargetError
+from custom_components.health_monitor.targets.base import TargetError
+from custom_components.health_monitor.targets.ha_mqtt.probe import HaMqttCheck
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant

@@ -14,13 +14,13 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 import voluptuous as vol
 
-from custom_components.health_monitor.checks.http_endpoint import (
-    SUCCESS_WINDOW,
-    HttpEndpointCheck,
-)
 from custom_components.health_monitor.const import DOMAIN
 from custom_components.health_monitor.engine.models import HealthStatus
 from custom_components.health_monitor.engine.runner import run_check
+from custom_components.health_monitor.targets.http_endpoint.probe import (
+    SUCCESS_WINDOW,
+    HttpEndpointCheck,
+)
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant

@@ -10,12 +10,14 @@ from typing import Any
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.health_monitor.checks import mqtt_broker as mqtt_broker_check
-from custom_components.health_monitor.checks.mqtt_broker import MqttBrokerCheck
-from custom_components.health_monitor.checks.target import TargetError
 from custom_components.health_monitor.const import DOMAIN
 from custom_components.health_monitor.engine.models import HealthStatus
 from custom_components.health_monitor.engine.runner import run_check
+from custom_components.health_monitor.targets.base import TargetError
+from custom_components.health_monitor.targets.mqtt_broker import (
+    probe as mqtt_broker_check,
+)
+from custom_components.health_monitor.targets.mqtt_broker.probe import MqttBrokerCheck
 from homeassistant.core import HomeAssistant, State
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 
 from .models import HealthStatus
 
@@ -54,3 +54,47 @@ def worst_status(statuses: Iterable[HealthStatus]) -> HealthStatus:
         ):
             worst = status
     return worst
+
+
+@dataclass(slots=True)
+class Findings:
+    """What one check found, each finding a status and the words for it.
+
+    The check's status is the worst finding's (:func:`worst_status`); its
+    message is made of the findings' texts, in the order they were found,
+    or the worst first.
+    """
+
+    items: list[tuple[HealthStatus, str]] = field(default_factory=list)
+
+    def add(self, status: HealthStatus, text: str) -> None:
+        """Note a finding."""
+        self.items.append((status, text))
+
+    @property
+    def statuses(self) -> list[HealthStatus]:
+        """Return the statuses, in the order they were found."""
+        return [status for status, _ in self.items]
+
+    @property
+    def status(self) -> HealthStatus:
+        """Return the worst status found; healthy when nothing was found."""
+        return worst_status(self.statuses)
+
+    def texts(self) -> list[str]:
+        """Return every finding's text, in the order they were found."""
+        return [text for _, text in self.items]
+
+    def problems(self) -> list[str]:
+        """Return the texts of the findings that are not healthy, in order."""
+        return [
+            text for status, text in self.items if status is not HealthStatus.HEALTHY
+        ]
+
+    def worst_first(self) -> list[str]:
+        """Return every text, the worst first, each problem with its status."""
+        ordered = sorted(self.items, key=lambda finding: -finding[0].severity)
+        return [
+            text if status is HealthStatus.HEALTHY else f"{text} ({status.value})"
+            for status, text in ordered
+        ]

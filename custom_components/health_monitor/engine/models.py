@@ -5,6 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
+import time
 
 type MetricValue = float | int | str | None
 
@@ -54,6 +55,14 @@ class ComponentType(StrEnum):
 def utcnow() -> datetime:
     """Return the current time, timezone-aware."""
     return datetime.now(UTC)
+
+
+def elapsed_ms(start: float) -> float:
+    """Return the milliseconds since ``start`` (a ``time.perf_counter()`` reading).
+
+    Rounded to hundredths: finer digits are noise of the clock and the loop.
+    """
+    return round((time.perf_counter() - start) * 1000, 2)
 
 
 @dataclass(slots=True)

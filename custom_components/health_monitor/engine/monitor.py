@@ -9,7 +9,14 @@ import time
 from typing import Any
 
 from .history import DEFAULT_HISTORY_SIZE, ComponentHistory, HistoryEntry
-from .models import CheckResult, ComponentHealth, HealthStatus, SystemHealth, utcnow
+from .models import (
+    CheckResult,
+    ComponentHealth,
+    HealthStatus,
+    SystemHealth,
+    elapsed_ms,
+    utcnow,
+)
 from .runner import Check, run_checks
 from .score import health_score, overall_status, performance_score, status_counts
 
@@ -57,7 +64,7 @@ class HealthMonitor:
         current = {check.component_id for check in checks}
         for component_id in [cid for cid in self._components if cid not in current]:
             del self._components[component_id]
-        duration_ms = round((time.perf_counter() - start) * 1000, 1)
+        duration_ms = elapsed_ms(start)
         self.last_health = self.system_health(started, duration_ms)
         return self.last_health
 

@@ -15,14 +15,14 @@ incident and at least ``cooldown`` has passed since the last one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Iterator, Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 import math
 from typing import Final
 
-from .incidents import Incident, ensure_utc
+from .incidents.model import Incident, ensure_utc
 from .models import ComponentHealth, ComponentType, HealthStatus, MetricValue
 
 DATABASE_RECONNECT: Final = "database_reconnect"
@@ -160,49 +160,18 @@ def default_recovery_actions() -> tuple[RecoveryAction, ...]:
 
 
 class RecoveryRegistry:
-    """Recovery actions by key and by component type, in registration order."""
+    """Recovery actions by component type, in registration order."""
 
     def __init__(self, actions: Iterable[RecoveryAction] = ()) -> None:
-        """Register ``actions``."""
-        self._actions: dict[str, RecoveryAction] = {}
+        """Register ``actions``; a key may appear once (ValueError otherwise)."""
+        keys: set[str] = set()
         self._by_type: dict[ComponentType, list[RecoveryAction]] = {}
         for action in actions:
-            self.register(action)
-
-    @classmethod
-    def with_defaults(cls) -> RecoveryRegistry:
-        """Return a registry holding :func:`default_recovery_actions`."""
-        return cls(default_recovery_actions())
-
-    def __iter__(self) -> Iterator[RecoveryAction]:
-        """Iterate in registration order."""
-        return iter(self._actions.values())
-
-    def __len__(self) -> int:
-        """Return how many actions are registered."""
-        return len(self._actions)
-
-    def __contains__(self, key: object) -> bool:
-        """Whether an action with this key is registered."""
-        return key in self._actions
-
-    def register(self, action: RecoveryAction) -> None:
-        """Add ``action``; a key may be registered once (ValueError otherwise)."""
-        if action.key in self._actions:
-            raise ValueError(f"recovery action {action.key} is already registered")
-        self._actions[action.key] = action
-        for component_type in sorted(action.component_types):
-            self._by_type.setdefault(component_type, []).append(action)
-
-    def unregister(self, key: str) -> None:
-        """Remove the action with ``key`` (KeyError if there is none)."""
-        action = self._actions.pop(key)
-        for component_type in action.component_types:
-            self._by_type[component_type].remove(action)
-
-    def get(self, key: str) -> RecoveryAction | None:
-        """Return the action with ``key``, if registered."""
-        return self._actions.get(key)
+            if action.key in keys:
+                raise ValueError(f"recovery action {action.key} is already registered")
+            keys.add(action.key)
+            for component_type in sorted(action.component_types):
+                self._by_type.setdefault(component_type, []).append(action)
 
     def for_component_type(
         self, component_type: ComponentType
@@ -219,7 +188,9 @@ class RecoveryPolicy:
     ) -> None:
         """Use ``registry`` (the defaults if None); ``enabled`` is incident response."""
         self.registry = (
-            registry if registry is not None else RecoveryRegistry.with_defaults()
+            registry
+            if registry is not None
+            else RecoveryRegistry(default_recovery_actions())
         )
         self.enabled = enabled
 

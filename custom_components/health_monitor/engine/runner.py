@@ -7,7 +7,7 @@ from collections.abc import Sequence
 import time
 from typing import Protocol
 
-from .models import CheckResult, ComponentType, HealthStatus
+from .models import CheckResult, ComponentType, HealthStatus, elapsed_ms
 from .sanitize import sanitize_message
 
 
@@ -53,7 +53,7 @@ async def run_check(check: Check, timeout: float) -> CheckResult:
         return CheckResult(
             status=HealthStatus.CRITICAL,
             message=sanitize_message(f"Check failed: {type(err).__name__}: {err}"),
-            response_time_ms=_elapsed_ms(start),
+            response_time_ms=elapsed_ms(start),
         )
     if (
         not isinstance(result, CheckResult)
@@ -64,10 +64,10 @@ async def run_check(check: Check, timeout: float) -> CheckResult:
         return CheckResult(
             status=HealthStatus.UNKNOWN,
             message="Check returned an invalid result",
-            response_time_ms=_elapsed_ms(start),
+            response_time_ms=elapsed_ms(start),
         )
     if result.response_time_ms is None:
-        result.response_time_ms = _elapsed_ms(start)
+        result.response_time_ms = elapsed_ms(start)
     result.message = sanitize_message(result.message)
     return result
 
@@ -75,7 +75,3 @@ async def run_check(check: Check, timeout: float) -> CheckResult:
 async def run_checks(checks: Sequence[Check], timeout: float) -> list[CheckResult]:
     """Run every check concurrently; results come back in the order of ``checks``."""
     return list(await asyncio.gather(*(run_check(check, timeout) for check in checks)))
-
-
-def _elapsed_ms(start: float) -> float:
-    return round((time.perf_counter() - start) * 1000, 1)

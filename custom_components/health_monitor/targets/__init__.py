@@ -1,8 +1,9 @@
 """Targets: the services around Home Assistant a user adds (config subentries).
 
-Each kind of target describes its form, its validation by a real connection,
-its check and its sensors; the config flow, coordinator and sensor platform
-only look kinds up here.
+Each kind of target is a package of its own (its probe, its form and
+validation, its sensors) on the base of :mod:`.base`, :mod:`.kind` and
+:mod:`.latency`; the config flow, coordinator and sensor platform only look
+kinds up here. A new kind is a new folder and one line below.
 """
 
 from __future__ import annotations

@@ -2,20 +2,21 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Awaitable, Callable, Mapping
 from dataclasses import dataclass, field
 import logging
-from typing import Any
+from typing import Any, Protocol, Self
 
 import voluptuous as vol
 
 from homeassistant.config_entries import ConfigSubentry
 from homeassistant.core import HomeAssistant
 
-from ..checks.target import InvalidTargetCheck, TargetCheck, create_target_check
 from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
 from ..validation import FieldLimit, check_fields
+from .base import Fault, InvalidTargetCheck, TargetCheck, TargetError
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -24,6 +25,88 @@ type FormValues = Mapping[str, Any]
 
 def _no_rules(data: FormValues) -> dict[str, str]:
     return {}
+
+
+def required_errors(
+    data: Mapping[str, Any], required: Mapping[str, str]
+) -> dict[str, str]:
+    """Return the error of the first field of ``required`` that is empty.
+
+    ``required`` maps each field that must not be empty to the error it shows.
+    """
+    for key, error in required.items():
+        if not data.get(key):
+            return {key: error}
+    return {}
+
+
+async def async_validate_target(
+    check: TargetCheck, timeout: float, fault_fields: Mapping[Fault, str]
+) -> dict[str, str]:
+    """Observe a target once for a config form; return field errors.
+
+    ``fault_fields`` names the form field of each fault; a failure without
+    one (or without a fault) is an error of the whole form (``base``).
+    """
+    try:
+        async with asyncio.timeout(timeout):
+            await check.async_measure()
+    except TargetError as err:
+        field_name = "base" if err.fault is None else fault_fields.get(err.fault)
+        return {field_name or "base": err.reason}
+    except TimeoutError:
+        return {"base": "timeout"}
+    except Exception:  # noqa: BLE001 - the form shows "unknown" rather than failing
+        return {"base": "unknown"}
+    finally:
+        await check.async_close()
+    return {}
+
+
+def _create_check(
+    check_class: type[TargetCheck],
+    hass: HomeAssistant,
+    subentry: ConfigSubentry,
+    update_interval: float | None,
+) -> TargetCheck:
+    """Return the check of a configured target, never raising for its settings."""
+    check: TargetCheck
+    try:
+        check = check_class.from_subentry(hass, subentry)
+    except (KeyError, TypeError, ValueError):
+        _LOGGER.error("Target %s has invalid settings; reconfigure it", subentry.title)
+        check = InvalidTargetCheck.from_subentry(hass, subentry)
+        check.component_type = check_class.component_type
+    check.update_interval = update_interval
+    return check
+
+
+class TargetForm(Protocol):
+    """What a kind's ``form`` module provides (see :class:`TargetKind`)."""
+
+    @property
+    def LIMITS(self) -> Mapping[str, FieldLimit]:  # noqa: N802 - a module constant
+        """Bound each number and text field."""
+
+    def schema(self, values: FormValues) -> vol.Schema:
+        """Build the form."""
+
+    async def async_validate(
+        self, hass: HomeAssistant, data: dict[str, Any]
+    ) -> dict[str, str]:
+        """Connect for real; return field errors."""
+
+    def title(self, data: FormValues) -> str:
+        """Name the target."""
+
+    def unique_id(self, data: FormValues) -> str:
+        """Tell two targets apart."""
+
+    def normalize(self, data: dict[str, Any]) -> dict[str, Any]:
+        """Turn form input into the data to store."""
+
+    def rules(self, data: FormValues) -> dict[str, str]:
+        """Return the field errors found without connecting."""
 
 
 @dataclass(frozen=True, slots=True)
@@ -58,6 +141,32 @@ class TargetKind:
     secret_keys: frozenset[str] = frozenset()
     unavailable: Callable[[HomeAssistant], str | None] | None = None
 
+    @classmethod
+    def of(
+        cls,
+        subentry_type: str,
+        check_class: type[TargetCheck],
+        form: TargetForm,
+        sensors: tuple[ComponentSensorDescription, ...] = (),
+        *,
+        secret_keys: frozenset[str] = frozenset(),
+    ) -> Self:
+        """Return the kind made of a probe, a form module and sensors."""
+        return cls(
+            subentry_type=subentry_type,
+            component_type=check_class.component_type,
+            check_class=check_class,
+            schema=form.schema,
+            validate=form.async_validate,
+            title=form.title,
+            unique_id=form.unique_id,
+            normalize=form.normalize,
+            limits=form.LIMITS,
+            rules=form.rules,
+            sensors=sensors,
+            secret_keys=secret_keys,
+        )
+
     def check(self, data: FormValues) -> tuple[dict[str, Any], dict[str, str]]:
         """Return ``data`` with its numbers and texts checked, and field errors.
 
@@ -83,9 +192,7 @@ class TargetKind:
         """
         _, errors = self.check(subentry.data)
         if not errors:
-            return create_target_check(
-                self.check_class, hass, subentry, update_interval=update_interval
-            )
+            return _create_check(self.check_class, hass, subentry, update_interval)
         _LOGGER.error(
             "Target %s has invalid settings (%s); reconfigure it",
             subentry.title[:100],

@@ -1,4 +1,4 @@
-"""What every target form shares: latency fields and required fields."""
+"""Latency, judged alike for every kind of target: levels, status, form fields."""
 
 from __future__ import annotations
 
@@ -7,13 +7,44 @@ from typing import Any
 
 import voluptuous as vol
 
-from ..checks.latency import (
-    CONF_LATENCY_CRITICAL,
-    CONF_LATENCY_WARNING,
-    latency_thresholds,
-)
-from ..engine.classification import InvalidThresholdsError
+from ..engine.classification import InvalidThresholdsError, Thresholds
+from ..engine.models import HealthStatus
 from ..validation import FieldLimit, NumberRange
+
+CONF_LATENCY_WARNING = "latency_warning_ms"
+CONF_LATENCY_CRITICAL = "latency_critical_ms"
+
+
+def latency_thresholds(config: Mapping[str, Any]) -> Thresholds:
+    """Return the latency thresholds of a target."""
+    return Thresholds(
+        float(config[CONF_LATENCY_WARNING]), float(config[CONF_LATENCY_CRITICAL])
+    )
+
+
+def latency_status(latency_ms: float, thresholds: Thresholds) -> HealthStatus:
+    """Classify a reachable target's latency.
+
+    A slow answer is still an answer: at or above the warning level it is a
+    warning, at or above the critical level the target is degraded. Only an
+    unreachable target is critical.
+    """
+    status = thresholds.classify(latency_ms)
+    return HealthStatus.DEGRADED if status is HealthStatus.CRITICAL else status
+
+
+def latency_only(latency: HealthStatus, *others: HealthStatus) -> bool:
+    """Whether a result is not healthy only because of its latency.
+
+    ``latency`` is the result's :func:`latency_status`, ``others`` the
+    statuses of its other findings. Such a result is marked
+    ``CheckResult.latency_only``: the target answered, just slowly, which
+    the start-up and reload grace does not turn into an incident.
+    """
+    return latency is not HealthStatus.HEALTHY and all(
+        status is HealthStatus.HEALTHY for status in others
+    )
+
 
 LATENCY_LEVEL = NumberRange(1, 120000, whole=False, unit="ms")
 LATENCY_LIMITS: dict[str, FieldLimit] = {
@@ -49,17 +80,4 @@ def validate_latency(data: Mapping[str, Any]) -> dict[str, str]:
         latency_thresholds(data)
     except InvalidThresholdsError:
         return {CONF_LATENCY_WARNING: "warning_not_below_critical"}
-    return {}
-
-
-def required_errors(
-    data: Mapping[str, Any], required: Mapping[str, str]
-) -> dict[str, str]:
-    """Return the error of the first field of ``required`` that is empty.
-
-    ``required`` maps each field that must not be empty to the error it shows.
-    """
-    for key, error in required.items():
-        if not data.get(key):
-            return {key: error}
     return {}

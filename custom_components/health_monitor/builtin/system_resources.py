@@ -7,9 +7,12 @@ from typing import Any
 
 from psutil_home_assistant import PsutilWrapper
 
+from homeassistant.components.sensor import SensorStateClass
+from homeassistant.const import PERCENTAGE
 from homeassistant.core import HomeAssistant
 
-from ..engine.classification import worst_status
+from ..descriptions import ComponentSensorDescription, percent_sensor
+from ..engine.classification import Findings
 from ..engine.models import (
     CheckResult,
     ComponentType,
@@ -26,6 +29,23 @@ CPU_MIN_WINDOW = 5.0
 def disk_metric_key(path: str) -> str:
     """Return the metric key of a watched disk path."""
     return f"disk_percent:{path}"
+
+
+_SYSTEM = {ComponentType.SYSTEM_RESOURCES}
+SENSORS = (
+    percent_sensor("cpu_percent", "cpu_percent", _SYSTEM),
+    percent_sensor("memory_percent", "memory_percent", _SYSTEM),
+    percent_sensor("swap_percent", "swap_percent", _SYSTEM),
+)
+# One sensor per watched path; the path fills the name's placeholder.
+DISK_SENSOR = ComponentSensorDescription(
+    key="disk_percent",
+    translation_key="disk_percent",
+    native_unit_of_measurement=PERCENTAGE,
+    state_class=SensorStateClass.MEASUREMENT,
+    suggested_display_precision=1,
+    value_fn=lambda component: None,
+)
 
 
 @dataclass(slots=True)
@@ -58,19 +78,15 @@ class SystemResourcesCheck:
         """Read every resource in one executor job and classify it."""
         reading = await self._hass.async_add_executor_job(self._read)
         settings = self._settings
-        findings: list[tuple[HealthStatus, str]] = []
+        findings = Findings()
         if reading.cpu_percent is not None:
-            findings.append(
-                (
-                    settings.cpu.classify(reading.cpu_percent),
-                    f"CPU {reading.cpu_percent:.0f}%",
-                )
+            findings.add(
+                settings.cpu.classify(reading.cpu_percent),
+                f"CPU {reading.cpu_percent:.0f}%",
             )
-        findings.append(
-            (
-                settings.memory.classify(reading.memory_percent),
-                f"memory {reading.memory_percent:.0f}%",
-            )
+        findings.add(
+            settings.memory.classify(reading.memory_percent),
+            f"memory {reading.memory_percent:.0f}%",
         )
         metrics: dict[str, MetricValue] = {
             "cpu_percent": reading.cpu_percent,
@@ -80,21 +96,16 @@ class SystemResourcesCheck:
         for path, percent in reading.disk_percent.items():
             metrics[disk_metric_key(path)] = percent
             if percent is None:
-                findings.append((HealthStatus.UNKNOWN, f"disk {path} unreadable"))
+                findings.add(HealthStatus.UNKNOWN, f"disk {path} unreadable")
             else:
-                findings.append(
-                    (settings.disk.classify(percent), f"disk {path} {percent:.0f}%")
+                findings.add(
+                    settings.disk.classify(percent), f"disk {path} {percent:.0f}%"
                 )
-        status = worst_status(status for status, _ in findings)
         # Everything is reported, the worst first, each problem with its status.
-        findings.sort(key=lambda finding: -finding[0].severity)
-        message = ", ".join(
-            text if finding is HealthStatus.HEALTHY else f"{text} ({finding.value})"
-            for finding, text in findings
-        )
+        message = ", ".join(findings.worst_first())
         if reading.cpu_percent is None:
             message += ", CPU measuring"
-        return CheckResult(status=status, message=message, metrics=metrics)
+        return CheckResult(status=findings.status, message=message, metrics=metrics)
 
     def _read(self) -> ResourceReading:
         """Read psutil; runs in the executor."""

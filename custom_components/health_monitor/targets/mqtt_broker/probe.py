@@ -3,23 +3,21 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable, Mapping
 import contextlib
 import logging
 import time
-from typing import Any
 import uuid
 
 import aiomqtt
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
-from homeassistant.core import HomeAssistant
 from homeassistant.util.ssl import client_context
 
-from ..engine.models import CheckResult, ComponentType, HealthStatus
-from ..engine.sanitize import sanitize_message
-from .latency import latency_only, latency_status, latency_thresholds
-from .target import PushResult, TargetCheck, TargetError
+from ...engine.models import CheckResult, ComponentType, HealthStatus, elapsed_ms
+from ...engine.sanitize import sanitize_message
+from ..base import Fault, PushResult, TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
+from .echo import EchoProbe, health_topic
 
 _LOGGER = logging.getLogger(__name__)
 # paho logs every packet at debug level: a logger of its own lets that be
@@ -31,11 +29,6 @@ DEFAULT_PORT = 1883
 
 # How long the broker may take to accept a connection (CONNACK) or a request.
 CONNECT_TIMEOUT = 8.0
-# How long a published health payload may take to come back.
-ROUND_TRIP_TIMEOUT = 5.0
-# A payload not back after this long is published again (a fresh subscription
-# may reach the broker after the first publish).
-REPUBLISH_INTERVAL = 1.0
 # The delay between reconnect attempts doubles from the first to the last,
 # and never exceeds the update interval: a broker that is back is seen by
 # the next cycle at the latest.
@@ -45,61 +38,6 @@ KEEPALIVE = 30
 
 # CONNACK reason codes for refused credentials: MQTT 3.1.1 (4, 5) and 5.0 (134, 135).
 _AUTH_REFUSED = frozenset({4, 5, 134, 135})
-
-
-def health_topic(component_id: str) -> str:
-    """Return the topic a target's health payloads travel on."""
-    return f"health_monitor/{component_id}/ping"
-
-
-def elapsed_ms(start: float) -> float:
-    """Return the milliseconds since ``start`` (a perf_counter reading)."""
-    return round((time.perf_counter() - start) * 1000, 2)
-
-
-class EchoProbe:
-    """Publishes unique payloads on a subscribed topic and times their return."""
-
-    def __init__(self, topic: str) -> None:
-        """Probe through ``topic``, which the caller subscribes to."""
-        self.topic = topic
-        self._waiting: dict[str, asyncio.Future[float]] = {}
-
-    def received(self, payload: str) -> None:
-        """Note the arrival of ``payload`` on the health topic."""
-        future = self._waiting.get(payload)
-        if future is not None and not future.done():
-            future.set_result(time.perf_counter())
-
-    async def async_round_trip(
-        self, publish: Callable[[str], Awaitable[None]]
-    ) -> float:
-        """Publish until a payload comes back; return its round trip in ms."""
-        loop = asyncio.get_running_loop()
-        sent: dict[asyncio.Future[float], float] = {}
-        try:
-            async with asyncio.timeout(ROUND_TRIP_TIMEOUT):
-                while True:
-                    payload = uuid.uuid4().hex
-                    future: asyncio.Future[float] = loop.create_future()
-                    self._waiting[payload] = future
-                    sent[future] = time.perf_counter()
-                    await publish(payload)
-                    done, _ = await asyncio.wait(
-                        sent, timeout=REPUBLISH_INTERVAL, return_when="FIRST_COMPLETED"
-                    )
-                    if done:
-                        arrived = next(iter(done))
-                        return round((arrived.result() - sent[arrived]) * 1000, 2)
-        except TimeoutError as err:
-            raise TargetError(
-                "timeout",
-                f"No health message came back on {self.topic} within "
-                f"{ROUND_TRIP_TIMEOUT:.0f} s",
-            ) from err
-        finally:
-            for key in [k for k, f in self._waiting.items() if f in sent]:
-                del self._waiting[key]
 
 
 class MqttBrokerCheck(TargetCheck):
@@ -116,16 +54,9 @@ class MqttBrokerCheck(TargetCheck):
 
     component_type = ComponentType.MQTT
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        component_id: str,
-        name: str,
-        config: Mapping[str, Any],
-    ) -> None:
+    def _setup(self) -> None:
         """Prepare the connection to the broker described by ``config``."""
-        super().__init__(hass, component_id, name, config)
-        self._probe = EchoProbe(health_topic(component_id))
+        self._probe = EchoProbe(health_topic(self.component_id))
         self._client: aiomqtt.Client | None = None
         self._connect_ms = 0.0
         self._failure: TargetError | None = None
@@ -252,9 +183,9 @@ class MqttBrokerCheck(TargetCheck):
         if self._client is not None:
             return self._client
         failure = self._failure or TargetError(
-            "cannot_connect", f"Not connected to {self._address}", CONF_HOST
+            "cannot_connect", f"Not connected to {self._address}", Fault.ADDRESS
         )
-        raise TargetError(failure.reason, str(failure), failure.field)
+        raise TargetError(failure.reason, str(failure), failure.fault)
 
     async def _async_keep_connected(self) -> None:
         """Own the connection: connect, listen, and reconnect after a drop."""
@@ -317,20 +248,21 @@ class MqttBrokerCheck(TargetCheck):
         )
 
     def _failure_of(self, err: aiomqtt.MqttError, start: float) -> TargetError:
-        """Turn a connection error into a failure a form or status can show."""
+        """Turn a connection error into a target error."""
         address = self._address
         if isinstance(err, aiomqtt.MqttCodeError) and self._client is None:
             code = getattr(err.rc, "value", err.rc)
             if code in _AUTH_REFUSED:
-                field = (
-                    CONF_PASSWORD if self.config.get(CONF_PASSWORD) else CONF_USERNAME
-                )
                 return TargetError(
-                    "invalid_auth", f"{address} refused the credentials: {err}", field
+                    "invalid_auth",
+                    f"{address} refused the credentials: {err}",
+                    Fault.CREDENTIALS,
                 )
         if self._client is not None:
             return TargetError(
-                "cannot_connect", f"Lost the connection to {address}: {err}", CONF_HOST
+                "cannot_connect",
+                f"Lost the connection to {address}: {err}",
+                Fault.ADDRESS,
             )
         if time.perf_counter() - start >= CONNECT_TIMEOUT:
             return TargetError(
@@ -338,7 +270,7 @@ class MqttBrokerCheck(TargetCheck):
                 f"{address} did not answer within {CONNECT_TIMEOUT:.0f} s",
             )
         return TargetError(
-            "cannot_connect", f"Cannot connect to {address}: {err}", CONF_HOST
+            "cannot_connect", f"Cannot connect to {address}: {err}", Fault.ADDRESS
         )
 
     def _connected(self, client: aiomqtt.Client, connect_ms: float) -> None:

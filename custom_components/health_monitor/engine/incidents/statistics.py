@@ -25,7 +25,7 @@ from dataclasses import dataclass
 from datetime import datetime, timedelta
 from typing import Any
 
-from .incidents import SYSTEM_ACTOR, Incident, Severity
+from .model import SYSTEM_ACTOR, Incident, Severity
 
 
 @dataclass(frozen=True, slots=True)

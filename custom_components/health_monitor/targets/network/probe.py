@@ -11,9 +11,9 @@ from typing import Any
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 
-from ..engine.models import CheckResult, ComponentType, MetricValue
-from .latency import latency_only, latency_status, latency_thresholds
-from .target import TargetCheck, TargetError
+from ...engine.models import CheckResult, ComponentType, MetricValue, elapsed_ms
+from ..base import Fault, TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
 
 
 class NetworkCheck(TargetCheck):
@@ -37,9 +37,9 @@ class NetworkCheck(TargetCheck):
                 addresses = await loop.getaddrinfo(host, port, type=socket.SOCK_STREAM)
             except (socket.gaierror, UnicodeError) as err:
                 raise TargetError(
-                    "cannot_connect", f"{host} does not resolve: {err}", CONF_HOST
+                    "cannot_connect", f"{host} does not resolve: {err}", Fault.ADDRESS
                 ) from err
-            dns_ms = _elapsed_ms(start)
+            dns_ms = elapsed_ms(start)
         address = str(addresses[0][4][0])
         metrics: dict[str, MetricValue] = {"dns_ms": dns_ms, "address": address}
         if port is None:
@@ -54,7 +54,7 @@ class NetworkCheck(TargetCheck):
             )
         start = time.perf_counter()
         writer = await _async_connect(host, port, addresses)
-        connect_ms = _elapsed_ms(start)
+        connect_ms = elapsed_ms(start)
         writer.close()
         # A peer that resets right after accepting was still reachable.
         with suppress(OSError):
@@ -91,7 +91,7 @@ async def _async_connect(
     raise TargetError(
         "cannot_connect",
         f"{host}:{port} refuses connections: {error.strerror or error}",
-        CONF_PORT,
+        Fault.PORT,
     ) from error
 
 
@@ -101,7 +101,3 @@ def _is_ip_address(host: str) -> bool:
     except ValueError:
         return False
     return True
-
-
-def _elapsed_ms(start: float) -> float:
-    return round((time.perf_counter() - start) * 1000, 2)

@@ -1,12 +1,11 @@
 """From component health to incidents: opening, updating, escalating, closing.
 
-The HA layer drives the tracker once per cycle with
-``tracker.observe_all(system_health.components.values(), now)`` (that is
-:meth:`IncidentTracker.observe` for each component, then
-:meth:`IncidentTracker.review`)
-and calls :meth:`IncidentTracker.acknowledge`, :meth:`~IncidentTracker.set_status`
-and :meth:`~IncidentTracker.resolve` from services. Every method that
-changes something returns the :class:`IncidentEvent` list it produced.
+The HA layer calls :meth:`IncidentTracker.observe_all` once per cycle (that
+is :meth:`~IncidentTracker.observe` for each component, then
+:meth:`~IncidentTracker.review`), and acknowledge, set_status and resolve
+from services. Every method that changes something returns the
+:class:`IncidentEvent` list it produced; where incidents are kept, and how
+they are stored, is :mod:`.store`'s.
 
 Rules:
 
@@ -32,7 +31,7 @@ Rules:
 - Resolving: ``settings.healthy_checks_to_resolve`` consecutive healthy checks
   resolve the open incident (actor ``system``); only healthy checks count.
 - Reopening: a resolved incident whose component fails again before it
-  closes is reopened (see :mod:`.incidents`), whoever resolved it, after the
+  closes is reopened (see :mod:`.lifecycle`), whoever resolved it, after the
   same failure threshold as opening.
 - Closing: :meth:`review` closes an incident ``settings.close_after`` after it
   was resolved.
@@ -51,157 +50,42 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import dataclass
-from datetime import datetime, timedelta
-from enum import StrEnum
-from typing import Any, Final
+from datetime import datetime
 
-from .incident_events import IncidentEvent, IncidentEventType
-from .incident_ids import IncidentIdGenerator
-from .incident_statistics import IncidentStatistics, incident_statistics
-from .incidents import (
-    DEFAULT_TIMELINE_LIMIT,
+from ..models import ComponentHealth, HealthStatus
+from ..sanitize import sanitize_message
+from .events import IncidentEvent
+from .lifecycle import (
+    ARRIVALS,
+    MANUAL_STATUSES,
+    IncidentEventType,
+    IncidentStatus,
+    TimelineEvent,
+)
+from .model import (
+    SEVERITY_FOR_STATUS,
     SYSTEM_ACTOR,
     DetailValue,
     Incident,
-    IncidentStatus,
-    RecoveryRecord,
     RecoveryResult,
     Severity,
+    Timeline,
     TimelineEntry,
-    TimelineEvent,
-    UnknownIncidentError,
     ensure_utc,
     highest_severity,
 )
-from .models import ComponentHealth, HealthStatus
-from .sanitize import sanitize_message
-
-EXPORT_VERSION: Final = 1
-
-SEVERITY_FOR_STATUS: Final = {
-    HealthStatus.UNKNOWN: Severity.INFO,
-    HealthStatus.WARNING: Severity.MINOR,
-    HealthStatus.DEGRADED: Severity.MAJOR,
-    HealthStatus.CRITICAL: Severity.CRITICAL,
-}
-
-# Order used by the opening threshold; healthy is below all and never opens.
-THRESHOLD_ORDER: Final = (
-    HealthStatus.UNKNOWN,
-    HealthStatus.WARNING,
-    HealthStatus.DEGRADED,
-    HealthStatus.CRITICAL,
-)
+from .settings import IncidentSettings
+from .store import IncidentStore
 
 
-@dataclass(frozen=True, slots=True)
-class IncidentSettings:
-    """Tunable rules of incident handling, with the specification's defaults."""
-
-    open_threshold: HealthStatus = HealthStatus.WARNING
-    failure_threshold: int = 2
-    healthy_checks_to_resolve: int = 2
-    close_after: timedelta = timedelta(minutes=60)
-    escalation_interval: timedelta = timedelta(minutes=30)
-    max_timeline_entries: int = DEFAULT_TIMELINE_LIMIT
-    max_incidents: int = 1000
-
-    def __post_init__(self) -> None:
-        """Reject settings the rules cannot work with."""
-        if self.open_threshold not in THRESHOLD_ORDER:
-            raise ValueError("the opening threshold must be a failing status")
-        if self.failure_threshold < 1:
-            raise ValueError("opening needs at least one failing check")
-        if self.healthy_checks_to_resolve < 1:
-            raise ValueError("resolving needs at least one healthy check")
-        if self.close_after < timedelta(0):
-            raise ValueError("the close delay cannot be negative")
-        if self.escalation_interval <= timedelta(0):
-            raise ValueError("the escalation interval must be positive")
-        if self.max_timeline_entries < 2:
-            raise ValueError("a timeline keeps at least two entries")
-        if self.max_incidents < 1:
-            raise ValueError("at least one incident must be kept")
-
-    def opens_incident(self, status: HealthStatus) -> bool:
-        """Whether ``status`` is at or above the opening threshold."""
-        return status in THRESHOLD_ORDER and THRESHOLD_ORDER.index(
-            status
-        ) >= THRESHOLD_ORDER.index(self.open_threshold)
-
-
-class IncidentScope(StrEnum):
-    """Broad selections for :meth:`IncidentTracker.list_incidents`."""
-
-    ACTIVE = "active"
-    ALL = "all"
-
-
-# Statuses a person may set by hand besides acknowledge and resolve.
-MANUAL_STATUSES: Final = frozenset(
-    {IncidentStatus.INVESTIGATING, IncidentStatus.IN_PROGRESS}
-)
-
-
-class IncidentTracker:
-    """Keeps every incident and applies the incident rules (see module doc)."""
+class IncidentTracker(IncidentStore):
+    """Applies the incident rules (see module doc) to the kept incidents."""
 
     def __init__(self, settings: IncidentSettings | None = None) -> None:
         """Start with no incidents."""
-        self.settings = settings or IncidentSettings()
-        self._incidents: dict[str, Incident] = {}
-        # The incident of each component that is not closed yet.
-        self._current: dict[str, str] = {}
-        self._healthy_streaks: dict[str, int] = {}
-        # Consecutive failing checks of each component (the debounce).
-        self._failure_streaks: dict[str, int] = {}
-        self._ids = IncidentIdGenerator()
+        super().__init__(settings)
         # End of the start-up or reload grace (set by the HA layer at setup).
         self.grace_until: datetime | None = None
-
-    # Queries
-
-    def get(self, incident_id: str) -> Incident:
-        """Return the incident with ``incident_id``; raise UnknownIncidentError."""
-        try:
-            return self._incidents[incident_id]
-        except KeyError:
-            raise UnknownIncidentError(incident_id) from None
-
-    def incident_for(self, component_id: str) -> Incident | None:
-        """Return the component's incident that is not closed, if any."""
-        incident_id = self._current.get(component_id)
-        return None if incident_id is None else self._incidents[incident_id]
-
-    def list_incidents(
-        self,
-        which: IncidentScope | IncidentStatus = IncidentScope.ACTIVE,
-        *,
-        hours: float | None = None,
-        now: datetime | None = None,
-    ) -> list[Incident]:
-        """Return matching incidents, newest first.
-
-        ``which`` is ``active`` (new, acknowledged, investigating, in
-        progress), ``all`` or one status; ``hours`` keeps incidents created
-        within that many hours before ``now``.
-        """
-        since = None if hours is None else ensure_utc(now) - timedelta(hours=hours)
-        return [
-            incident
-            for incident in reversed(self._incidents.values())
-            if (
-                which == IncidentScope.ALL
-                or (which == IncidentScope.ACTIVE and incident.is_open)
-                or incident.status == which
-            )
-            and (since is None or incident.created_at >= since)
-        ]
-
-    def statistics(self, now: datetime | None = None) -> IncidentStatistics:
-        """Return statistics over the kept incidents (see :mod:`.incident_statistics`)."""
-        return incident_statistics(self._incidents.values(), ensure_utc(now))
 
     # Observing health
 
@@ -275,12 +159,7 @@ class IncidentTracker:
         now: datetime | None = None,
     ) -> list[IncidentEvent]:
         """Acknowledge a new incident, which stops its escalation."""
-        incident = self.get(incident_id)
-        return [
-            self._transition(
-                incident, IncidentStatus.ACKNOWLEDGED, ensure_utc(now), actor, note
-            )
-        ]
+        return self._by_hand(incident_id, IncidentStatus.ACKNOWLEDGED, actor, note, now)
 
     def set_status(
         self,
@@ -299,8 +178,7 @@ class IncidentTracker:
         """
         if status not in MANUAL_STATUSES:
             raise ValueError(f"status {status} cannot be set by hand")
-        incident = self.get(incident_id)
-        return [self._transition(incident, status, ensure_utc(now), actor, note)]
+        return self._by_hand(incident_id, status, actor, note, now)
 
     def resolve(
         self,
@@ -316,14 +194,20 @@ class IncidentTracker:
         still failing reopens the incident only after ``failure_threshold``
         further failing checks, as it would open a new one.
         """
-        incident = self.get(incident_id)
-        events = [
-            self._transition(
-                incident, IncidentStatus.RESOLVED, ensure_utc(now), actor, note
-            )
-        ]
-        self._failure_streaks.pop(incident.component_id, None)
+        events = self._by_hand(incident_id, IncidentStatus.RESOLVED, actor, note, now)
+        self._failure_streaks.pop(self.get(incident_id).component_id, None)
         return events
+
+    def _by_hand(
+        self,
+        incident_id: str,
+        status: IncidentStatus,
+        actor: str,
+        note: str | None,
+        now: datetime | None,
+    ) -> list[IncidentEvent]:
+        incident = self.get(incident_id)
+        return [self._transition(incident, status, ensure_utc(now), actor, note)]
 
     # Recovery
 
@@ -345,101 +229,14 @@ class IncidentTracker:
         incident = self.get(incident_id)
         now = ensure_utc(now)
         error = None if error is None else sanitize_message(error)
-        record = incident.recovery.setdefault(action_key, RecoveryRecord())
-        record.add(RecoveryResult(now, success, error))
-        incident.recovery_awaiting_confirmation = action_key if success else None
-        details: dict[str, DetailValue] = {
-            "action": action_key,
-            "success": success,
-            "error": error,
-            "attempt": record.count,
-        }
-        incident.record(
-            TimelineEntry(now, TimelineEvent.RECOVERY_ATTEMPTED, actor, details),
-            self.settings.max_timeline_entries,
+        details = incident.record_recovery_attempt(
+            RecoveryResult(now, success, error), action_key, actor
         )
         return [
             IncidentEvent.of(
                 IncidentEventType.RECOVERY_ATTEMPTED, incident, now, details
             )
         ]
-
-    # Persistence
-
-    def export(self) -> dict[str, Any]:
-        """Serialize every kept incident and the state the rules depend on."""
-        return {
-            "version": EXPORT_VERSION,
-            "ids": self._ids.export(),
-            "incidents": [incident.as_dict() for incident in self._incidents.values()],
-            "healthy_streaks": dict(self._healthy_streaks),
-            "failure_streaks": dict(self._failure_streaks),
-        }
-
-    @property
-    def ids(self) -> IncidentIdGenerator:
-        """The id generator (kept apart too, so that ids never go back)."""
-        return self._ids
-
-    def restore(self, data: Mapping[str, Any]) -> list[str]:
-        """Replace the tracker's state with :meth:`export` output.
-
-        Everything read back is checked, part by part: unreadable incidents,
-        a second incident not closed for the same component, duplicate ids
-        and unreadable streaks are skipped, and the returned list names each
-        skipped part (empty when everything was read). The id counter only
-        moves forward, also past the ids of incidents that were skipped.
-        """
-        skipped: list[str] = []
-        self._incidents.clear()
-        self._current.clear()
-        version = data.get("version", EXPORT_VERSION)
-        if (
-            not isinstance(version, int)
-            or isinstance(version, bool)
-            or not 1 <= version <= EXPORT_VERSION
-        ):
-            skipped.append("tracker version")
-        if "ids" in data and not self._ids.restore(data["ids"]):
-            skipped.append("id counter")
-        raw_incidents = data.get("incidents", [])
-        if not isinstance(raw_incidents, list):
-            skipped.append("incidents")
-            raw_incidents = []
-        for index, raw in enumerate(raw_incidents):
-            self._restore_incident(index, raw, skipped)
-        self._healthy_streaks = _read_streaks(
-            data.get("healthy_streaks"), "healthy streak", skipped
-        )
-        self._failure_streaks = _read_streaks(
-            data.get("failure_streaks"), "failure streak", skipped
-        )
-        self._prune()
-        return skipped
-
-    def _restore_incident(self, index: int, raw: Any, skipped: list[str]) -> None:
-        """Keep one stored incident if it is readable and consistent."""
-        if not isinstance(raw, Mapping):
-            skipped.append(f"incident {index}")
-            return
-        # Its id is never handed out again, whether the rest is readable or not.
-        if not self._ids.account_for(raw.get("id")):
-            skipped.append(f"incident {index}")
-            return
-        try:
-            incident = Incident.from_dict(raw, skipped)
-        except (AttributeError, KeyError, TypeError, ValueError):
-            skipped.append(f"incident {index}")
-            return
-        if incident.id in self._incidents or (
-            incident.status is not IncidentStatus.CLOSED
-            and incident.component_id in self._current
-        ):
-            skipped.append(f"incident {index} (duplicate)")
-            return
-        self._incidents[incident.id] = incident
-        if incident.status is not IncidentStatus.CLOSED:
-            self._current[incident.component_id] = incident.id
 
     # Internals
 
@@ -457,6 +254,7 @@ class IncidentTracker:
             component_type=component.component_type,
             component_status=component.status,
             created_at=now,
+            timeline=Timeline(limit=self.settings.max_timeline_entries),
         )
         incident.record(
             TimelineEntry(
@@ -464,8 +262,7 @@ class IncidentTracker:
                 TimelineEvent.OPENED,
                 SYSTEM_ACTOR,
                 _status_details(component, incident.severity),
-            ),
-            self.settings.max_timeline_entries,
+            )
         )
         self._incidents[incident_id] = incident
         self._current[component.component_id] = incident_id
@@ -487,8 +284,7 @@ class IncidentTracker:
         incident.record(
             TimelineEntry(
                 now, TimelineEvent.COMPONENT_STATUS_CHANGED, SYSTEM_ACTOR, details
-            ),
-            self.settings.max_timeline_entries,
+            )
         )
         return IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)
 
@@ -539,7 +335,6 @@ class IncidentTracker:
             # restarts now instead of catching up level after level.
             due_at=due if now - due < interval else now,
             now=now,
-            timeline_limit=self.settings.max_timeline_entries,
         )
         return IncidentEvent.of(
             IncidentEventType.ESCALATED,
@@ -552,23 +347,10 @@ class IncidentTracker:
         self, incident: Incident, status: HealthStatus, now: datetime
     ) -> list[IncidentEvent]:
         """Confirm or drop the last successful recovery attempt (next check only)."""
-        action_key = incident.recovery_awaiting_confirmation
+        action_key = incident.settle_recovery(status is HealthStatus.HEALTHY, now)
         if action_key is None:
             return []
-        incident.recovery_awaiting_confirmation = None
-        if status is not HealthStatus.HEALTHY:
-            return []
-        incident.recoveries_succeeded += 1
         details: dict[str, DetailValue] = {"recovery_succeeded": action_key}
-        incident.record(
-            TimelineEntry(
-                now,
-                TimelineEvent.RECOVERY_SUCCEEDED,
-                SYSTEM_ACTOR,
-                {"action": action_key},
-            ),
-            self.settings.max_timeline_entries,
-        )
         return [IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)]
 
     def _transition(
@@ -586,39 +368,15 @@ class IncidentTracker:
             now=now,
             note=note,
             details=details,
-            timeline_limit=self.settings.max_timeline_entries,
         )
         if to_status is IncidentStatus.CLOSED:
             self._current.pop(incident.component_id, None)
         return IncidentEvent.of(
-            _TRANSITION_EVENT_TYPES[to_status],
+            ARRIVALS[to_status].event_type,
             incident,
             now,
             {"note": note} if note else None,
         )
-
-    def _prune(self) -> None:
-        """Drop the oldest closed incidents beyond ``settings.max_incidents``."""
-        excess = len(self._incidents) - self.settings.max_incidents
-        if excess <= 0:
-            return
-        closed = [
-            incident_id
-            for incident_id, incident in self._incidents.items()
-            if incident.status is IncidentStatus.CLOSED
-        ]
-        for incident_id in closed[:excess]:
-            del self._incidents[incident_id]
-
-
-_TRANSITION_EVENT_TYPES: Final = {
-    IncidentStatus.NEW: IncidentEventType.REOPENED,
-    IncidentStatus.ACKNOWLEDGED: IncidentEventType.ACKNOWLEDGED,
-    IncidentStatus.INVESTIGATING: IncidentEventType.UPDATED,
-    IncidentStatus.IN_PROGRESS: IncidentEventType.UPDATED,
-    IncidentStatus.RESOLVED: IncidentEventType.RESOLVED,
-    IncidentStatus.CLOSED: IncidentEventType.CLOSED,
-}
 
 
 def _title(component: ComponentHealth) -> str:
@@ -632,27 +390,6 @@ def _count(streaks: dict[str, int], component_id: str, counts: bool) -> int:
         return 0
     streak = streaks[component_id] = streaks.get(component_id, 0) + 1
     return streak
-
-
-def _read_streaks(raw: Any, what: str, skipped: list[str]) -> dict[str, int]:
-    """Read stored streaks (absent: none); anything but a positive count is skipped."""
-    if raw is None:
-        return {}
-    if not isinstance(raw, Mapping):
-        skipped.append(f"{what}s")
-        return {}
-    streaks: dict[str, int] = {}
-    for component_id, count in raw.items():
-        if (
-            isinstance(component_id, str)
-            and isinstance(count, int)
-            and not isinstance(count, bool)
-            and count > 0
-        ):
-            streaks[component_id] = count
-        else:
-            skipped.append(what)
-    return streaks
 
 
 def _status_details(

@@ -7,16 +7,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_PASSWORD,
-    CONF_PORT,
-    CONF_USERNAME,
-    EntityCategory,
-    UnitOfInformation,
-    UnitOfTime,
-)
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     SelectSelector,
@@ -27,31 +18,29 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ..checks.database import (
-    CONF_DATABASE,
-    CONF_SSL_MODE,
-    DEFAULT_PORT,
-    DatabaseCheck,
-    SslMode,
-)
-from ..checks.target import async_validate_target
-from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
-from ..engine.models import ComponentType
-from ..validation import (
+from ...validation import (
     MAX_DATABASE_NAME_BYTES,
     MAX_HOST_LENGTH,
     MAX_PASSWORD_LENGTH,
+    PORT,
     FieldLimit,
     TextLimit,
 )
-from .kind import TargetKind
-from .latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
-from .network import PORT
+from ..base import Fault
+from ..kind import async_validate_target, required_errors
+from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
+from .probe import CONF_DATABASE, CONF_SSL_MODE, DEFAULT_PORT, DatabaseCheck, SslMode
 
 # Above the check's own connect timeout, so a silent server is its timeout.
 VALIDATION_TIMEOUT = 15.0
+FAULT_FIELDS = {
+    Fault.ADDRESS: CONF_HOST,
+    Fault.CREDENTIALS: CONF_PASSWORD,
+    Fault.PERMISSION: CONF_USERNAME,
+    Fault.DATABASE: CONF_DATABASE,
+    Fault.ENCRYPTION: CONF_SSL_MODE,
+}
 
-_DATABASE = frozenset({ComponentType.DATABASE})
 # Database and role names are identifiers, which PostgreSQL cuts at 63 bytes.
 _IDENTIFIER = TextLimit(MAX_DATABASE_NAME_BYTES, in_bytes=True)
 LIMITS: dict[str, FieldLimit] = {
@@ -73,7 +62,8 @@ _SSL_MODE_SELECTOR = SelectSelector(
 )
 
 
-def _schema(values: Mapping[str, Any]) -> vol.Schema:
+def schema(values: Mapping[str, Any]) -> vol.Schema:
+    """Return the form, filled from ``values`` (secrets are never pre-filled)."""
     return vol.Schema(
         {
             vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
@@ -98,7 +88,8 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
     )
 
 
-def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+def normalize(data: dict[str, Any]) -> dict[str, Any]:
+    """Return form input as the data to store."""
     data = dict(data)
     if data.get(CONF_PORT) in (None, ""):
         data[CONF_PORT] = DEFAULT_PORT
@@ -108,7 +99,8 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _rules(data: Mapping[str, Any]) -> dict[str, str]:
+def rules(data: Mapping[str, Any]) -> dict[str, str]:
+    """Return the field errors found without connecting."""
     mode = data.get(CONF_SSL_MODE, SslMode.DISABLE)
     if not isinstance(mode, str) or mode not in _SSL_MODES:
         # Only stored data can hold another mode: the form offers a choice.
@@ -121,77 +113,21 @@ def _rules(data: Mapping[str, Any]) -> dict[str, str]:
     return required_errors(data, required) or validate_latency(data)
 
 
-async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+    """Connect to the target for real; return field errors."""
     return await async_validate_target(
-        DatabaseCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
+        DatabaseCheck(hass, "validation", title(data), data),
+        VALIDATION_TIMEOUT,
+        FAULT_FIELDS,
     )
 
 
-def _title(data: Mapping[str, Any]) -> str:
+def title(data: Mapping[str, Any]) -> str:
+    """Return the target's title."""
     return f"{data[CONF_HOST]}:{data[CONF_PORT]}/{data[CONF_DATABASE]}"
 
 
-def _unique_id(data: Mapping[str, Any]) -> str:
+def unique_id(data: Mapping[str, Any]) -> str:
+    """Tell two targets apart, so the same one is not added twice."""
     # Host names are case-insensitive, database names are not.
     return f"{str(data[CONF_HOST]).lower()}:{data[CONF_PORT]}/{data[CONF_DATABASE]}"
-
-
-def _measurement(
-    key: str,
-    translation_key: str,
-    **kwargs: Any,
-) -> ComponentSensorDescription:
-    return ComponentSensorDescription(
-        key=key,
-        translation_key=translation_key,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=metric_value(key),
-        component_types=_DATABASE,
-        **kwargs,
-    )
-
-
-DATABASE = TargetKind(
-    subentry_type="database",
-    component_type=ComponentType.DATABASE,
-    check_class=DatabaseCheck,
-    schema=_schema,
-    validate=_validate,
-    title=_title,
-    unique_id=_unique_id,
-    normalize=_normalize,
-    limits=LIMITS,
-    rules=_rules,
-    secret_keys=frozenset({CONF_PASSWORD}),
-    sensors=(
-        percent_sensor("connections_percent", "connections_used", set(_DATABASE)),
-        _measurement(
-            "oldest_query_s",
-            "oldest_query_age",
-            device_class=SensorDeviceClass.DURATION,
-            native_unit_of_measurement=UnitOfTime.SECONDS,
-            suggested_display_precision=0,
-        ),
-        _measurement(
-            "database_size_mb",
-            "database_size",
-            device_class=SensorDeviceClass.DATA_SIZE,
-            native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
-            suggested_display_precision=1,
-        ),
-        _measurement(
-            "replication_lag_s",
-            "replication_lag",
-            device_class=SensorDeviceClass.DURATION,
-            native_unit_of_measurement=UnitOfTime.SECONDS,
-            suggested_display_precision=0,
-        ),
-        _measurement("failed_jobs", "timescaledb_failed_jobs"),
-        _measurement("overdue_jobs", "timescaledb_overdue_jobs"),
-        _measurement(
-            "hypertables",
-            "timescaledb_hypertables",
-            entity_category=EntityCategory.DIAGNOSTIC,
-        ),
-    ),
-)

@@ -1,34 +1,27 @@
-"""What the incident tracker tells the outside world after each change."""
+"""What the incident tracker tells the outside world after each change.
+
+Also the words a person is told (notifications) about those changes.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime, timedelta
-from enum import StrEnum
 from typing import Any, Final
 
-from .incidents import SYSTEM_ACTOR, DetailValue, Incident, IncidentStatus, Severity
+from .codec import incident_summary
+from .lifecycle import IncidentEventType, IncidentStatus
+from .model import SYSTEM_ACTOR, DetailValue, Incident, Severity
 
-
-class IncidentEventType(StrEnum):
-    """Kinds of change the HA layer surfaces (event entity, repairs, notify)."""
-
-    OPENED = "opened"
-    UPDATED = "updated"
-    ESCALATED = "escalated"
-    ACKNOWLEDGED = "acknowledged"
-    RECOVERY_ATTEMPTED = "recovery_attempted"
-    RESOLVED = "resolved"
-    CLOSED = "closed"
-    REOPENED = "reopened"
+__all__ = ["IncidentEvent", "IncidentEventType", "Notification", "notification_for"]
 
 
 @dataclass(frozen=True, slots=True)
 class IncidentEvent:
     """One change to one incident.
 
-    ``incident`` is :meth:`Incident.summary` taken right after the change, so
+    ``incident`` is the incident's summary (see :mod:`.codec`) taken right after the change, so
     a later change never alters an event already handed out. ``details``
     says what changed (e.g. the recovery action and its result).
     ``opened_at`` is when the incident was opened or last reopened.
@@ -65,7 +58,7 @@ class IncidentEvent:
                 for moment in (incident.created_at, incident.reopened_at)
                 if moment is not None
             ),
-            incident=incident.summary(),
+            incident=incident_summary(incident),
             details=dict(details or {}),
         )
 

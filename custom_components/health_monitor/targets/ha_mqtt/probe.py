@@ -3,20 +3,19 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Mapping
+from collections.abc import Callable
 import contextlib
 from functools import partial
-from typing import Any
 
 from homeassistant.components import mqtt
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 
-from ..engine.models import CheckResult, ComponentType, HealthStatus
-from .latency import latency_only, latency_status, latency_thresholds
-from .mqtt_broker import EchoProbe, health_topic
-from .target import PushResult, TargetCheck, TargetError
+from ...engine.models import CheckResult, ComponentType, HealthStatus
+from ..base import PushResult, TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
+from ..mqtt_broker.echo import EchoProbe, health_topic
 
 
 def loaded_mqtt_entry(hass: HomeAssistant) -> ConfigEntry | None:
@@ -35,16 +34,9 @@ class HaMqttCheck(TargetCheck):
 
     component_type = ComponentType.MQTT
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        component_id: str,
-        name: str,
-        config: Mapping[str, Any],
-    ) -> None:
+    def _setup(self) -> None:
         """Watch HA's MQTT client."""
-        super().__init__(hass, component_id, name, config)
-        self._probe = EchoProbe(health_topic(component_id))
+        self._probe = EchoProbe(health_topic(self.component_id))
         self._push: PushResult | None = None
         self._unsubscribe_status: Callable[[], None] | None = None
         # The MQTT client object a subscription was made on; a reloaded MQTT

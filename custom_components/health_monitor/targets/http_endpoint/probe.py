@@ -17,14 +17,20 @@ from cryptography import x509
 from yarl import URL
 
 from homeassistant.const import CONF_METHOD, CONF_TIMEOUT, CONF_URL, CONF_VERIFY_SSL
-from homeassistant.core import HomeAssistant
 from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.ssl import get_default_no_verify_context
 
-from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
-from ..engine.sanitize import sanitize_message
-from .latency import latency_only, latency_status, latency_thresholds
-from .target import TargetCheck, TargetError
+from ...engine.classification import Findings
+from ...engine.models import (
+    CheckResult,
+    ComponentType,
+    HealthStatus,
+    MetricValue,
+    elapsed_ms,
+)
+from ...engine.sanitize import sanitize_message
+from ..base import Fault, TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
 
 CONF_EXPECTED_STATUS = "expected_status"
 CONF_BODY = "body"
@@ -112,15 +118,8 @@ class HttpEndpointCheck(TargetCheck):
 
     component_type = ComponentType.HTTP_ENDPOINT
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        component_id: str,
-        name: str,
-        config: Mapping[str, Any],
-    ) -> None:
+    def _setup(self) -> None:
         """Watch the endpoint described by ``config``."""
-        super().__init__(hass, component_id, name, config)
         self.url = URL(self.config[CONF_URL])
         self.method: str = self.config.get(CONF_METHOD, "GET")
         self.timeout = float(self.config[CONF_TIMEOUT])
@@ -208,17 +207,19 @@ class HttpEndpointCheck(TargetCheck):
                 if self.body is not None and self.method == "GET":
                     text = await resp.text(errors="replace")
                     body_found = self.body in text
-                return _Response(resp.status, _elapsed_ms(start), body_found)
+                return _Response(resp.status, elapsed_ms(start), body_found)
         except aiohttp.ClientConnectorCertificateError as err:
             raise TargetError(
                 "tls_failed",
                 f"{self._label}: TLS certificate verify failed: "
                 f"{_verify_message(err.certificate_error)}",
-                CONF_URL,
+                Fault.ENCRYPTION,
             ) from err
         except aiohttp.ClientSSLError as err:
             raise TargetError(
-                "tls_failed", f"{self._label}: TLS handshake failed: {err}", CONF_URL
+                "tls_failed",
+                f"{self._label}: TLS handshake failed: {err}",
+                Fault.ENCRYPTION,
             ) from err
         except TimeoutError as err:
             raise TargetError(
@@ -228,11 +229,13 @@ class HttpEndpointCheck(TargetCheck):
             raise TargetError(
                 "cannot_connect",
                 f"{self._label}: cannot connect: {err.strerror or err}",
-                CONF_URL,
+                Fault.ADDRESS,
             ) from err
         except (aiohttp.ClientError, OSError, ValueError) as err:
             raise TargetError(
-                "cannot_connect", f"{self._label}: request failed: {err}", CONF_URL
+                "cannot_connect",
+                f"{self._label}: request failed: {err}",
+                Fault.ADDRESS,
             ) from err
 
     def _problem(self, response: _Response) -> TargetError | None:
@@ -245,13 +248,13 @@ class HttpEndpointCheck(TargetCheck):
                 reason,
                 f"{self._label}: unexpected status {response.status} "
                 f"(expected {self.config[CONF_EXPECTED_STATUS]})",
-                CONF_EXPECTED_STATUS if reason == "unexpected_status" else "base",
+                Fault.ANSWER if reason == "unexpected_status" else None,
             )
         if response.body_found is False:
             return TargetError(
                 "body_not_found",
                 f"{self._label}: the response does not contain the expected text",
-                CONF_BODY,
+                Fault.CONTENT,
             )
         return None
 
@@ -259,23 +262,24 @@ class HttpEndpointCheck(TargetCheck):
         self, response: _Response, metrics: dict[str, MetricValue]
     ) -> CheckResult:
         """Worst of latency and certificate expiry."""
-        latency = latency_status(response.elapsed_ms, latency_thresholds(self.config))
-        status = latency
-        # Findings other than latency: with none, a slow answer is latency only.
-        others: list[HealthStatus] = []
-        notes = [f"{self._label}: {response.status} in {response.elapsed_ms:.1f} ms"]
+        findings = Findings()
+        # The latency comes first: with no other finding, a slow answer is
+        # latency only.
+        findings.add(
+            latency_status(response.elapsed_ms, latency_thresholds(self.config)),
+            f"{self._label}: {response.status} in {response.elapsed_ms:.1f} ms",
+        )
         days = metrics.get("certificate_days")
         if isinstance(days, float):
-            cert_status = certificate_status(days)
-            status = _worse(status, cert_status)
-            others.append(cert_status)
-            notes.append(f"certificate expires in {days:.0f} days")
+            findings.add(
+                certificate_status(days), f"certificate expires in {days:.0f} days"
+            )
         return CheckResult(
-            status=status,
-            message=", ".join(notes),
+            status=findings.status,
+            message=", ".join(findings.texts()),
             response_time_ms=response.elapsed_ms,
             metrics=metrics,
-            latency_only=latency_only(latency, *others),
+            latency_only=latency_only(*findings.statuses),
         )
 
     async def _async_metrics(
@@ -367,15 +371,7 @@ def certificate_status(days_left: float) -> HealthStatus:
     return HealthStatus.HEALTHY
 
 
-def _worse(first: HealthStatus, second: HealthStatus) -> HealthStatus:
-    return first if first.severity >= second.severity else second
-
-
 def _verify_message(error: BaseException) -> str:
     if isinstance(error, ssl.SSLCertVerificationError) and error.verify_message:
         return str(error.verify_message)
     return str(error)
-
-
-def _elapsed_ms(start: float) -> float:
-    return round((time.perf_counter() - start) * 1000, 2)

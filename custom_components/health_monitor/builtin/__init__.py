@@ -1,16 +1,29 @@
-"""Checks: each turns one part of the outside world into a CheckResult."""
+"""The built-in checks: this host, the HA process, its event loop and recorder.
+
+Each module holds a check (its probe) beside the descriptions of its sensors.
+"""
 
 from __future__ import annotations
 
 from homeassistant.core import HomeAssistant
 
+from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
 from ..engine.runner import Check
 from ..settings import MonitorSettings
+from . import event_loop, ha_process, recorder, system_resources
 from .event_loop import EventLoopCheck
 from .ha_process import HaProcessCheck
 from .recorder import RecorderCheck
 from .system_resources import SystemResourcesCheck
+
+# In the order the checks are shown.
+BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
+    *system_resources.SENSORS,
+    *ha_process.SENSORS,
+    *event_loop.SENSORS,
+    *recorder.SENSORS,
+)
 
 
 def build_builtin_checks(hass: HomeAssistant, settings: MonitorSettings) -> list[Check]:

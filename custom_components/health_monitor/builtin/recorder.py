@@ -8,12 +8,21 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
+from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
+from homeassistant.const import UnitOfInformation
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance, session_scope
 
 from ..const import RECORDER_BACKLOG_CRITICAL, RECORDER_BACKLOG_WARNING
-from ..engine.classification import Thresholds, worst_status
-from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
+from ..descriptions import ComponentSensorDescription, metric_value
+from ..engine.classification import Findings, Thresholds
+from ..engine.models import (
+    CheckResult,
+    ComponentType,
+    HealthStatus,
+    MetricValue,
+    elapsed_ms,
+)
 from ..engine.sanitize import sanitize_message
 
 if TYPE_CHECKING:
@@ -21,6 +30,27 @@ if TYPE_CHECKING:
 
 RECORDER_DOMAIN = "recorder"
 BACKLOG_THRESHOLDS = Thresholds(RECORDER_BACKLOG_WARNING, RECORDER_BACKLOG_CRITICAL)
+
+_RECORDER = frozenset({ComponentType.RECORDER})
+SENSORS = (
+    ComponentSensorDescription(
+        key="backlog",
+        translation_key="recorder_backlog",
+        state_class=SensorStateClass.MEASUREMENT,
+        value_fn=metric_value("backlog"),
+        component_types=_RECORDER,
+    ),
+    ComponentSensorDescription(
+        key="database_size_mb",
+        translation_key="database_size",
+        device_class=SensorDeviceClass.DATA_SIZE,
+        native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
+        state_class=SensorStateClass.MEASUREMENT,
+        suggested_display_precision=1,
+        value_fn=metric_value("database_size_mb"),
+        component_types=_RECORDER,
+    ),
+)
 
 # Database size per SQL dialect, in bytes.
 _SIZE_QUERIES = {
@@ -89,14 +119,14 @@ class RecorderCheck:
                 metrics,
             )
         metrics["database_size_mb"] = probe.size_mb
-        findings = [(BACKLOG_THRESHOLDS.classify(backlog), f"backlog {backlog} events")]
+        findings = Findings()
+        findings.add(BACKLOG_THRESHOLDS.classify(backlog), f"backlog {backlog} events")
         if not instance.recording:
-            findings.append((HealthStatus.DEGRADED, "not recording"))
-        status = worst_status(status for status, _ in findings)
+            findings.add(HealthStatus.DEGRADED, "not recording")
         size = f", database {probe.size_mb:.1f} MB" if probe.size_mb is not None else ""
-        details = ", ".join(text for _, text in findings)
+        details = ", ".join(findings.texts())
         return CheckResult(
-            status=status,
+            status=findings.status,
             message=f"Recorder {metrics['running']}, {details}{size}",
             response_time_ms=probe.round_trip_ms,
             metrics=metrics,
@@ -108,7 +138,7 @@ def _probe_database(instance: Recorder) -> DatabaseProbe:
     start = time.perf_counter()
     with session_scope(session=instance.get_session(), read_only=True) as session:
         session.execute(text("SELECT 1")).scalar()
-        round_trip_ms = round((time.perf_counter() - start) * 1000, 2)
+        round_trip_ms = elapsed_ms(start)
         size_mb: float | None = None
         dialect = instance.dialect_name.value if instance.dialect_name else None
         if dialect in _SIZE_QUERIES:

@@ -7,14 +7,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import (
-    CONF_HOST,
-    CONF_PASSWORD,
-    CONF_PORT,
-    CONF_USERNAME,
-    UnitOfTime,
-)
+from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -23,20 +16,18 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ..checks.mqtt_broker import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
-from ..checks.target import async_validate_target
-from ..descriptions import ComponentSensorDescription, metric_value
-from ..engine.models import ComponentType
-from ..validation import (
+from ...validation import (
     MAX_HOST_LENGTH,
     MAX_PASSWORD_LENGTH,
     MAX_USERNAME_LENGTH,
+    PORT,
     FieldLimit,
     TextLimit,
 )
-from .kind import TargetKind
-from .latency import LATENCY_LIMITS, latency_fields, required_errors, validate_latency
-from .network import PORT
+from ..base import Fault
+from ..kind import async_validate_target, required_errors
+from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
+from .probe import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
 
 # Connecting and one echo must both fit.
 VALIDATION_TIMEOUT = 15.0
@@ -48,22 +39,9 @@ LIMITS: dict[str, FieldLimit] = {
     **LATENCY_LIMITS,
 }
 
-# Shared by both kinds of MQTT target (they share the MQTT component type).
-MQTT_SENSORS = (
-    ComponentSensorDescription(
-        key="round_trip_ms",
-        translation_key="round_trip",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=metric_value("round_trip_ms"),
-        component_types=frozenset({ComponentType.MQTT}),
-    ),
-)
 
-
-def _schema(values: Mapping[str, Any]) -> vol.Schema:
+def schema(values: Mapping[str, Any]) -> vol.Schema:
+    """Return the form, filled from ``values`` (secrets are never pre-filled)."""
     username = values.get(CONF_USERNAME)
     return vol.Schema(
         {
@@ -87,7 +65,8 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
     )
 
 
-def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+def normalize(data: dict[str, Any]) -> dict[str, Any]:
+    """Return form input as the data to store."""
     data = dict(data)
     if data.get(CONF_PORT) in (None, ""):
         data[CONF_PORT] = DEFAULT_PORT
@@ -100,33 +79,29 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _rules(data: Mapping[str, Any]) -> dict[str, str]:
+def rules(data: Mapping[str, Any]) -> dict[str, str]:
+    """Return the field errors found without connecting."""
     return required_errors(data, {CONF_HOST: "cannot_connect"}) or validate_latency(
         data
     )
 
 
-async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+    """Connect to the target for real; return field errors."""
+    # Refused credentials point at the password if one was typed.
+    credentials = CONF_PASSWORD if data.get(CONF_PASSWORD) else CONF_USERNAME
     return await async_validate_target(
-        MqttBrokerCheck(hass, "validation", _title(data), data), VALIDATION_TIMEOUT
+        MqttBrokerCheck(hass, "validation", title(data), data),
+        VALIDATION_TIMEOUT,
+        {Fault.ADDRESS: CONF_HOST, Fault.CREDENTIALS: credentials},
     )
 
 
-def _title(data: Mapping[str, Any]) -> str:
+def title(data: Mapping[str, Any]) -> str:
+    """Return the target's title."""
     return f"{data[CONF_HOST]}:{data.get(CONF_PORT, DEFAULT_PORT)}"
 
 
-MQTT_BROKER = TargetKind(
-    subentry_type="mqtt_broker",
-    component_type=ComponentType.MQTT,
-    check_class=MqttBrokerCheck,
-    schema=_schema,
-    validate=_validate,
-    title=_title,
-    unique_id=lambda data: _title(data).lower(),
-    normalize=_normalize,
-    limits=LIMITS,
-    rules=_rules,
-    sensors=MQTT_SENSORS,
-    secret_keys=frozenset({CONF_PASSWORD}),
-)
+def unique_id(data: Mapping[str, Any]) -> str:
+    """Tell brokers apart: host names are case-insensitive."""
+    return title(data).lower()

@@ -8,15 +8,7 @@ from typing import Any
 import voluptuous as vol
 from yarl import URL
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import (
-    CONF_METHOD,
-    CONF_TIMEOUT,
-    CONF_URL,
-    CONF_VERIFY_SSL,
-    EntityCategory,
-    UnitOfTime,
-)
+from homeassistant.const import CONF_METHOD, CONF_TIMEOUT, CONF_URL, CONF_VERIFY_SSL
 from homeassistant.core import HomeAssistant, valid_entity_id
 from homeassistant.helpers.selector import (
     BooleanSelector,
@@ -29,7 +21,19 @@ from homeassistant.helpers.selector import (
     TextSelectorType,
 )
 
-from ..checks.http_endpoint import (
+from ...validation import (
+    MAX_BODY_TEXT_LENGTH,
+    MAX_SHORT_TEXT_LENGTH,
+    MAX_URL_LENGTH,
+    FieldLimit,
+    NumberRange,
+    StepCheckedEntitySelector,
+    TextLimit,
+)
+from ..base import Fault
+from ..kind import async_validate_target
+from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
+from .probe import (
     CONF_BODY,
     CONF_EXPECTED_STATUS,
     CONF_RECOVERY_SCRIPT,
@@ -40,24 +44,16 @@ from ..checks.http_endpoint import (
     url_problem,
     without_credentials,
 )
-from ..checks.target import async_validate_target
-from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
-from ..engine.models import ComponentType
-from ..validation import (
-    MAX_BODY_TEXT_LENGTH,
-    MAX_SHORT_TEXT_LENGTH,
-    MAX_URL_LENGTH,
-    FieldLimit,
-    NumberRange,
-    StepCheckedEntitySelector,
-    TextLimit,
-)
-from .kind import TargetKind
-from .latency import LATENCY_LIMITS, latency_fields, validate_latency
 
 DEFAULT_TIMEOUT = 10
 # The request has its own timeout; this bounds the certificate read after it.
 VALIDATION_MARGIN = 5.0
+FAULT_FIELDS = {
+    Fault.ADDRESS: CONF_URL,
+    Fault.ENCRYPTION: CONF_URL,
+    Fault.ANSWER: CONF_EXPECTED_STATUS,
+    Fault.CONTENT: CONF_BODY,
+}
 TIMEOUT = NumberRange(1, 60, whole=False, unit="s")
 LIMITS: dict[str, FieldLimit] = {
     CONF_URL: TextLimit(MAX_URL_LENGTH),
@@ -70,7 +66,8 @@ LIMITS: dict[str, FieldLimit] = {
 }
 
 
-def _schema(values: Mapping[str, Any]) -> vol.Schema:
+def schema(values: Mapping[str, Any]) -> vol.Schema:
+    """Return the form, filled from ``values`` (secrets are never pre-filled)."""
     body = values.get(CONF_BODY)
     script = values.get(CONF_RECOVERY_SCRIPT)
     return vol.Schema(
@@ -108,7 +105,8 @@ def _schema(values: Mapping[str, Any]) -> vol.Schema:
     )
 
 
-def _normalize(data: dict[str, Any]) -> dict[str, Any]:
+def normalize(data: dict[str, Any]) -> dict[str, Any]:
+    """Return form input as the data to store."""
     data = dict(data)
     data[CONF_METHOD] = str(data.get(CONF_METHOD, "GET")).upper()
     data[CONF_VERIFY_SSL] = bool(data.get(CONF_VERIFY_SSL, True))
@@ -118,10 +116,10 @@ def _normalize(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def _rules(data: Mapping[str, Any]) -> dict[str, str]:
+def rules(data: Mapping[str, Any]) -> dict[str, str]:
     """Return every error found without sending a request."""
     errors: dict[str, str] = {}
-    # Credentials in the address are refused by the form (see _validate), but
+    # Credentials in the address are refused by the form (see async_validate), but
     # a target stored with them still works, their secret masked.
     if url_problem(str(data.get(CONF_URL, ""))) == "invalid_url":
         errors[CONF_URL] = "invalid_url"
@@ -145,7 +143,8 @@ def _rules(data: Mapping[str, Any]) -> dict[str, str]:
     return errors
 
 
-async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
+    """Connect to the target for real; return field errors."""
     if problem := url_problem(data[CONF_URL]):
         return {CONF_URL: problem}
     script = data.get(CONF_RECOVERY_SCRIPT)
@@ -153,50 +152,16 @@ async def _validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]
         return {CONF_RECOVERY_SCRIPT: "invalid_recovery_script"}
     check = HttpEndpointCheck(hass, "validation", data[CONF_URL], data)
     return await async_validate_target(
-        check, data[CONF_TIMEOUT] * 2 + VALIDATION_MARGIN
+        check, data[CONF_TIMEOUT] * 2 + VALIDATION_MARGIN, FAULT_FIELDS
     )
 
 
-def _title(data: Mapping[str, Any]) -> str:
+def title(data: Mapping[str, Any]) -> str:
+    """Return the target's title."""
     return without_credentials(str(data[CONF_URL]))
 
 
-def _unique_id(data: Mapping[str, Any]) -> str:
+def unique_id(data: Mapping[str, Any]) -> str:
+    """Tell two targets apart, so the same one is not added twice."""
     # yarl lowercases scheme and host and drops a default port.
-    return str(URL(_title(data)))
-
-
-HTTP_ENDPOINT = TargetKind(
-    subentry_type="http_endpoint",
-    component_type=ComponentType.HTTP_ENDPOINT,
-    check_class=HttpEndpointCheck,
-    schema=_schema,
-    validate=_validate,
-    title=_title,
-    unique_id=_unique_id,
-    normalize=_normalize,
-    limits=LIMITS,
-    rules=_rules,
-    sensors=(
-        percent_sensor(
-            "success_rate", "http_success_rate", {ComponentType.HTTP_ENDPOINT}
-        ),
-        ComponentSensorDescription(
-            key="status_code",
-            translation_key="http_status_code",
-            entity_category=EntityCategory.DIAGNOSTIC,
-            value_fn=metric_value("status_code"),
-            component_types=frozenset({ComponentType.HTTP_ENDPOINT}),
-        ),
-        ComponentSensorDescription(
-            key="certificate_days",
-            translation_key="certificate_days_left",
-            device_class=SensorDeviceClass.DURATION,
-            native_unit_of_measurement=UnitOfTime.DAYS,
-            state_class=SensorStateClass.MEASUREMENT,
-            suggested_display_precision=0,
-            value_fn=metric_value("certificate_days"),
-            component_types=frozenset({ComponentType.HTTP_ENDPOINT}),
-        ),
-    ),
-)
+    return str(URL(title(data)))

@@ -1,10 +1,9 @@
-"""Base of the checks of user-added targets (config subentries)."""
+"""Base of the probes of user-added targets (config subentries): check and errors."""
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Callable, Mapping
-import logging
+from enum import StrEnum
 from typing import Any, Self
 
 from homeassistant.config_entries import ConfigSubentry
@@ -13,25 +12,48 @@ from homeassistant.core import HomeAssistant
 from ..engine.models import CheckResult, ComponentType, HealthStatus
 from ..engine.sanitize import sanitize_message
 
-_LOGGER = logging.getLogger(__name__)
-
 type PushResult = Callable[[CheckResult], None]
 
 INVALID_SETTINGS_MESSAGE = "Stored settings are invalid; reconfigure this target"
 
 
-class TargetError(Exception):
-    """A target could not be observed, for a reason a form can show.
+class Fault(StrEnum):
+    """Which part of a target's settings a failure points at.
 
-    ``reason`` is one of cannot_connect, invalid_auth, invalid_url, timeout
-    and unknown; ``field`` is the form field it concerns (or ``base``).
+    Probes know the world, not forms: each kind's form maps a fault to the
+    field that holds that part (see ``async_validate_target``).
     """
 
-    def __init__(self, reason: str, message: str, field: str = "base") -> None:
+    # Where the target is: a host that does not resolve or refuses, a URL.
+    ADDRESS = "address"
+    PORT = "port"
+    # The login was refused.
+    CREDENTIALS = "credentials"
+    # Logged in, but the account may not use what the target names.
+    PERMISSION = "permission"
+    # The named database does not exist.
+    DATABASE = "database"
+    # The encrypted connection failed (TLS, SSL mode).
+    ENCRYPTION = "encryption"
+    # The answer is not the expected one (e.g. its status code).
+    ANSWER = "answer"
+    # The answer lacks the expected content.
+    CONTENT = "content"
+
+
+class TargetError(Exception):
+    """A target could not be observed.
+
+    ``reason`` is the translation key of the failure (cannot_connect,
+    invalid_auth, timeout, tls_failed, unexpected_status, body_not_found,
+    unknown); ``fault`` is the part of the target it points at, if any.
+    """
+
+    def __init__(self, reason: str, message: str, fault: Fault | None = None) -> None:
         """Describe the failure; ``message`` must hold no secret."""
         super().__init__(message)
         self.reason = reason
-        self.field = field
+        self.fault = fault
 
 
 class TargetCheck:
@@ -62,6 +84,13 @@ class TargetCheck:
         self.component_id = component_id
         self.name = name
         self.config: dict[str, Any] = dict(config)
+        self._setup()
+
+    def _setup(self) -> None:
+        """Read ``self.config`` into the check's own state (subclasses).
+
+        Raises KeyError, TypeError or ValueError for settings it cannot use.
+        """
 
     @classmethod
     def from_subentry(cls, hass: HomeAssistant, subentry: ConfigSubentry) -> Self:
@@ -120,22 +149,6 @@ class TargetCheck:
         await self.async_close()
 
 
-async def async_validate_target(check: TargetCheck, timeout: float) -> dict[str, str]:
-    """Observe a target once for a config form; return field errors."""
-    try:
-        async with asyncio.timeout(timeout):
-            await check.async_measure()
-    except TargetError as err:
-        return {err.field: err.reason}
-    except TimeoutError:
-        return {"base": "timeout"}
-    except Exception:  # noqa: BLE001 - the form shows "unknown" rather than failing
-        return {"base": "unknown"}
-    finally:
-        await check.async_close()
-    return {}
-
-
 class InvalidTargetCheck(TargetCheck):
     """Stands in for a target whose stored settings its kind cannot read.
 
@@ -145,25 +158,4 @@ class InvalidTargetCheck(TargetCheck):
 
     async def async_measure(self) -> CheckResult:
         """Report that the target needs reconfiguring."""
-        raise TargetError(
-            "unknown", "Stored settings are invalid; reconfigure this target"
-        )
-
-
-def create_target_check(
-    check_class: type[TargetCheck],
-    hass: HomeAssistant,
-    subentry: ConfigSubentry,
-    *,
-    update_interval: float | None = None,
-) -> TargetCheck:
-    """Return the check of a configured target, never raising for its settings."""
-    check: TargetCheck
-    try:
-        check = check_class.from_subentry(hass, subentry)
-    except (KeyError, TypeError, ValueError):
-        _LOGGER.error("Target %s has invalid settings; reconfigure it", subentry.title)
-        check = InvalidTargetCheck.from_subentry(hass, subentry)
-        check.component_type = check_class.component_type
-    check.update_interval = update_interval
-    return check
+        raise TargetError("unknown", INVALID_SETTINGS_MESSAGE)

@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncIterator, Mapping
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 from enum import StrEnum
 from functools import cache
@@ -14,13 +14,18 @@ from typing import Any
 import asyncpg
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
-from homeassistant.core import HomeAssistant
 
-from ..engine.classification import Thresholds, worst_status
-from ..engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
-from ..engine.sanitize import sanitize_message
-from .latency import latency_only, latency_status, latency_thresholds
-from .target import TargetCheck, TargetError
+from ...engine.classification import Findings, Thresholds
+from ...engine.models import (
+    CheckResult,
+    ComponentType,
+    HealthStatus,
+    MetricValue,
+    elapsed_ms,
+)
+from ...engine.sanitize import sanitize_message
+from ..base import Fault, TargetCheck, TargetError
+from ..latency import latency_only, latency_status, latency_thresholds
 from .timescaledb import TimescaleHealth, async_read_timescale, describe_jobs
 
 CONF_DATABASE = "database"
@@ -134,15 +139,8 @@ class DatabaseCheck(TargetCheck):
 
     component_type = ComponentType.DATABASE
 
-    def __init__(
-        self,
-        hass: HomeAssistant,
-        component_id: str,
-        name: str,
-        config: Mapping[str, Any],
-    ) -> None:
+    def _setup(self) -> None:
         """Watch the server described by ``config``."""
-        super().__init__(hass, component_id, name, config)
         # Sessions of checks (and reconnects) in progress.
         self._sessions: set[Any] = set()
 
@@ -211,7 +209,7 @@ class DatabaseCheck(TargetCheck):
             command_timeout=QUERY_TIMEOUT,
             server_settings={"application_name": APPLICATION_NAME},
         )
-        connect_ms = _elapsed_ms(start)
+        connect_ms = elapsed_ms(start)
         self._sessions.add(connection)
         try:
             yield connection, connect_ms
@@ -235,7 +233,7 @@ class DatabaseCheck(TargetCheck):
                 # The simple protocol: one message each way, as on any session.
                 start = time.perf_counter()
                 await connection.execute("SELECT 1")
-                round_trip_ms = _elapsed_ms(start)
+                round_trip_ms = elapsed_ms(start)
                 stats = await connection.fetchrow(_SERVER_STATS)
                 timescale_problem: str | None = None
                 try:
@@ -277,22 +275,21 @@ class DatabaseCheck(TargetCheck):
         if stats["replication_lag_s"] is not None:
             metrics["replication_lag_s"] = round(float(stats["replication_lag_s"]), 1)
 
-        statuses = [
+        findings = Findings()
+        # The latency comes first: with no other problem, a slow answer is
+        # latency only.
+        findings.add(
             latency_status(round_trip_ms, latency_thresholds(self.config)),
+            f"slow answer: {round_trip_ms:.0f} ms",
+        )
+        findings.add(
             connections_status(used, usable),
-        ]
-        reasons: list[str] = []
-        if statuses[0] is not HealthStatus.HEALTHY:
-            reasons.append(f"slow answer: {round_trip_ms:.0f} ms")
-        if statuses[1] is not HealthStatus.HEALTHY:
-            reasons.append(
-                f"{used} of {usable} usable connections used ({percent:.0f} %, "
-                f"{reserved} of {maximum} reserved)"
-            )
+            f"{used} of {usable} usable connections used ({percent:.0f} %, "
+            f"{reserved} of {maximum} reserved)",
+        )
         servers = f"PostgreSQL {version}"
         if timescale_problem is not None:
-            statuses.append(HealthStatus.WARNING)
-            reasons.append(timescale_problem)
+            findings.add(HealthStatus.WARNING, timescale_problem)
         if timescale is not None:
             metrics.update(
                 timescaledb_version=timescale.version,
@@ -302,36 +299,40 @@ class DatabaseCheck(TargetCheck):
             )
             servers += f", TimescaleDB {timescale.version or '(version unknown)'}"
             if timescale.failed_jobs:
-                statuses.append(HealthStatus.DEGRADED)
-                reasons.append(describe_jobs("failed", timescale.failed_jobs))
+                findings.add(
+                    HealthStatus.DEGRADED,
+                    describe_jobs("failed", timescale.failed_jobs),
+                )
             if timescale.overdue_jobs:
-                statuses.append(HealthStatus.WARNING)
-                reasons.append(describe_jobs("overdue", timescale.overdue_jobs))
-        if reasons:
-            message = f"{'; '.join(reasons)} ({servers})"
+                findings.add(
+                    HealthStatus.WARNING,
+                    describe_jobs("overdue", timescale.overdue_jobs),
+                )
+        if problems := findings.problems():
+            message = f"{'; '.join(problems)} ({servers})"
         else:
             message = (
                 f"{servers} answers in {round_trip_ms:.1f} ms, "
                 f"{used} of {usable} usable connections used"
             )
         return CheckResult(
-            status=worst_status(statuses),
+            status=findings.status,
             message=message,
             response_time_ms=round_trip_ms,
             metrics=metrics,
-            latency_only=latency_only(*statuses),
+            latency_only=latency_only(*findings.statuses),
         )
 
     def _target_error(self, err: Exception) -> TargetError:
-        """Translate a driver error into a form error; the message holds no secret."""
+        """Translate a driver error into a target error; the message holds no secret."""
         detail = sanitize_message(f"{self.address}: {err}", self.secrets)
         if isinstance(err, asyncpg.InvalidAuthorizationSpecificationError):
-            return TargetError("invalid_auth", detail, CONF_PASSWORD)
+            return TargetError("invalid_auth", detail, Fault.CREDENTIALS)
         if isinstance(err, asyncpg.InsufficientPrivilegeError):
             # The role may not connect to this database (no CONNECT privilege).
-            return TargetError("invalid_auth", detail, CONF_USERNAME)
+            return TargetError("invalid_auth", detail, Fault.PERMISSION)
         if isinstance(err, asyncpg.InvalidCatalogNameError):
-            return TargetError("cannot_connect", detail, CONF_DATABASE)
+            return TargetError("cannot_connect", detail, Fault.DATABASE)
         if isinstance(err, _QueryTimeoutError):
             return TargetError(
                 "timeout", f"{self.address}: no answer within {QUERY_TIMEOUT:g} s"
@@ -346,14 +347,14 @@ class DatabaseCheck(TargetCheck):
                 sanitize_message(
                     f"{self.address} refuses new logins: {err}", self.secrets
                 ),
-                CONF_HOST,
+                Fault.ADDRESS,
             )
         if isinstance(err, ssl.SSLError) or (
             isinstance(err, ConnectionError) and "SSL" in str(err)
         ):
-            return TargetError("cannot_connect", detail, CONF_SSL_MODE)
+            return TargetError("cannot_connect", detail, Fault.ENCRYPTION)
         if isinstance(err, _CONNECTION_ERRORS):
-            return TargetError("cannot_connect", detail, CONF_HOST)
+            return TargetError("cannot_connect", detail, Fault.ADDRESS)
         return TargetError(
             "unknown",
             sanitize_message(
@@ -364,7 +365,3 @@ class DatabaseCheck(TargetCheck):
 
 class _QueryTimeoutError(TimeoutError):
     """The server accepted the session but did not answer a query in time."""
-
-
-def _elapsed_ms(start: float) -> float:
-    return round((time.perf_counter() - start) * 1000, 2)
