@@ -6,6 +6,7 @@ import asyncio
 import contextlib
 import logging
 import time
+from typing import TYPE_CHECKING
 import uuid
 
 import aiomqtt
@@ -18,6 +19,9 @@ from ...engine.sanitize import sanitize_message
 from ..base import Fault, PushResult, TargetCheck, TargetError
 from ..latency import latency_only, latency_status, latency_thresholds
 from .echo import EchoProbe, health_topic
+
+if TYPE_CHECKING:
+    from paho.mqtt.client import Client as PahoClient
 
 _LOGGER = logging.getLogger(__name__)
 # paho logs every packet at debug level: a logger of its own lets that be
@@ -319,6 +323,17 @@ def _abandon(client: aiomqtt.Client) -> None:
     aiomqtt would fail on after a cancelled attempt.
     """
     paho = client._client  # noqa: SLF001 - aiomqtt exposes no way to drop a socket
+    # A cancelled attempt's connect may still be running in its worker thread,
+    # and the socket registrations it already queued for the loop would fail
+    # on a closed socket ("Bad file descriptor", logged as an error). So later
+    # registrations are dropped, and the socket is closed after the queued
+    # ones ran.
+    paho.on_socket_open = None
+    paho.on_socket_register_write = None
+    asyncio.get_running_loop().call_soon(_close_socket, paho)
+
+
+def _close_socket(paho: PahoClient) -> None:
     if paho.socket() is not None:
         paho._sock_close()  # noqa: SLF001
 
