@@ -54,8 +54,8 @@ BUILTIN_AND_SYSTEM: list[str] = [
     "system_performance_score sensor.health_monitor_performance_score % - measurement diagnostic on",
     "system_recovery_success_rate sensor.health_monitor_recovery_success_rate % - measurement - on",
     "system_resources_cpu_percent sensor.system_resources_cpu_usage % - measurement - on",
-    "system_resources_disk_percent_tmp sensor.system_resources_disk_usage_tmp % - measurement - on",
     "system_resources_disk_percent_unknown sensor.system_resources_disk_usage % - measurement - on",
+    "system_resources_disk_percent_usr sensor.system_resources_disk_usage_usr % - measurement - on",
     "system_resources_memory_percent sensor.system_resources_memory_usage % - measurement - on",
     "system_resources_response_time sensor.system_resources_response_time ms duration measurement diagnostic on",
     "system_resources_status sensor.system_resources_status - enum - - on",
@@ -110,7 +110,7 @@ def options() -> dict[str, Any]:
     """Every built-in check that runs without a recorder; two disks."""
     return {
         CONF_CHECKS: ["system_resources", "ha_process", "event_loop"],
-        CONF_DISK_PATHS: ["/", "/tmp"],
+        CONF_DISK_PATHS: ["/", "/usr"],
     }
 
 

@@ -25,7 +25,32 @@ from homeassistant.helpers.selector import (
     TextSelectorConfig,
 )
 
-from . import const
+from .const import (
+    BUILTIN_CHECKS,
+    CONF_CHECK_TIMEOUT,
+    CONF_CHECKS,
+    CONF_CLOSE_AFTER_MINUTES,
+    CONF_DISK_PATHS,
+    CONF_ESCALATION_MINUTES,
+    CONF_FAILURE_THRESHOLD,
+    CONF_GRACE_PERIOD,
+    CONF_HISTORY_SIZE,
+    CONF_INCIDENT_THRESHOLD,
+    CONF_NOTIFY_ACTION,
+    CONF_RESOLVE_AFTER_CHECKS,
+    CONF_UPDATE_INTERVAL,
+    DEFAULT_CHECK_TIMEOUT,
+    DEFAULT_CLOSE_AFTER_MINUTES,
+    DEFAULT_ESCALATION_MINUTES,
+    DEFAULT_FAILURE_THRESHOLD,
+    DEFAULT_GRACE_PERIOD,
+    DEFAULT_HISTORY_SIZE,
+    DEFAULT_INCIDENT_THRESHOLD,
+    DEFAULT_RESOLVE_AFTER_CHECKS,
+    DEFAULT_UPDATE_INTERVAL,
+    MIN_UPDATE_INTERVAL,
+    THRESHOLD_OPTIONS,
+)
 from .engine.incidents import THRESHOLD_ORDER
 from .engine.models import ComponentType, HealthStatus
 from .validation import (
@@ -37,7 +62,7 @@ from .validation import (
     TextLimit,
 )
 
-CHECK_NAMES = tuple(str(check) for check in const.BUILTIN_CHECKS)
+CHECK_NAMES = tuple(str(check) for check in BUILTIN_CHECKS)
 INCIDENT_THRESHOLDS = tuple(str(status) for status in THRESHOLD_ORDER)
 NOTIFY_ACTION = TextLimit(MAX_SHORT_TEXT_LENGTH)
 # A percentage level; decimals allowed (e.g. 99.5).
@@ -90,21 +115,31 @@ def _number(
     key: str,
     default: float,
     limits: NumberRange,
-    setting: str | None = None,
-    cast: Callable[[Any], Any] = float,
+    cast: Callable[[Any], Any],
+    setting: str | None,
     *,
     incident: bool = False,
 ) -> Option:
-    return Option(
-        key,
-        default,
-        limits.selector(),
-        _limited(limits, default),
-        limits,
-        setting,
-        cast,
-        incident,
-    )
+    reader = _limited(limits, default)
+    selector = limits.selector()
+    return Option(key, default, selector, reader, limits, setting, cast, incident)
+
+
+def _seconds(key: str, default: float, minimum: float, maximum: float) -> Option:
+    """Return a number of seconds, the setting named as the option."""
+    return _number(key, default, NumberRange(minimum, maximum, unit="s"), float, key)
+
+
+def _incident_count(key: str, default: int, setting: str) -> Option:
+    """Return a number of checks of the incident rules."""
+    limits = NumberRange(1, 100)
+    return _number(key, default, limits, int, setting, incident=True)
+
+
+def _incident_minutes(key: str, default: int, minimum: int, setting: str) -> Option:
+    """Return a duration in minutes (up to a week) of the incident rules."""
+    limits = NumberRange(minimum, 10080, unit="min")
+    return _number(key, default, limits, _minutes, setting, incident=True)
 
 
 def _minutes(value: float) -> timedelta:
@@ -138,7 +173,7 @@ def _read_paths(value: Any) -> tuple[list[str], bool]:
 def _read_incident_threshold(value: Any) -> tuple[str, bool]:
     if value in INCIDENT_THRESHOLDS:
         return value, True
-    return const.DEFAULT_INCIDENT_THRESHOLD, False
+    return DEFAULT_INCIDENT_THRESHOLD, False
 
 
 def _read_notify_action(value: Any) -> tuple[str | None, bool]:
@@ -163,14 +198,14 @@ def _checks(names: list[str]) -> frozenset[ComponentType]:
 # setup and reconfigure steps ask ("what to watch").
 OPTIONS: tuple[Option, ...] = (
     Option(
-        const.CONF_CHECKS,
+        CONF_CHECKS,
         list(CHECK_NAMES),
         SelectSelector(
             SelectSelectorConfig(
                 options=list(CHECK_NAMES),
                 multiple=True,
                 mode=SelectSelectorMode.LIST,
-                translation_key=const.CONF_CHECKS,
+                translation_key=CONF_CHECKS,
             )
         ),
         _read_checks,
@@ -179,47 +214,36 @@ OPTIONS: tuple[Option, ...] = (
     ),
     # Without a path, the configuration folder's disk is watched.
     Option(
-        const.CONF_DISK_PATHS,
+        CONF_DISK_PATHS,
         [],
         TextSelector(TextSelectorConfig(multiple=True)),
         _read_paths,
         setting="disk_paths",
         cast=tuple,
     ),
-    _number(
-        const.CONF_UPDATE_INTERVAL,
-        const.DEFAULT_UPDATE_INTERVAL,
-        NumberRange(const.MIN_UPDATE_INTERVAL, 86400, unit="s"),
-        "update_interval",
-    ),
-    _number(
-        const.CONF_CHECK_TIMEOUT,
-        const.DEFAULT_CHECK_TIMEOUT,
-        NumberRange(1, 300, unit="s"),
-        "check_timeout",
-    ),
+    _seconds(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL, MIN_UPDATE_INTERVAL, 86400),
+    _seconds(CONF_CHECK_TIMEOUT, DEFAULT_CHECK_TIMEOUT, 1, 300),
+    # The thresholds are set in pairs (see MonitorSettings).
     *(
-        _number(key, default, _PERCENT)
-        for warning_key, critical_key, warning, critical in (
-            const.THRESHOLD_OPTIONS.values()
-        )
+        _number(key, default, _PERCENT, float, None)
+        for warning_key, critical_key, warning, critical in THRESHOLD_OPTIONS.values()
         for key, default in ((warning_key, warning), (critical_key, critical))
     ),
     _number(
-        const.CONF_HISTORY_SIZE,
-        const.DEFAULT_HISTORY_SIZE,
+        CONF_HISTORY_SIZE,
+        DEFAULT_HISTORY_SIZE,
         NumberRange(10, 100000),
-        "history_size",
         int,
+        CONF_HISTORY_SIZE,
     ),
     Option(
-        const.CONF_INCIDENT_THRESHOLD,
-        const.DEFAULT_INCIDENT_THRESHOLD,
+        CONF_INCIDENT_THRESHOLD,
+        DEFAULT_INCIDENT_THRESHOLD,
         SelectSelector(
             SelectSelectorConfig(
                 options=list(INCIDENT_THRESHOLDS),
                 mode=SelectSelectorMode.DROPDOWN,
-                translation_key=const.CONF_INCIDENT_THRESHOLD,
+                translation_key=CONF_INCIDENT_THRESHOLD,
             )
         ),
         _read_incident_threshold,
@@ -227,46 +251,23 @@ OPTIONS: tuple[Option, ...] = (
         cast=HealthStatus,
         incident=True,
     ),
-    _number(
-        const.CONF_FAILURE_THRESHOLD,
-        const.DEFAULT_FAILURE_THRESHOLD,
-        NumberRange(1, 100),
-        "failure_threshold",
-        int,
-        incident=True,
+    _incident_count(
+        CONF_FAILURE_THRESHOLD, DEFAULT_FAILURE_THRESHOLD, "failure_threshold"
     ),
-    _number(
-        const.CONF_RESOLVE_AFTER_CHECKS,
-        const.DEFAULT_RESOLVE_AFTER_CHECKS,
-        NumberRange(1, 100),
+    _incident_count(
+        CONF_RESOLVE_AFTER_CHECKS,
+        DEFAULT_RESOLVE_AFTER_CHECKS,
         "healthy_checks_to_resolve",
-        int,
-        incident=True,
     ),
-    _number(
-        const.CONF_GRACE_PERIOD,
-        const.DEFAULT_GRACE_PERIOD,
-        NumberRange(0, 3600, unit="s"),
-        "grace_period",
+    _seconds(CONF_GRACE_PERIOD, DEFAULT_GRACE_PERIOD, 0, 3600),
+    _incident_minutes(
+        CONF_CLOSE_AFTER_MINUTES, DEFAULT_CLOSE_AFTER_MINUTES, 0, "close_after"
     ),
-    _number(
-        const.CONF_CLOSE_AFTER_MINUTES,
-        const.DEFAULT_CLOSE_AFTER_MINUTES,
-        NumberRange(0, 10080, unit="min"),
-        "close_after",
-        _minutes,
-        incident=True,
-    ),
-    _number(
-        const.CONF_ESCALATION_MINUTES,
-        const.DEFAULT_ESCALATION_MINUTES,
-        NumberRange(1, 10080, unit="min"),
-        "escalation_interval",
-        _minutes,
-        incident=True,
+    _incident_minutes(
+        CONF_ESCALATION_MINUTES, DEFAULT_ESCALATION_MINUTES, 1, "escalation_interval"
     ),
     Option(
-        const.CONF_NOTIFY_ACTION,
+        CONF_NOTIFY_ACTION,
         None,
         TextSelector(),
         _read_notify_action,
@@ -311,10 +312,10 @@ def read_options(
         critical_key,
         warning,
         critical,
-    ) in const.THRESHOLD_OPTIONS.values():
+    ) in THRESHOLD_OPTIONS.values():
         if values[warning_key] >= values[critical_key]:
             invalid.update((warning_key, critical_key))
             values[warning_key], values[critical_key] = warning, critical
-    if not values[const.CONF_DISK_PATHS]:
-        values[const.CONF_DISK_PATHS] = [config_dir]
+    if not values[CONF_DISK_PATHS]:
+        values[CONF_DISK_PATHS] = [config_dir]
     return values, frozenset(invalid)
