@@ -147,7 +147,7 @@ def _minutes(value: float) -> timedelta:
 
 
 def _read_checks(value: Any) -> tuple[list[str], bool]:
-    """Return the known check names of ``value`` and whether anything was dropped."""
+    """Return the known check names of ``value`` and whether nothing was dropped."""
     if not isinstance(value, list | tuple):
         return list(CHECK_NAMES), False
     known = [name for name in CHECK_NAMES if name in value]

@@ -25,5 +25,7 @@ SENSORS = (
     metric_sensor("replication_lag_s", "replication_lag", _DATABASE, **_SECONDS),
     metric_sensor("failed_jobs", "timescaledb_failed_jobs", _DATABASE, **count()),
     metric_sensor("overdue_jobs", "timescaledb_overdue_jobs", _DATABASE, **count()),
-    metric_sensor("hypertables", "timescaledb_hypertables", _DATABASE, **_DIAGNOSTIC_COUNT),
+    metric_sensor(
+        "hypertables", "timescaledb_hypertables", _DATABASE, **_DIAGNOSTIC_COUNT
+    ),
 )
