@@ -18,67 +18,24 @@ from homeassistant.config_entries import (
     SubentryFlowResult,
 )
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.selector import (
-    SelectSelector,
-    SelectSelectorConfig,
-    SelectSelectorMode,
-    TextSelector,
-    TextSelectorConfig,
-)
 
 from .const import (
-    CONF_CHECK_TIMEOUT,
     CONF_CHECKS,
-    CONF_CLOSE_AFTER_MINUTES,
     CONF_DISK_PATHS,
-    CONF_ESCALATION_MINUTES,
-    CONF_FAILURE_THRESHOLD,
-    CONF_GRACE_PERIOD,
-    CONF_HISTORY_SIZE,
-    CONF_INCIDENT_THRESHOLD,
     CONF_NOTIFY_ACTION,
-    CONF_RESOLVE_AFTER_CHECKS,
-    CONF_UPDATE_INTERVAL,
-    DEFAULT_INCIDENT_THRESHOLD,
     DOMAIN,
     THRESHOLD_OPTIONS,
 )
 from .options import (
     CHECK_NAMES,
-    INCIDENT_THRESHOLDS,
-    NOTIFY_ACTION,
-    NUMBER_OPTIONS,
+    OPTION_LIMITS,
+    OPTIONS,
+    WATCH_OPTIONS,
+    form_schema,
     read_options,
 )
 from .targets import TARGET_KINDS, TargetKind
-from .validation import (
-    FieldLimit,
-    InvalidValueError,
-    are_folders,
-    check_fields,
-    check_paths,
-)
-
-CHECKS_SELECTOR = SelectSelector(
-    SelectSelectorConfig(
-        options=list(CHECK_NAMES),
-        multiple=True,
-        mode=SelectSelectorMode.LIST,
-        translation_key=CONF_CHECKS,
-    )
-)
-DISK_PATHS_SELECTOR = TextSelector(TextSelectorConfig(multiple=True))
-INCIDENT_THRESHOLD_SELECTOR = SelectSelector(
-    SelectSelectorConfig(
-        options=list(INCIDENT_THRESHOLDS),
-        mode=SelectSelectorMode.DROPDOWN,
-        translation_key=CONF_INCIDENT_THRESHOLD,
-    )
-)
-OPTION_LIMITS: dict[str, FieldLimit] = {
-    **{key: option.limits for key, option in NUMBER_OPTIONS.items()},
-    CONF_NOTIFY_ACTION: NOTIFY_ACTION,
-}
+from .validation import InvalidValueError, are_folders, check_fields, check_paths
 
 
 def default_watch(hass: HomeAssistant) -> dict[str, Any]:
@@ -91,52 +48,12 @@ def default_watch(hass: HomeAssistant) -> dict[str, Any]:
 
 def watch_schema(values: Mapping[str, Any]) -> vol.Schema:
     """Return the schema of what to watch: built-in checks and disk paths."""
-    return vol.Schema(
-        {
-            vol.Required(CONF_CHECKS, default=values[CONF_CHECKS]): CHECKS_SELECTOR,
-            vol.Required(
-                CONF_DISK_PATHS, default=values[CONF_DISK_PATHS]
-            ): DISK_PATHS_SELECTOR,
-        }
-    )
-
-
-def _number_field(values: Mapping[str, Any], key: str) -> tuple[vol.Marker, Any]:
-    option = NUMBER_OPTIONS[key]
-    marker = vol.Required(key, default=values.get(key, option.default))
-    return marker, option.limits.selector()
+    return form_schema(WATCH_OPTIONS, values)
 
 
 def options_schema(values: Mapping[str, Any]) -> vol.Schema:
     """Return the schema of every option, defaulting to ``values``."""
-    numbers = [CONF_UPDATE_INTERVAL, CONF_CHECK_TIMEOUT]
-    for warning_key, critical_key, _, _ in THRESHOLD_OPTIONS.values():
-        numbers += [warning_key, critical_key]
-    numbers.append(CONF_HISTORY_SIZE)
-    fields: dict[vol.Marker, Any] = dict(_number_field(values, key) for key in numbers)
-    fields[
-        vol.Required(
-            CONF_INCIDENT_THRESHOLD,
-            default=values.get(CONF_INCIDENT_THRESHOLD, DEFAULT_INCIDENT_THRESHOLD),
-        )
-    ] = INCIDENT_THRESHOLD_SELECTOR
-    fields.update(
-        _number_field(values, key)
-        for key in (
-            CONF_FAILURE_THRESHOLD,
-            CONF_RESOLVE_AFTER_CHECKS,
-            CONF_GRACE_PERIOD,
-            CONF_CLOSE_AFTER_MINUTES,
-            CONF_ESCALATION_MINUTES,
-        )
-    )
-    fields[
-        vol.Optional(
-            CONF_NOTIFY_ACTION,
-            description={"suggested_value": values.get(CONF_NOTIFY_ACTION)},
-        )
-    ] = TextSelector()
-    return watch_schema(values).extend(fields)
+    return form_schema(OPTIONS, values)
 
 
 def validate_notify_action(
@@ -273,8 +190,8 @@ class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
     def async_get_supported_subentry_types(
         cls, config_entry: ConfigEntry
     ) -> dict[str, type[ConfigSubentryFlow]]:
-        """Return one add/reconfigure flow per kind of target."""
-        return {key: _TARGET_FLOWS[key] for key in TARGET_KINDS}
+        """Return the add/reconfigure flow of every kind of target (one class)."""
+        return dict.fromkeys(TARGET_KINDS, TargetSubentryFlow)
 
 
 class HealthMonitorOptionsFlow(OptionsFlow):
@@ -304,9 +221,18 @@ class HealthMonitorOptionsFlow(OptionsFlow):
 
 
 class TargetSubentryFlow(ConfigSubentryFlow):
-    """Add or reconfigure a target; it is saved only after a real connection works."""
+    """Add or reconfigure a target of any kind; saved only once a real connection works.
 
-    kind: TargetKind
+    The kind is the subentry type the flow was started for: HA sets
+    ``handler`` to ``(entry_id, subentry_type)`` before the first step, on
+    2025.4 as on 2026 (where ``_subentry_type`` reads the same, but 2025.4
+    lacks that property).
+    """
+
+    @property
+    def kind(self) -> TargetKind:
+        """Return the kind of target this flow adds or changes."""
+        return TARGET_KINDS[self.handler[1]]
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -375,13 +301,3 @@ class TargetSubentryFlow(ConfigSubentryFlow):
         return self.async_create_entry(
             title=kind.title(data), data=data, unique_id=unique_id
         )
-
-
-_TARGET_FLOWS: dict[str, type[ConfigSubentryFlow]] = {
-    key: type(
-        f"{key.title().replace('_', '')}SubentryFlow",
-        (TargetSubentryFlow,),
-        {"kind": kind},
-    )
-    for key, kind in TARGET_KINDS.items()
-}

@@ -1,16 +1,29 @@
-"""The entry's options: each with its default and limits, for forms and settings.
+"""The entry's options, one table: key, default, form field, limits, setting.
 
-The options form shows these ranges and refuses anything outside them; the
-same limits are applied again to what is read back from storage, where a
-value outside them (hand-edited, or stored by an older version) falls back
-to its default instead of failing the setup.
+The options form shows these fields and refuses anything outside their
+limits; the same limits are applied again to what is read back from storage,
+where a value outside them (hand-edited, or stored by an older version) falls
+back to its default instead of failing the setup. ``MonitorSettings`` takes
+each setting from here too, so an option is written down once.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
+
+import voluptuous as vol
+
+from homeassistant.helpers.selector import (
+    Selector,
+    SelectSelector,
+    SelectSelectorConfig,
+    SelectSelectorMode,
+    TextSelector,
+    TextSelectorConfig,
+)
 
 from .const import (
     BUILTIN_CHECKS,
@@ -39,9 +52,11 @@ from .const import (
     THRESHOLD_OPTIONS,
 )
 from .engine.incidents import THRESHOLD_ORDER
+from .engine.models import ComponentType, HealthStatus
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,
     PATH,
+    FieldLimit,
     InvalidValueError,
     NumberRange,
     TextLimit,
@@ -53,56 +68,228 @@ NOTIFY_ACTION = TextLimit(MAX_SHORT_TEXT_LENGTH)
 # A percentage level; decimals allowed (e.g. 99.5).
 _PERCENT = NumberRange(0, 100, whole=False, unit="%")
 
+# A reader turns a stored value into a usable one and says whether the stored
+# value was fully valid (an invalid part is dropped or takes the default).
+type Reader = Callable[[Any], tuple[Any, bool]]
+
 
 @dataclass(frozen=True, slots=True)
-class NumberOption:
-    """A numeric option with its default and limits."""
+class Option:
+    """One option: its form field, how a stored value is read, the setting it feeds.
+
+    ``setting`` names the field of ``MonitorSettings`` (or, for an incident
+    option, of ``IncidentSettings``) that ``cast`` fills; the thresholds have
+    none, they are read in pairs (``THRESHOLD_OPTIONS``).
+    """
 
     key: str
-    default: float
-    limits: NumberRange
+    default: Any
+    selector: Selector[Any]
+    read: Reader
+    limit: FieldLimit | None = None
+    setting: str | None = None
+    cast: Callable[[Any], Any] = lambda value: value
+    incident: bool = False
+    required: bool = True
+
+    def marker(self, values: Mapping[str, Any]) -> vol.Marker:
+        """Return the form key showing ``values`` (the default when absent)."""
+        if self.required:
+            return vol.Required(self.key, default=values.get(self.key, self.default))
+        return vol.Optional(
+            self.key, description={"suggested_value": values.get(self.key)}
+        )
 
 
-NUMBER_OPTIONS: dict[str, NumberOption] = {
-    option.key: option
-    for option in (
-        NumberOption(
-            CONF_UPDATE_INTERVAL,
-            DEFAULT_UPDATE_INTERVAL,
-            NumberRange(MIN_UPDATE_INTERVAL, 86400, unit="s"),
-        ),
-        NumberOption(
-            CONF_CHECK_TIMEOUT, DEFAULT_CHECK_TIMEOUT, NumberRange(1, 300, unit="s")
-        ),
-        *(
-            NumberOption(key, default, _PERCENT)
-            for warning_key, critical_key, warning, critical in (
-                THRESHOLD_OPTIONS.values()
+def _limited(limit: FieldLimit, default: Any) -> Reader:
+    def read(value: Any) -> tuple[Any, bool]:
+        try:
+            return limit(value), True
+        except InvalidValueError:
+            return default, False
+
+    return read
+
+
+def _number(
+    key: str,
+    default: float,
+    limits: NumberRange,
+    cast: Callable[[Any], Any],
+    setting: str | None,
+    *,
+    incident: bool = False,
+) -> Option:
+    reader = _limited(limits, default)
+    selector = limits.selector()
+    return Option(key, default, selector, reader, limits, setting, cast, incident)
+
+
+def _seconds(key: str, default: float, minimum: float, maximum: float) -> Option:
+    """Return a number of seconds, the setting named as the option."""
+    return _number(key, default, NumberRange(minimum, maximum, unit="s"), float, key)
+
+
+def _incident_count(key: str, default: int, setting: str) -> Option:
+    """Return a number of checks of the incident rules."""
+    limits = NumberRange(1, 100)
+    return _number(key, default, limits, int, setting, incident=True)
+
+
+def _incident_minutes(key: str, default: int, minimum: int, setting: str) -> Option:
+    """Return a duration in minutes (up to a week) of the incident rules."""
+    limits = NumberRange(minimum, 10080, unit="min")
+    return _number(key, default, limits, _minutes, setting, incident=True)
+
+
+def _minutes(value: float) -> timedelta:
+    return timedelta(minutes=value)
+
+
+def _read_checks(value: Any) -> tuple[list[str], bool]:
+    """Return the known check names of ``value`` and whether nothing was dropped."""
+    if not isinstance(value, list | tuple):
+        return list(CHECK_NAMES), False
+    known = [name for name in CHECK_NAMES if name in value]
+    return known, len(known) == len(value)
+
+
+def _read_paths(value: Any) -> tuple[list[str], bool]:
+    """Return the usable paths of ``value`` and whether nothing was dropped."""
+    if value is None:
+        return [], True
+    if not isinstance(value, list):
+        return [], False
+    paths: list[str] = []
+    for path in value:
+        try:
+            paths.append(PATH(path))
+        except InvalidValueError:
+            continue
+    paths = [path for path in paths if path]
+    return paths, len(paths) == len(value)
+
+
+def _read_incident_threshold(value: Any) -> tuple[str, bool]:
+    if value in INCIDENT_THRESHOLDS:
+        return value, True
+    return DEFAULT_INCIDENT_THRESHOLD, False
+
+
+def _read_notify_action(value: Any) -> tuple[str | None, bool]:
+    """Return the stored notify action (None for none) and whether it was valid."""
+    if value is None or value == "":
+        return None, True
+    try:
+        action = NOTIFY_ACTION(value)
+    except InvalidValueError:
+        return None, False
+    domain, _, service = action.partition(".")
+    if not domain or not service:
+        return None, False
+    return action, True
+
+
+def _checks(names: list[str]) -> frozenset[ComponentType]:
+    return frozenset(ComponentType(name) for name in names)
+
+
+# In the order the options form shows them. The first two are also what the
+# setup and reconfigure steps ask ("what to watch").
+OPTIONS: tuple[Option, ...] = (
+    Option(
+        CONF_CHECKS,
+        list(CHECK_NAMES),
+        SelectSelector(
+            SelectSelectorConfig(
+                options=list(CHECK_NAMES),
+                multiple=True,
+                mode=SelectSelectorMode.LIST,
+                translation_key=CONF_CHECKS,
             )
-            for key, default in ((warning_key, warning), (critical_key, critical))
         ),
-        NumberOption(CONF_HISTORY_SIZE, DEFAULT_HISTORY_SIZE, NumberRange(10, 100000)),
-        NumberOption(
-            CONF_FAILURE_THRESHOLD, DEFAULT_FAILURE_THRESHOLD, NumberRange(1, 100)
+        _read_checks,
+        setting="checks",
+        cast=_checks,
+    ),
+    # Without a path, the configuration folder's disk is watched.
+    Option(
+        CONF_DISK_PATHS,
+        [],
+        TextSelector(TextSelectorConfig(multiple=True)),
+        _read_paths,
+        setting="disk_paths",
+        cast=tuple,
+    ),
+    _seconds(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL, MIN_UPDATE_INTERVAL, 86400),
+    _seconds(CONF_CHECK_TIMEOUT, DEFAULT_CHECK_TIMEOUT, 1, 300),
+    # The thresholds are set in pairs (see MonitorSettings).
+    *(
+        _number(key, default, _PERCENT, float, None)
+        for warning_key, critical_key, warning, critical in THRESHOLD_OPTIONS.values()
+        for key, default in ((warning_key, warning), (critical_key, critical))
+    ),
+    _number(
+        CONF_HISTORY_SIZE,
+        DEFAULT_HISTORY_SIZE,
+        NumberRange(10, 100000),
+        int,
+        CONF_HISTORY_SIZE,
+    ),
+    Option(
+        CONF_INCIDENT_THRESHOLD,
+        DEFAULT_INCIDENT_THRESHOLD,
+        SelectSelector(
+            SelectSelectorConfig(
+                options=list(INCIDENT_THRESHOLDS),
+                mode=SelectSelectorMode.DROPDOWN,
+                translation_key=CONF_INCIDENT_THRESHOLD,
+            )
         ),
-        NumberOption(
-            CONF_RESOLVE_AFTER_CHECKS, DEFAULT_RESOLVE_AFTER_CHECKS, NumberRange(1, 100)
-        ),
-        NumberOption(
-            CONF_GRACE_PERIOD, DEFAULT_GRACE_PERIOD, NumberRange(0, 3600, unit="s")
-        ),
-        NumberOption(
-            CONF_CLOSE_AFTER_MINUTES,
-            DEFAULT_CLOSE_AFTER_MINUTES,
-            NumberRange(0, 10080, unit="min"),
-        ),
-        NumberOption(
-            CONF_ESCALATION_MINUTES,
-            DEFAULT_ESCALATION_MINUTES,
-            NumberRange(1, 10080, unit="min"),
-        ),
-    )
+        _read_incident_threshold,
+        setting="open_threshold",
+        cast=HealthStatus,
+        incident=True,
+    ),
+    _incident_count(
+        CONF_FAILURE_THRESHOLD, DEFAULT_FAILURE_THRESHOLD, "failure_threshold"
+    ),
+    _incident_count(
+        CONF_RESOLVE_AFTER_CHECKS,
+        DEFAULT_RESOLVE_AFTER_CHECKS,
+        "healthy_checks_to_resolve",
+    ),
+    _seconds(CONF_GRACE_PERIOD, DEFAULT_GRACE_PERIOD, 0, 3600),
+    _incident_minutes(
+        CONF_CLOSE_AFTER_MINUTES, DEFAULT_CLOSE_AFTER_MINUTES, 0, "close_after"
+    ),
+    _incident_minutes(
+        CONF_ESCALATION_MINUTES, DEFAULT_ESCALATION_MINUTES, 1, "escalation_interval"
+    ),
+    Option(
+        CONF_NOTIFY_ACTION,
+        None,
+        TextSelector(),
+        _read_notify_action,
+        NOTIFY_ACTION,
+        "notify_action",
+        required=False,
+    ),
+)
+OPTIONS_BY_KEY: dict[str, Option] = {option.key: option for option in OPTIONS}
+WATCH_OPTIONS = OPTIONS[:2]
+NUMBER_OPTIONS: dict[str, Option] = {
+    option.key: option for option in OPTIONS if isinstance(option.limit, NumberRange)
 }
+# What the form checks before storing (numbers converted, texts trimmed).
+OPTION_LIMITS: dict[str, FieldLimit] = {
+    option.key: option.limit for option in OPTIONS if option.limit is not None
+}
+
+
+def form_schema(options: tuple[Option, ...], values: Mapping[str, Any]) -> vol.Schema:
+    """Return the form of ``options``, showing ``values``."""
+    return vol.Schema({option.marker(values): option.selector for option in options})
 
 
 def read_options(
@@ -116,75 +303,19 @@ def read_options(
     """
     values: dict[str, Any] = {}
     invalid: set[str] = set()
-    for key, option in NUMBER_OPTIONS.items():
-        values[key] = option.default
-        if key in options:
-            try:
-                values[key] = option.limits(options[key])
-            except InvalidValueError:
-                invalid.add(key)
-    for warning_key, critical_key, warning, critical in THRESHOLD_OPTIONS.values():
+    for option in OPTIONS:
+        values[option.key], valid = option.read(options.get(option.key, option.default))
+        if not valid:
+            invalid.add(option.key)
+    for (
+        warning_key,
+        critical_key,
+        warning,
+        critical,
+    ) in THRESHOLD_OPTIONS.values():
         if values[warning_key] >= values[critical_key]:
             invalid.update((warning_key, critical_key))
             values[warning_key], values[critical_key] = warning, critical
-    values[CONF_CHECKS], bad_checks = _read_checks(
-        options.get(CONF_CHECKS, CHECK_NAMES)
-    )
-    values[CONF_DISK_PATHS], bad_paths = _read_paths(options.get(CONF_DISK_PATHS))
     if not values[CONF_DISK_PATHS]:
         values[CONF_DISK_PATHS] = [config_dir]
-    threshold = options.get(CONF_INCIDENT_THRESHOLD, DEFAULT_INCIDENT_THRESHOLD)
-    values[CONF_INCIDENT_THRESHOLD] = DEFAULT_INCIDENT_THRESHOLD
-    if threshold in INCIDENT_THRESHOLDS:
-        values[CONF_INCIDENT_THRESHOLD] = threshold
-    else:
-        invalid.add(CONF_INCIDENT_THRESHOLD)
-    values[CONF_NOTIFY_ACTION], bad_action = _read_notify_action(
-        options.get(CONF_NOTIFY_ACTION)
-    )
-    for key, bad in (
-        (CONF_CHECKS, bad_checks),
-        (CONF_DISK_PATHS, bad_paths),
-        (CONF_NOTIFY_ACTION, bad_action),
-    ):
-        if bad:
-            invalid.add(key)
     return values, frozenset(invalid)
-
-
-def _read_checks(value: Any) -> tuple[list[str], bool]:
-    """Return the known check names of ``value`` and whether anything was dropped."""
-    if not isinstance(value, list | tuple):
-        return list(CHECK_NAMES), True
-    known = [name for name in CHECK_NAMES if name in value]
-    return known, len(known) != len(value)
-
-
-def _read_paths(value: Any) -> tuple[list[str], bool]:
-    """Return the usable paths of ``value`` and whether anything was dropped."""
-    if value is None:
-        return [], False
-    if not isinstance(value, list):
-        return [], True
-    paths: list[str] = []
-    for path in value:
-        try:
-            paths.append(PATH(path))
-        except InvalidValueError:
-            continue
-    paths = [path for path in paths if path]
-    return paths, len(paths) != len(value)
-
-
-def _read_notify_action(value: Any) -> tuple[str | None, bool]:
-    """Return the stored notify action (None for none) and whether it was invalid."""
-    if value is None or value == "":
-        return None, False
-    try:
-        action = NOTIFY_ACTION(value)
-    except InvalidValueError:
-        return None, True
-    domain, _, service = action.partition(".")
-    if not domain or not service:
-        return None, True
-    return action, False

@@ -3,29 +3,30 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.sensor import (
-    SensorDeviceClass,
-    SensorEntity,
-    SensorEntityDescription,
-    SensorStateClass,
-)
-from homeassistant.const import PERCENTAGE, EntityCategory, UnitOfTime
+from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
+from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
 from .builtin import BUILTIN_SENSORS
-from .builtin.system_resources import DISK_SENSOR, disk_metric_key
+from .builtin.system_resources import disk_sensor
 from .const import BUILTIN_CHECKS
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
-from .descriptions import ComponentSensorDescription, SystemSensorDescription
-from .devices import disk_sensor_key
+from .descriptions import (
+    ComponentSensorDescription,
+    IncidentSensorDescription,
+    SystemSensorDescription,
+    count,
+    duration,
+    metric_sensor,
+    percentage,
+)
 from .engine.incidents import Severity
-from .engine.models import ComponentHealth, ComponentType, HealthStatus
+from .engine.models import ComponentHealth, ComponentType, HealthStatus, SystemHealth
 from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
 from .incident_response import IncidentResponse, signal_incidents_changed
 from .targets import TARGET_KINDS
@@ -38,6 +39,16 @@ TARGET_TYPES = frozenset(kind.component_type for kind in TARGET_KINDS.values())
 STATUS_OPTIONS = [status.value for status in HealthStatus]
 
 
+def _status_attributes(component: ComponentHealth) -> dict[str, Any]:
+    return {
+        "message": component.message,
+        "consecutive_failures": component.consecutive_failures,
+        "last_checked": component.last_checked.isoformat()
+        if component.last_checked
+        else None,
+    }
+
+
 # Sensors of every component (or of every target / built-in check).
 COMMON_SENSORS: tuple[ComponentSensorDescription, ...] = (
     ComponentSensorDescription(
@@ -46,36 +57,29 @@ COMMON_SENSORS: tuple[ComponentSensorDescription, ...] = (
         device_class=SensorDeviceClass.ENUM,
         options=STATUS_OPTIONS,
         value_fn=lambda component: component.status.value,
+        attributes_fn=_status_attributes,
     ),
     # A target's response time is what users watch; a built-in check's is
     # only how long reading it took.
-    ComponentSensorDescription(
-        key="response_time",
-        translation_key="response_time",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda component: component.response_time_ms,
-        component_types=TARGET_TYPES,
+    *(
+        metric_sensor(
+            "response_time",
+            "response_time",
+            types,
+            **duration(),
+            entity_category=category,
+            value_fn=lambda component: component.response_time_ms,
+        )
+        for types, category in (
+            (TARGET_TYPES, None),
+            (BUILTIN_CHECKS, EntityCategory.DIAGNOSTIC),
+        )
     ),
-    ComponentSensorDescription(
-        key="response_time",
-        translation_key="response_time",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda component: component.response_time_ms,
-        component_types=frozenset(BUILTIN_CHECKS),
-    ),
-    ComponentSensorDescription(
-        key="uptime_percent",
-        translation_key="uptime_percent",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
+    metric_sensor(
+        "uptime_percent",
+        "uptime_percent",
+        None,
+        **percentage(),
         entity_category=EntityCategory.DIAGNOSTIC,
         value_fn=lambda component: component.uptime_percent,
     ),
@@ -88,50 +92,40 @@ COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
 )
 
 
-def _count(status: HealthStatus) -> SystemSensorDescription:
+def _system(
+    key: str, value_fn: Callable[[SystemHealth], StateType], **fields: Any
+) -> SystemSensorDescription:
     return SystemSensorDescription(
-        key=f"{status.value}_components",
-        translation_key=f"{status.value}_components",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda health: health.counts[status],
+        key=key, translation_key=key, value_fn=value_fn, **fields
+    )
+
+
+def _count(status: HealthStatus) -> SystemSensorDescription:
+    return _system(
+        f"{status.value}_components", lambda health: health.counts[status], **count()
     )
 
 
 SYSTEM_SENSORS: tuple[SystemSensorDescription, ...] = (
-    SystemSensorDescription(
-        key="health_score",
-        translation_key="health_score",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
-        value_fn=lambda health: health.health_score,
-    ),
-    SystemSensorDescription(
-        key="overall_status",
-        translation_key="overall_status",
+    _system("health_score", lambda health: health.health_score, **percentage(0)),
+    _system(
+        "overall_status",
+        lambda health: health.status.value,
         device_class=SensorDeviceClass.ENUM,
         options=STATUS_OPTIONS,
-        value_fn=lambda health: health.status.value,
     ),
-    SystemSensorDescription(
-        key="performance_score",
-        translation_key="performance_score",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
+    _system(
+        "performance_score",
+        lambda health: health.performance_score,
+        **percentage(0),
         entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=lambda health: health.performance_score,
     ),
-    SystemSensorDescription(
-        key="cycle_duration",
-        translation_key="cycle_duration",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
+    _system(
+        "cycle_duration",
+        lambda health: health.cycle_duration_ms,
+        **duration(precision=0),
         entity_category=EntityCategory.DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=lambda health: health.cycle_duration_ms,
     ),
     *(_count(status) for status in HealthStatus),
 )
@@ -164,17 +158,10 @@ def _component_sensors(
     ]
     if component.component_type is ComponentType.SYSTEM_RESOURCES:
         sensors.extend(
-            DiskSensor(coordinator, component, path)
+            ComponentSensor(coordinator, component, disk_sensor(path))
             for path in coordinator.settings.disk_paths
         )
     return sensors
-
-
-@dataclass(frozen=True, kw_only=True)
-class IncidentSensorDescription(SensorEntityDescription):
-    """A sensor of the system device read from the incident response."""
-
-    value_fn: Callable[[IncidentResponse], StateType]
 
 
 def _highest_open_severity(response: IncidentResponse) -> StateType:
@@ -184,51 +171,42 @@ def _highest_open_severity(response: IncidentResponse) -> StateType:
     return max((i.severity for i in open_incidents), key=lambda s: s.rank).value
 
 
+def _incidents(
+    key: str, value_fn: Callable[[IncidentResponse], StateType], **fields: Any
+) -> IncidentSensorDescription:
+    return IncidentSensorDescription(
+        key=key, translation_key=key, value_fn=value_fn, **fields
+    )
+
+
 INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
-    IncidentSensorDescription(
-        key="open_incidents",
-        translation_key="open_incidents",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda response: len(response.tracker.list_incidents()),
+    _incidents(
+        "open_incidents",
+        lambda response: len(response.tracker.list_incidents()),
+        **count(),
     ),
-    IncidentSensorDescription(
-        key="highest_open_severity",
-        translation_key="highest_open_severity",
+    _incidents(
+        "highest_open_severity",
+        _highest_open_severity,
         device_class=SensorDeviceClass.ENUM,
         options=["none", *(severity.value for severity in Severity)],
-        value_fn=_highest_open_severity,
     ),
-    IncidentSensorDescription(
-        key="mtta",
-        translation_key="mtta",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MINUTES,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda response: response.statistics().mtta_minutes,
+    *(
+        _incidents(key, value_fn, **duration(UnitOfTime.MINUTES, precision=1))
+        for key, value_fn in (
+            ("mtta", lambda response: response.statistics().mtta_minutes),
+            ("mttr", lambda response: response.statistics().mttr_minutes),
+        )
     ),
-    IncidentSensorDescription(
-        key="mttr",
-        translation_key="mttr",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MINUTES,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=lambda response: response.statistics().mttr_minutes,
+    _incidents(
+        "incidents_last_24h",
+        lambda response: response.statistics().last_24h,
+        **count(),
     ),
-    IncidentSensorDescription(
-        key="incidents_last_24h",
-        translation_key="incidents_last_24h",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda response: response.statistics().last_24h,
-    ),
-    IncidentSensorDescription(
-        key="recovery_success_rate",
-        translation_key="recovery_success_rate",
-        native_unit_of_measurement=PERCENTAGE,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
-        value_fn=lambda response: response.statistics().recovery_success_rate,
+    _incidents(
+        "recovery_success_rate",
+        lambda response: response.statistics().recovery_success_rate,
+        **percentage(0),
     ),
 )
 
@@ -281,43 +259,9 @@ class ComponentSensor(ComponentEntity, SensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Give the status sensor the latest message and failure count."""
+        """Return the attributes the description gives (the status sensor's)."""
+        attributes_fn = self.entity_description.attributes_fn
         component = self.component
-        if self.entity_description.key != "status" or component is None:
+        if attributes_fn is None or component is None:
             return None
-        return {
-            "message": component.message,
-            "consecutive_failures": component.consecutive_failures,
-            "last_checked": component.last_checked.isoformat()
-            if component.last_checked
-            else None,
-        }
-
-
-class DiskSensor(ComponentEntity, SensorEntity):
-    """Usage of one watched disk path."""
-
-    entity_description: ComponentSensorDescription
-
-    def __init__(
-        self,
-        coordinator: HealthMonitorCoordinator,
-        component: ComponentHealth,
-        path: str,
-    ) -> None:
-        """Watch ``path``."""
-        super().__init__(
-            coordinator,
-            component,
-            DISK_SENSOR,
-            disk_sensor_key(path),
-        )
-        self._metric_key = disk_metric_key(path)
-        self._attr_translation_placeholders = {"path": path}
-
-    @property
-    def native_value(self) -> StateType:
-        """Return the usage of the path in percent."""
-        component = self.component
-        value = None if component is None else component.metrics.get(self._metric_key)
-        return value if isinstance(value, int | float) else None
+        return attributes_fn(component)

@@ -4,28 +4,13 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import timedelta
 from typing import Any
 
-from .const import (
-    CONF_CHECK_TIMEOUT,
-    CONF_CHECKS,
-    CONF_CLOSE_AFTER_MINUTES,
-    CONF_DISK_PATHS,
-    CONF_ESCALATION_MINUTES,
-    CONF_FAILURE_THRESHOLD,
-    CONF_GRACE_PERIOD,
-    CONF_HISTORY_SIZE,
-    CONF_INCIDENT_THRESHOLD,
-    CONF_NOTIFY_ACTION,
-    CONF_RESOLVE_AFTER_CHECKS,
-    CONF_UPDATE_INTERVAL,
-    THRESHOLD_OPTIONS,
-)
+from .const import THRESHOLD_OPTIONS
 from .engine.classification import Thresholds
 from .engine.incidents import IncidentSettings
-from .engine.models import ComponentType, HealthStatus
-from .options import read_options
+from .engine.models import ComponentType
+from .options import OPTIONS, read_options
 
 
 @dataclass(frozen=True, slots=True)
@@ -59,27 +44,21 @@ class MonitorSettings:
         in ``invalid_options``), so the rest keeps working.
         """
         values, invalid = read_options(options, config_dir)
+        settings: dict[str, Any] = {}
+        incidents: dict[str, Any] = {}
+        for option in OPTIONS:
+            if option.setting is not None:
+                fields = incidents if option.incident else settings
+                fields[option.setting] = option.cast(values[option.key])
         thresholds = {
             name: Thresholds(values[warning_key], values[critical_key])
             for name, (warning_key, critical_key, _, _) in THRESHOLD_OPTIONS.items()
         }
         return cls(
-            update_interval=float(values[CONF_UPDATE_INTERVAL]),
-            check_timeout=float(values[CONF_CHECK_TIMEOUT]),
-            history_size=int(values[CONF_HISTORY_SIZE]),
-            checks=frozenset(ComponentType(check) for check in values[CONF_CHECKS]),
-            disk_paths=tuple(values[CONF_DISK_PATHS]),
+            **settings,
             cpu=thresholds["cpu"],
             memory=thresholds["memory"],
             disk=thresholds["disk"],
-            incidents=IncidentSettings(
-                open_threshold=HealthStatus(values[CONF_INCIDENT_THRESHOLD]),
-                failure_threshold=int(values[CONF_FAILURE_THRESHOLD]),
-                healthy_checks_to_resolve=int(values[CONF_RESOLVE_AFTER_CHECKS]),
-                close_after=timedelta(minutes=values[CONF_CLOSE_AFTER_MINUTES]),
-                escalation_interval=timedelta(minutes=values[CONF_ESCALATION_MINUTES]),
-            ),
-            notify_action=values[CONF_NOTIFY_ACTION],
-            grace_period=float(values[CONF_GRACE_PERIOD]),
+            incidents=IncidentSettings(**incidents),
             invalid_options=invalid,
         )

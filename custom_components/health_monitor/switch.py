@@ -2,27 +2,18 @@
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable
-from dataclasses import dataclass
 from typing import Any
 
-from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
+from homeassistant.components.switch import SwitchEntity
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .coordinator import HealthMonitorConfigEntry
+from .descriptions import ControlSwitchDescription
 from .entity import ControlEntity
 
 PARALLEL_UPDATES = 0
-
-
-@dataclass(frozen=True, kw_only=True)
-class ControlSwitchDescription(SwitchEntityDescription):
-    """A switch mirroring a start/stop pair of services."""
-
-    is_on_fn: Callable[[HealthMonitorCoordinator], bool]
-    set_fn: Callable[[HealthMonitorCoordinator, bool], Awaitable[None] | None]
 
 
 SWITCHES: tuple[ControlSwitchDescription, ...] = (

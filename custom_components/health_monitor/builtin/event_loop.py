@@ -4,37 +4,24 @@ from __future__ import annotations
 
 import asyncio
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import EntityCategory, UnitOfTime
-
 from ..const import EVENT_LOOP_LAG_CRITICAL_MS, EVENT_LOOP_LAG_WARNING_MS
-from ..descriptions import ComponentSensorDescription, metric_value
+from ..descriptions import DIAGNOSTIC, count, duration, metric_sensor
 from ..engine.classification import Thresholds
 from ..engine.models import CheckResult, ComponentType, HealthStatus
 
 SAMPLES = 5
 LAG_THRESHOLDS = Thresholds(EVENT_LOOP_LAG_WARNING_MS, EVENT_LOOP_LAG_CRITICAL_MS)
 
-_LOOP = frozenset({ComponentType.EVENT_LOOP})
+_LOOP = {ComponentType.EVENT_LOOP}
 SENSORS = (
-    ComponentSensorDescription(
-        key="lag_ms",
-        translation_key="loop_lag",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=metric_value("lag_ms"),
-        component_types=_LOOP,
-    ),
-    ComponentSensorDescription(
-        key="tasks",
-        translation_key="loop_tasks",
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
+    metric_sensor("lag_ms", "loop_lag", _LOOP, **duration()),
+    metric_sensor(
+        "tasks",
+        "loop_tasks",
+        _LOOP,
+        **count(),
+        **DIAGNOSTIC,
         entity_registry_enabled_default=False,
-        value_fn=metric_value("tasks"),
-        component_types=_LOOP,
     ),
 )
 

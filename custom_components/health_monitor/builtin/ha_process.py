@@ -8,42 +8,19 @@ from typing import Any
 
 from psutil_home_assistant import PsutilWrapper
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import EntityCategory, UnitOfInformation
 from homeassistant.core import HomeAssistant
 
-from ..descriptions import ComponentSensorDescription, metric_value, percent_sensor
+from ..descriptions import DIAGNOSTIC, count, data_size, metric_sensor, percentage
 from ..engine.models import CheckResult, ComponentType
 from ..settings import MonitorSettings
 
-_PROCESS = frozenset({ComponentType.HA_PROCESS})
+_PROCESS = {ComponentType.HA_PROCESS}
 SENSORS = (
-    percent_sensor("memory_percent", "process_memory_percent", set(_PROCESS)),
-    ComponentSensorDescription(
-        key="rss_mb",
-        translation_key="rss",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
-        value_fn=metric_value("rss_mb"),
-        component_types=_PROCESS,
-    ),
-    ComponentSensorDescription(
-        key="threads",
-        translation_key="threads",
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=metric_value("threads"),
-        component_types=_PROCESS,
-    ),
-    ComponentSensorDescription(
-        key="open_files",
-        translation_key="open_files",
-        state_class=SensorStateClass.MEASUREMENT,
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=metric_value("open_files"),
-        component_types=_PROCESS,
+    metric_sensor("memory_percent", "process_memory_percent", _PROCESS, **percentage()),
+    metric_sensor("rss_mb", "rss", _PROCESS, **data_size(precision=0)),
+    *(
+        metric_sensor(key, key, _PROCESS, **count(), **DIAGNOSTIC)
+        for key in ("threads", "open_files")
     ),
 )
 

@@ -8,13 +8,11 @@ from typing import TYPE_CHECKING
 
 from sqlalchemy import text
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import UnitOfInformation
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.recorder import get_instance, session_scope
 
 from ..const import RECORDER_BACKLOG_CRITICAL, RECORDER_BACKLOG_WARNING
-from ..descriptions import ComponentSensorDescription, metric_value
+from ..descriptions import count, data_size, metric_sensor
 from ..engine.classification import Findings, Thresholds
 from ..engine.models import (
     CheckResult,
@@ -31,25 +29,10 @@ if TYPE_CHECKING:
 RECORDER_DOMAIN = "recorder"
 BACKLOG_THRESHOLDS = Thresholds(RECORDER_BACKLOG_WARNING, RECORDER_BACKLOG_CRITICAL)
 
-_RECORDER = frozenset({ComponentType.RECORDER})
+_RECORDER = {ComponentType.RECORDER}
 SENSORS = (
-    ComponentSensorDescription(
-        key="backlog",
-        translation_key="recorder_backlog",
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=metric_value("backlog"),
-        component_types=_RECORDER,
-    ),
-    ComponentSensorDescription(
-        key="database_size_mb",
-        translation_key="database_size",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=metric_value("database_size_mb"),
-        component_types=_RECORDER,
-    ),
+    metric_sensor("backlog", "recorder_backlog", _RECORDER, **count()),
+    metric_sensor("database_size_mb", "database_size", _RECORDER, **data_size(1)),
 )
 
 # Database size per SQL dialect, in bytes.

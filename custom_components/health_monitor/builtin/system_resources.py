@@ -2,16 +2,20 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from typing import Any
 
 from psutil_home_assistant import PsutilWrapper
 
-from homeassistant.components.sensor import SensorStateClass
-from homeassistant.const import PERCENTAGE
 from homeassistant.core import HomeAssistant
 
-from ..descriptions import ComponentSensorDescription, percent_sensor
+from ..descriptions import (
+    ComponentSensorDescription,
+    metric_sensor,
+    metric_value,
+    percentage,
+)
+from ..devices import disk_sensor_key
 from ..engine.classification import Findings
 from ..engine.models import (
     CheckResult,
@@ -33,19 +37,27 @@ def disk_metric_key(path: str) -> str:
 
 _SYSTEM = {ComponentType.SYSTEM_RESOURCES}
 SENSORS = (
-    percent_sensor("cpu_percent", "cpu_percent", _SYSTEM),
-    percent_sensor("memory_percent", "memory_percent", _SYSTEM),
-    percent_sensor("swap_percent", "swap_percent", _SYSTEM),
+    *(
+        metric_sensor(key, key, _SYSTEM, **percentage())
+        for key in ("cpu_percent", "memory_percent", "swap_percent")
+    ),
 )
-# One sensor per watched path; the path fills the name's placeholder.
-DISK_SENSOR = ComponentSensorDescription(
-    key="disk_percent",
-    translation_key="disk_percent",
-    native_unit_of_measurement=PERCENTAGE,
-    state_class=SensorStateClass.MEASUREMENT,
-    suggested_display_precision=1,
-    value_fn=lambda component: None,
-)
+# The usage of a watched path; each path has its own (``disk_sensor``).
+DISK_SENSOR = metric_sensor("disk_percent", "disk_percent", None, **percentage())
+
+
+def disk_sensor(path: str) -> ComponentSensorDescription:
+    """Return the usage sensor of ``path``: its own key, the path in its name.
+
+    As HA core's systemmonitor does for disks, each watched path has its own
+    description, whose translated name has a ``{path}`` placeholder.
+    """
+    return replace(
+        DISK_SENSOR,
+        key=disk_sensor_key(path),
+        translation_placeholders={"path": path},
+        value_fn=metric_value(disk_metric_key(path)),
+    )
 
 
 @dataclass(slots=True)
@@ -93,14 +105,12 @@ class SystemResourcesCheck:
             "memory_percent": reading.memory_percent,
             "swap_percent": reading.swap_percent,
         }
-        for path, percent in reading.disk_percent.items():
-            metrics[disk_metric_key(path)] = percent
-            if percent is None:
+        for path, usage in reading.disk_percent.items():
+            metrics[disk_metric_key(path)] = usage
+            if usage is None:
                 findings.add(HealthStatus.UNKNOWN, f"disk {path} unreadable")
             else:
-                findings.add(
-                    settings.disk.classify(percent), f"disk {path} {percent:.0f}%"
-                )
+                findings.add(settings.disk.classify(usage), f"disk {path} {usage:.0f}%")
         # Everything is reported, the worst first, each problem with its status.
         message = ", ".join(findings.worst_first())
         if reading.cpu_percent is None:

@@ -2,60 +2,30 @@
 
 from __future__ import annotations
 
-from typing import Any
+from homeassistant.const import UnitOfTime
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import EntityCategory, UnitOfInformation, UnitOfTime
-
-from ...descriptions import ComponentSensorDescription, metric_value, percent_sensor
+from ...descriptions import (
+    DIAGNOSTIC,
+    count,
+    data_size,
+    duration,
+    metric_sensor,
+    percentage,
+)
 from ...engine.models import ComponentType
 
-_DATABASE = frozenset({ComponentType.DATABASE})
-
-
-def _measurement(
-    key: str,
-    translation_key: str,
-    **kwargs: Any,
-) -> ComponentSensorDescription:
-    return ComponentSensorDescription(
-        key=key,
-        translation_key=translation_key,
-        state_class=SensorStateClass.MEASUREMENT,
-        value_fn=metric_value(key),
-        component_types=_DATABASE,
-        **kwargs,
-    )
-
+_DATABASE = {ComponentType.DATABASE}
+_SECONDS = duration(UnitOfTime.SECONDS)
+_DIAGNOSTIC_COUNT = {**count(), **DIAGNOSTIC}
 
 SENSORS = (
-    percent_sensor("connections_percent", "connections_used", set(_DATABASE)),
-    _measurement(
-        "oldest_query_s",
-        "oldest_query_age",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.SECONDS,
-        suggested_display_precision=0,
-    ),
-    _measurement(
-        "database_size_mb",
-        "database_size",
-        device_class=SensorDeviceClass.DATA_SIZE,
-        native_unit_of_measurement=UnitOfInformation.MEBIBYTES,
-        suggested_display_precision=1,
-    ),
-    _measurement(
-        "replication_lag_s",
-        "replication_lag",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.SECONDS,
-        suggested_display_precision=0,
-    ),
-    _measurement("failed_jobs", "timescaledb_failed_jobs"),
-    _measurement("overdue_jobs", "timescaledb_overdue_jobs"),
-    _measurement(
-        "hypertables",
-        "timescaledb_hypertables",
-        entity_category=EntityCategory.DIAGNOSTIC,
+    metric_sensor("connections_percent", "connections_used", _DATABASE, **percentage()),
+    metric_sensor("oldest_query_s", "oldest_query_age", _DATABASE, **_SECONDS),
+    metric_sensor("database_size_mb", "database_size", _DATABASE, **data_size(1)),
+    metric_sensor("replication_lag_s", "replication_lag", _DATABASE, **_SECONDS),
+    metric_sensor("failed_jobs", "timescaledb_failed_jobs", _DATABASE, **count()),
+    metric_sensor("overdue_jobs", "timescaledb_overdue_jobs", _DATABASE, **count()),
+    metric_sensor(
+        "hypertables", "timescaledb_hypertables", _DATABASE, **_DIAGNOSTIC_COUNT
     ),
 )

@@ -2,29 +2,21 @@
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import EntityCategory, UnitOfTime
+from homeassistant.const import UnitOfTime
 
-from ...descriptions import ComponentSensorDescription, metric_value, percent_sensor
+from ...descriptions import DIAGNOSTIC, duration, metric_sensor, percentage
 from ...engine.models import ComponentType
 
+_HTTP = {ComponentType.HTTP_ENDPOINT}
+
 SENSORS = (
-    percent_sensor("success_rate", "http_success_rate", {ComponentType.HTTP_ENDPOINT}),
-    ComponentSensorDescription(
-        key="status_code",
-        translation_key="http_status_code",
-        entity_category=EntityCategory.DIAGNOSTIC,
-        value_fn=metric_value("status_code"),
-        component_types=frozenset({ComponentType.HTTP_ENDPOINT}),
-    ),
-    ComponentSensorDescription(
-        key="certificate_days",
-        translation_key="certificate_days_left",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.DAYS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=0,
-        value_fn=metric_value("certificate_days"),
-        component_types=frozenset({ComponentType.HTTP_ENDPOINT}),
+    metric_sensor("success_rate", "http_success_rate", _HTTP, **percentage()),
+    # A code, not a quantity: no statistics.
+    metric_sensor("status_code", "http_status_code", _HTTP, **DIAGNOSTIC),
+    metric_sensor(
+        "certificate_days",
+        "certificate_days_left",
+        _HTTP,
+        **duration(UnitOfTime.DAYS),
     ),
 )

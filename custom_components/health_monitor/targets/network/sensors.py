@@ -2,31 +2,12 @@
 
 from __future__ import annotations
 
-from homeassistant.components.sensor import SensorDeviceClass, SensorStateClass
-from homeassistant.const import UnitOfTime
-
-from ...descriptions import ComponentSensorDescription, metric_value
+from ...descriptions import duration, metric_sensor
 from ...engine.models import ComponentType
 
+_NETWORK = {ComponentType.NETWORK}
+
 SENSORS = (
-    ComponentSensorDescription(
-        key="dns_ms",
-        translation_key="dns_time",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=metric_value("dns_ms"),
-        component_types=frozenset({ComponentType.NETWORK}),
-    ),
-    ComponentSensorDescription(
-        key="connect_ms",
-        translation_key="connect_time",
-        device_class=SensorDeviceClass.DURATION,
-        native_unit_of_measurement=UnitOfTime.MILLISECONDS,
-        state_class=SensorStateClass.MEASUREMENT,
-        suggested_display_precision=1,
-        value_fn=metric_value("connect_ms"),
-        component_types=frozenset({ComponentType.NETWORK}),
-    ),
+    metric_sensor("dns_ms", "dns_time", _NETWORK, **duration()),
+    metric_sensor("connect_ms", "connect_time", _NETWORK, **duration()),
 )
