@@ -27,7 +27,7 @@ from .devices import disk_sensor_key
 from .engine.incidents import Severity
 from .engine.models import ComponentHealth, ComponentType, HealthStatus
 from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
-from .incident_response import IncidentResponse, signal_incidents_changed
+from .incidents import Incidents, signal_incidents_changed
 from .targets import TARGET_KINDS
 
 # Coordinator entities only read; they never update in parallel.
@@ -172,13 +172,13 @@ def _component_sensors(
 
 @dataclass(frozen=True, kw_only=True)
 class IncidentSensorDescription(SensorEntityDescription):
-    """A sensor of the system device read from the incident response."""
+    """A sensor of the system device read from the incidents."""
 
-    value_fn: Callable[[IncidentResponse], StateType]
+    value_fn: Callable[[Incidents], StateType]
 
 
-def _highest_open_severity(response: IncidentResponse) -> StateType:
-    open_incidents = response.tracker.list_incidents()
+def _highest_open_severity(incidents: Incidents) -> StateType:
+    open_incidents = incidents.list_incidents()
     if not open_incidents:
         return "none"
     return max((i.severity for i in open_incidents), key=lambda s: s.rank).value
@@ -189,7 +189,7 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         key="open_incidents",
         translation_key="open_incidents",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda response: len(response.tracker.list_incidents()),
+        value_fn=lambda incidents: len(incidents.list_incidents()),
     ),
     IncidentSensorDescription(
         key="highest_open_severity",
@@ -205,7 +205,7 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda response: response.statistics().mtta_minutes,
+        value_fn=lambda incidents: incidents.statistics().mtta_minutes,
     ),
     IncidentSensorDescription(
         key="mttr",
@@ -214,13 +214,13 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         native_unit_of_measurement=UnitOfTime.MINUTES,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=1,
-        value_fn=lambda response: response.statistics().mttr_minutes,
+        value_fn=lambda incidents: incidents.statistics().mttr_minutes,
     ),
     IncidentSensorDescription(
         key="incidents_last_24h",
         translation_key="incidents_last_24h",
         state_class=SensorStateClass.MEASUREMENT,
-        value_fn=lambda response: response.statistics().last_24h,
+        value_fn=lambda incidents: incidents.statistics().last_24h,
     ),
     IncidentSensorDescription(
         key="recovery_success_rate",
@@ -228,7 +228,7 @@ INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
         native_unit_of_measurement=PERCENTAGE,
         state_class=SensorStateClass.MEASUREMENT,
         suggested_display_precision=0,
-        value_fn=lambda response: response.statistics().recovery_success_rate,
+        value_fn=lambda incidents: incidents.statistics().recovery_success_rate,
     ),
 )
 
@@ -251,7 +251,7 @@ class IncidentSensor(HealthMonitorEntity, SensorEntity):
 
     @property
     def native_value(self) -> StateType:
-        """Return the value from the incident response."""
+        """Return the value read from the incidents."""
         return self.entity_description.value_fn(self.coordinator.incidents)
 
 
