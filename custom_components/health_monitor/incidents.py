@@ -142,37 +142,6 @@ class Incidents:
                 self._recovery.async_start_due(incident, component)
 
     @callback
-    def acknowledge(
-        self, incident_id: str, *, actor: str, note: str | None = None
-    ) -> Incident:
-        """Acknowledge a new incident, which stops its escalation."""
-        self._publish(self._tracker.acknowledge(incident_id, actor=actor, note=note))
-        return self._tracker.get(incident_id)
-
-    @callback
-    def resolve(
-        self, incident_id: str, *, actor: str, note: str | None = None
-    ) -> Incident:
-        """Resolve an open incident by hand; its repair issue goes away."""
-        self._publish(self._tracker.resolve(incident_id, actor=actor, note=note))
-        return self._tracker.get(incident_id)
-
-    @callback
-    def set_status(
-        self,
-        incident_id: str,
-        status: IncidentStatus,
-        *,
-        actor: str,
-        note: str | None = None,
-    ) -> Incident:
-        """Move an incident to investigating or in progress."""
-        self._publish(
-            self._tracker.set_status(incident_id, status, actor=actor, note=note)
-        )
-        return self._tracker.get(incident_id)
-
-    @callback
     def change(
         self,
         incident_id: str,
@@ -183,14 +152,29 @@ class Incidents:
     ) -> Incident:
         """Bring an incident to ``status`` by hand, as a service or repair flow asks.
 
-        Raises UnknownIncidentError or IncidentTransitionError, which each
-        caller shows in its own way.
+        Acknowledged stops the escalation; resolved removes the repair issue;
+        investigating and in progress are set as they are. Raises
+        UnknownIncidentError or IncidentTransitionError, which each caller
+        shows in its own way.
         """
+        tracker = self._tracker
         if status is IncidentStatus.ACKNOWLEDGED:
-            return self.acknowledge(incident_id, actor=actor, note=note)
-        if status is IncidentStatus.RESOLVED:
-            return self.resolve(incident_id, actor=actor, note=note)
-        return self.set_status(incident_id, status, actor=actor, note=note)
+            events = tracker.acknowledge(incident_id, actor=actor, note=note)
+        elif status is IncidentStatus.RESOLVED:
+            events = tracker.resolve(incident_id, actor=actor, note=note)
+        else:
+            events = tracker.set_status(incident_id, status, actor=actor, note=note)
+        self._publish(events)
+        return tracker.get(incident_id)
+
+    @callback
+    def acknowledge(
+        self, incident_id: str, *, actor: str, note: str | None = None
+    ) -> Incident:
+        """Acknowledge a new incident, which stops its escalation."""
+        return self.change(
+            incident_id, IncidentStatus.ACKNOWLEDGED, actor=actor, note=note
+        )
 
     @callback
     def resolve_unwatched(self, component_id: str, note: str) -> None:
@@ -201,7 +185,9 @@ class Incidents:
         """
         incident = self._tracker.incident_for(component_id)
         if incident is not None and incident.is_open:
-            self.resolve(incident.id, actor=SYSTEM_ACTOR, note=note)
+            self.change(
+                incident.id, IncidentStatus.RESOLVED, actor=SYSTEM_ACTOR, note=note
+            )
 
     @callback
     def _record_recovery(
