@@ -185,7 +185,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
 
     @callback
     def _async_process(self, components: Iterable[ComponentHealth]) -> None:
-        """Hand fresh component health to the log and to incident response."""
+        """Hand fresh component health to the log and to the incidents."""
         components = list(components)
         self._availability.observe(components)
         self.incidents.process(components)

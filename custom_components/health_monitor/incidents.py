@@ -211,7 +211,7 @@ class Incidents:
     # Lifecycle and storage
 
     def export(self) -> dict[str, Any]:
-        """Serialize incidents and the on/off state of monitoring and response."""
+        """Serialize incidents and the controls (monitoring, incident response on/off)."""
         return {"tracker": self._tracker.export(), **self._controls.export()}
 
     def _export_last_id(self) -> dict[str, Any]:
