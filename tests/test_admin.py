@@ -90,14 +90,14 @@ async def test_only_admins_and_automations_turn_a_control_switch(
     if action == "turn_on":
         await _switch(hass, "turn_off", entity_id, Context())
     before = switch_states(hass)
-    incidents = entry.runtime_data.incidents
-    enabled = (incidents.monitoring_enabled, incidents.response_enabled)
+    controls = entry.runtime_data.controls
+    enabled = (controls.monitoring, controls.incident_response)
 
     with pytest.raises(Unauthorized):
         await _switch(hass, action, entity_id, Context(user_id=user.id))
 
     assert switch_states(hass) == before
-    assert (incidents.monitoring_enabled, incidents.response_enabled) == enabled
+    assert (controls.monitoring, controls.incident_response) == enabled
     await _switch(hass, action, entity_id, Context(user_id=hass_admin_user.id))
     assert switch_states(hass)[entity_id] != before[entity_id]
     # An automation acts without a user.
@@ -134,8 +134,8 @@ async def test_every_changing_service_refuses_an_ordinary_user(
             DOMAIN, name, data, blocking=True, context=Context(user_id=user.id)
         )
 
-    assert coordinator.incidents.monitoring_enabled
-    assert coordinator.incidents.response_enabled
+    assert coordinator.controls.monitoring
+    assert coordinator.controls.incident_response
     assert len(coordinator.monitor.history(TARGET) or []) == checked
 
 

@@ -94,7 +94,7 @@ async def _open_incident(hass: HomeAssistant, entry: MockConfigEntry) -> Inciden
     """Run cycles until the stopped service has an incident (after the threshold)."""
     for _ in range(5):
         await _cycle(hass, entry)
-        incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+        incident = entry.runtime_data.incidents.incident_for(TARGET)
         if incident is not None:
             return incident
     raise AssertionError("no incident opened")
@@ -189,7 +189,7 @@ async def test_an_acknowledgement_is_on_disk_one_second_later_without_a_shutdown
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
 
-    restored = entry.runtime_data.incidents.tracker.get(incident.id)
+    restored = entry.runtime_data.incidents.get(incident.id)
     assert restored.status == "acknowledged"
     assert restored.timeline[-1].details["note"] == "on it"
 
@@ -370,9 +370,9 @@ async def test_a_partly_unreadable_file_keeps_every_readable_incident(
 
     await _set_up(hass, entry)
 
-    tracker = entry.runtime_data.incidents.tracker
+    incidents = entry.runtime_data.incidents
     for number in range(1, STORED_INCIDENTS):
-        assert tracker.get(f"INC-20250301-{number:04d}").component_id == (
+        assert incidents.get(f"INC-20250301-{number:04d}").component_id == (
             f"old_target_{number - 1}"
         )
     issue = _storage_issue(issue_registry, incidents_file)
@@ -401,7 +401,7 @@ async def test_a_null_response_enabled_keeps_incident_response_on(
 
     await _set_up(hass, entry)
 
-    assert entry.runtime_data.incidents.response_enabled is True
+    assert entry.runtime_data.controls.incident_response is True
     assert hass.states.get(INCIDENT_RESPONSE).state == "on"  # type: ignore[union-attr]
     issue = _storage_issue(issue_registry, incidents_file)
     assert issue.translation_key == "storage_partly_unreadable"

@@ -118,7 +118,7 @@ async def test_bus_event_is_fired_for_every_incident_event(
 
     await service.stop()
     await cycle(hass, entry, 2)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     assert seen == [
         {
@@ -150,7 +150,7 @@ async def test_acknowledging_by_action_fires_the_bus_event(
     entry = await set_up(hass, service_entry(service.port))
     await service.stop()
     await cycle(hass, entry, 2)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
 
     await hass.services.async_call(
@@ -176,7 +176,7 @@ async def test_readme_automation_runs_once_per_incident_across_a_reload(
 
     await service.stop()
     await cycle(hass, entry, 2)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     assert len(pages) == 1
     assert "Service is critical" in str(pages[0].data)
@@ -244,7 +244,7 @@ async def test_notifications_follow_the_incident_from_open_to_resolve(
     )
     await service.stop()
     await cycle(hass, entry, 2)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
 
     freezer.tick(timedelta(minutes=30))
@@ -286,7 +286,7 @@ async def test_reopened_incident_is_notified(
     await service.stop()
     await cycle(hass, entry, 2)
 
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     assert incident.status == "new"
     assert [call.data["title"] for call in notified] == [
@@ -307,7 +307,7 @@ async def test_no_escalation_once_the_component_is_healthy_again(
     )
     await service.stop()
     await cycle(hass, entry, 2)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     await service.start()
     await cycle(hass, entry)
@@ -378,7 +378,7 @@ async def test_loop_lag_after_a_reload_opens_no_incident_during_the_grace(
     state = hass.states.get("sensor.event_loop_status")
     assert state is not None
     assert state.state in ("warning", "degraded")
-    tracker = entry.runtime_data.incidents.tracker
-    opened = [] if tracker.incident_for("event_loop") is None else ["event_loop"]
+    incident = entry.runtime_data.incidents.incident_for("event_loop")
+    opened = [] if incident is None else ["event_loop"]
     assert len(opened) == incidents
     assert len(notified) == incidents

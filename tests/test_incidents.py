@@ -104,8 +104,8 @@ async def test_failure_opens_one_incident_with_issue_sensor_and_event(
     await service.stop()
     await _failing_cycles(hass, entry)
 
-    tracker = entry.runtime_data.incidents.tracker
-    incident = tracker.incident_for(TARGET)
+    incidents = entry.runtime_data.incidents
+    incident = incidents.incident_for(TARGET)
     assert incident is not None
     assert incident.severity == "critical"
     assert incident.status == "new"
@@ -147,8 +147,8 @@ async def test_one_failed_check_shows_at_once_but_opens_no_incident(
     status = hass.states.get(_entity(entity_registry, entry, "sensor", "status"))
     assert status is not None
     assert status.state == "critical"
-    tracker = entry.runtime_data.incidents.tracker
-    assert tracker.incident_for(TARGET) is None
+    incidents = entry.runtime_data.incidents
+    assert incidents.incident_for(TARGET) is None
     problem = hass.states.get(
         _entity(entity_registry, entry, "binary_sensor", "incident")
     )
@@ -157,7 +157,7 @@ async def test_one_failed_check_shows_at_once_but_opens_no_incident(
     assert not [domain for domain, _ in issue_registry.issues if domain == DOMAIN]
 
     await _cycle(hass, entry)
-    assert tracker.incident_for(TARGET) is not None
+    assert incidents.incident_for(TARGET) is not None
 
 
 @pytest.mark.parametrize("extra_options", [{CONF_FAILURE_THRESHOLD: 3}])
@@ -167,10 +167,10 @@ async def test_failure_threshold_option_sets_the_checks_before_opening(
     """With three as the option the third failing check opens the incident."""
     await service.stop()
     await _failing_cycles(hass, entry)
-    tracker = entry.runtime_data.incidents.tracker
-    assert tracker.incident_for(TARGET) is None
+    incidents = entry.runtime_data.incidents
+    assert incidents.incident_for(TARGET) is None
     await _cycle(hass, entry)
-    assert tracker.incident_for(TARGET) is not None
+    assert incidents.incident_for(TARGET) is not None
 
 
 @pytest.mark.parametrize(
@@ -212,7 +212,7 @@ async def test_slow_answers_after_setup_open_no_incident_during_the_grace(
         await _failing_cycles(hass, entry)
 
         assert status(hass, entry, "endpoint").state == "degraded"
-        incident = entry.runtime_data.incidents.tracker.incident_for("endpoint")
+        incident = entry.runtime_data.incidents.incident_for("endpoint")
         assert (incident is not None) is opens
         assert await hass.config_entries.async_unload(entry.entry_id)
 
@@ -227,7 +227,7 @@ async def test_recovery_of_the_component_resolves_and_removes_the_issue(
     """Two healthy checks in a row resolve the incident and take the issue down."""
     await service.stop()
     await _failing_cycles(hass, entry)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
 
     await service.start()
@@ -265,17 +265,20 @@ async def test_two_hundred_flapping_cycles_keep_one_incident_and_one_issue(
             await service.start()
         await _cycle(hass, entry)
 
-    tracker = entry.runtime_data.incidents.tracker
-    assert len(tracker.list_incidents(which="all")) == 1  # type: ignore[arg-type]
+    incidents = entry.runtime_data.incidents
+    assert len(incidents.list_incidents(which="all")) == 1  # type: ignore[arg-type]
     ours = [
         issue
         for (domain, _), issue in issue_registry.issues.items()
         if domain == DOMAIN
     ]
     assert len(ours) == 1
-    incident = tracker.incident_for(TARGET)
+    incident = incidents.incident_for(TARGET)
     assert incident is not None
-    assert len(incident.timeline) <= tracker.settings.max_timeline_entries
+    assert (
+        len(incident.timeline)
+        <= entry.runtime_data.settings.incidents.max_timeline_entries
+    )
 
 
 async def test_unacknowledged_incident_escalates_and_acknowledging_stops_it(
@@ -288,7 +291,7 @@ async def test_unacknowledged_incident_escalates_and_acknowledging_stops_it(
     """Every 30 minutes without acknowledgement the severity rises one level."""
     await service.stop()
     await _failing_cycles(hass, entry)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     assert incident.severity == "critical"
 
@@ -298,9 +301,7 @@ async def test_unacknowledged_incident_escalates_and_acknowledging_stops_it(
     assert incident.severity == "emergency"
     assert incident.escalation_level == 1
 
-    entry.runtime_data.incidents.publish(
-        entry.runtime_data.incidents.tracker.acknowledge(incident.id, actor="test")
-    )
+    entry.runtime_data.incidents.acknowledge(incident.id, actor="test")
     freezer.tick(timedelta(minutes=60))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
@@ -320,7 +321,7 @@ async def test_resolved_incident_closes_after_an_hour(
     """Resolved incidents close by themselves after the close delay."""
     await service.stop()
     await _failing_cycles(hass, entry)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     await service.start()
     await _cycle(hass, entry)
@@ -331,7 +332,7 @@ async def test_resolved_incident_closes_after_an_hour(
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
     assert incident.status == "closed"
-    assert entry.runtime_data.incidents.tracker.incident_for(TARGET) is None
+    assert entry.runtime_data.incidents.incident_for(TARGET) is None
 
 
 async def test_fix_flow_acknowledges_then_resolves_through_the_repairs_api(
@@ -346,7 +347,7 @@ async def test_fix_flow_acknowledges_then_resolves_through_the_repairs_api(
     assert await async_setup_component(hass, "repairs", {})
     await service.stop()
     await _failing_cycles(hass, entry)
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     issue_id = _issue_id(entry, incident.id)
 
@@ -409,12 +410,10 @@ async def test_incidents_survive_a_restart_exactly(
     """After a reload the open incident, its timeline and acknowledgement are as before."""
     await service.stop()
     await _failing_cycles(hass, entry)
-    response = entry.runtime_data.incidents
-    incident = response.tracker.incident_for(TARGET)
+    incidents = entry.runtime_data.incidents
+    incident = incidents.incident_for(TARGET)
     assert incident is not None
-    response.publish(
-        response.tracker.acknowledge(incident.id, actor="alice", note="looking")
-    )
+    incidents.acknowledge(incident.id, actor="alice", note="looking")
     before = incident_to_dict(incident)
 
     assert await hass.config_entries.async_unload(entry.entry_id)
@@ -424,7 +423,7 @@ async def test_incidents_survive_a_restart_exactly(
     await hass.async_block_till_done()
 
     assert entry.state is ConfigEntryState.LOADED
-    restored = entry.runtime_data.incidents.tracker.get(incident.id)
+    restored = entry.runtime_data.incidents.get(incident.id)
     after = incident_to_dict(restored)
     # The restart's own check (the service is still down) may only add to the timeline.
     assert after["timeline"][: len(before["timeline"])] == before["timeline"]

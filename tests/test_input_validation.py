@@ -651,8 +651,8 @@ async def test_bad_acknowledge_input_is_refused_and_changes_nothing(
 ) -> None:
     """Notes are at most 2000 characters of text; ids are short."""
     await refresh(hass, service_entry_loaded)
-    tracker = service_entry_loaded.runtime_data.incidents.tracker
-    incident = tracker.incident_for(TARGET)
+    incidents = service_entry_loaded.runtime_data.incidents
+    incident = incidents.incident_for(TARGET)
     assert incident is not None
     before = incident_to_dict(incident)
 
@@ -661,7 +661,7 @@ async def test_bad_acknowledge_input_is_refused_and_changes_nothing(
 
     assert err.value.translation_key == key
     assert len(str(err.value.translation_placeholders)) < 100
-    assert incident_to_dict(tracker.get(incident.id)) == before
+    assert incident_to_dict(incidents.get(incident.id)) == before
 
 
 @pytest.mark.usefixtures("socket_enabled")
@@ -670,13 +670,13 @@ async def test_multiline_note_is_accepted(
 ) -> None:
     """Line breaks and tabs are fine in a note."""
     await refresh(hass, service_entry_loaded)
-    tracker = service_entry_loaded.runtime_data.incidents.tracker
-    incident = tracker.incident_for(TARGET)
+    incidents = service_entry_loaded.runtime_data.incidents
+    incident = incidents.incident_for(TARGET)
     assert incident is not None
     await _call(
         hass, "acknowledge", {"incident_id": incident.id, "note": "line 1\n\tline 2"}
     )
-    assert tracker.get(incident.id).status == "acknowledged"
+    assert incidents.get(incident.id).status == "acknowledged"
 
 
 @pytest.mark.usefixtures("socket_enabled")
@@ -685,7 +685,7 @@ async def test_update_incident_refuses_an_unknown_status_with_a_translated_error
 ) -> None:
     """Only investigating and in_progress can be set."""
     await refresh(hass, service_entry_loaded)
-    incident = service_entry_loaded.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = service_entry_loaded.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     with pytest.raises(ServiceValidationError) as err:
         await _call(
@@ -702,7 +702,7 @@ async def test_repair_flow_refuses_an_over_long_note_and_changes_nothing(
 ) -> None:
     """The acknowledge form of the Repairs page shows a field error for a 1 MB note."""
     assert await async_setup_component(hass, "repairs", {})
-    incident = service_entry_loaded.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = service_entry_loaded.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     client = await hass_client()
     response = await client.post(

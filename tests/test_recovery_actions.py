@@ -18,6 +18,7 @@ from custom_components.health_monitor.const import (
     DOMAIN,
     SYSTEM_DEVICE_KEY,
 )
+from custom_components.health_monitor.recovery import async_relieve_memory
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import STATE_OFF, STATE_ON
 from homeassistant.core import HomeAssistant, State
@@ -158,7 +159,7 @@ async def _cycle(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 
 def _attempts(entry: MockConfigEntry) -> list[dict[str, Any]]:
     """Return the details of every recovery attempt in the target's incident timeline."""
-    incidents = entry.runtime_data.incidents.tracker.list_incidents(which="all")
+    incidents = entry.runtime_data.incidents.list_incidents(which="all")
     return [
         dict(line.details)
         for incident in incidents
@@ -263,7 +264,7 @@ async def test_database_reconnect_waits_for_its_cooldown_and_stops_after_three(
     assert [a["attempt"] for a in attempts] == [1, 2, 3]
     assert {a["action"] for a in attempts} == {"database_reconnect"}
     assert not any(a["success"] for a in attempts)
-    incidents = entry.runtime_data.incidents.tracker.list_incidents(which="all")
+    incidents = entry.runtime_data.incidents.list_incidents(which="all")
     assert len(incidents) == 1
 
 
@@ -276,7 +277,7 @@ async def test_database_incident_resolves_once_the_server_is_back(
     for _ in range(3):
         await _cycle(hass, entry)
     assert len(_attempts(entry)) == 1
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
 
     await hass.async_add_executor_job(server.start)
@@ -314,7 +315,7 @@ async def test_no_recovery_is_attempted_while_incident_response_is_off(
             "switch", "turn_off", {"entity_id": switch}, blocking=True
         )
         assert hass.states.get(switch).state == STATE_OFF  # type: ignore[union-attr]
-    assert entry.runtime_data.incidents.response_enabled is False
+    assert entry.runtime_data.controls.incident_response is False
 
     await hass.async_add_executor_job(server.stop)
     for _ in range(5):
@@ -526,7 +527,7 @@ async def test_memory_relief_drops_histories_of_checks_no_longer_run(
     assert "event_loop" not in coordinator.data.components
     assert coordinator.monitor.history("event_loop") is not None
 
-    assert await coordinator._async_relieve_memory("system_resources") is True
+    assert await async_relieve_memory(hass, coordinator, "system_resources")
 
     assert coordinator.monitor.history("event_loop") is None
     assert "event_loop" not in coordinator.monitor.known_component_ids()

@@ -102,7 +102,7 @@ async def incident_id(
     await entry.runtime_data.async_refresh()
     await entry.runtime_data.async_refresh()
     await hass.async_block_till_done()
-    incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
     return incident.id
 
@@ -156,7 +156,7 @@ async def test_call_from_an_automation_is_recorded_as_automation(
         {"incident_id": incident_id},
         context=Context(parent_id="automation-run"),
     )
-    incident = entry.runtime_data.incidents.tracker.get(incident_id)
+    incident = entry.runtime_data.incidents.get(incident_id)
     assert incident.acknowledged_by == "automation"
 
 
@@ -182,18 +182,18 @@ async def test_unknown_incident_is_a_translated_error_and_changes_nothing(
     hass: HomeAssistant, entry: MockConfigEntry, incident_id: str
 ) -> None:
     """Naming an incident that does not exist is refused with a clear error."""
-    before = entry.runtime_data.incidents.tracker.export()
+    before = entry.runtime_data.incidents.export()
     with pytest.raises(ServiceValidationError) as err:
         await _call(hass, "acknowledge", {"incident_id": "INC-20000101-0001"})
     assert err.value.translation_key == "unknown_incident"
-    assert entry.runtime_data.incidents.tracker.export() == before
+    assert entry.runtime_data.incidents.export() == before
 
 
 async def test_forbidden_transition_is_a_translated_error_and_changes_nothing(
     hass: HomeAssistant, entry: MockConfigEntry, incident_id: str
 ) -> None:
     """A new incident cannot jump to in progress."""
-    before = entry.runtime_data.incidents.tracker.export()
+    before = entry.runtime_data.incidents.export()
     with pytest.raises(ServiceValidationError) as err:
         await _call(
             hass,
@@ -206,7 +206,7 @@ async def test_forbidden_transition_is_a_translated_error_and_changes_nothing(
         "from_status": "new",
         "to_status": "in_progress",
     }
-    assert entry.runtime_data.incidents.tracker.export() == before
+    assert entry.runtime_data.incidents.export() == before
 
 
 @pytest.mark.parametrize(
@@ -231,8 +231,8 @@ async def test_admin_services_refuse_a_non_admin_user(
     """A read-only user may not change incidents or switch monitoring."""
     with pytest.raises(Unauthorized):
         await _call(hass, name, data, context=Context(user_id=hass_read_only_user.id))
-    assert entry.runtime_data.incidents.monitoring_enabled
-    assert entry.runtime_data.incidents.response_enabled
+    assert hass.states.get("switch.health_monitor_monitoring").state == "on"  # type: ignore[union-attr]
+    assert hass.states.get("switch.health_monitor_incident_response").state == "on"  # type: ignore[union-attr]
 
 
 async def test_stop_monitoring_stops_polling_and_start_resumes(
@@ -271,10 +271,8 @@ async def test_monitoring_switch_does_what_the_services_do_and_survives_a_restar
         {"entity_id": "switch.health_monitor_monitoring"},
         blocking=True,
     )
-    assert not entry.runtime_data.incidents.monitoring_enabled
     assert await hass.config_entries.async_reload(entry.entry_id)
     await hass.async_block_till_done()
-    assert not entry.runtime_data.incidents.monitoring_enabled
     assert hass.states.get("switch.health_monitor_monitoring").state == "off"  # type: ignore[union-attr]
     assert entry.runtime_data.monitor.history(TARGET) is not None
 
@@ -286,11 +284,10 @@ async def test_incident_response_switch_and_services(
     switch = "switch.health_monitor_incident_response"
     await _call(hass, "stop_incident_response")
     assert hass.states.get(switch).state == "off"  # type: ignore[union-attr]
-    assert not entry.runtime_data.incidents.policy.enabled
     await hass.services.async_call(
         "switch", "turn_on", {"entity_id": switch}, blocking=True
     )
-    assert entry.runtime_data.incidents.policy.enabled
+    assert hass.states.get(switch).state == "on"  # type: ignore[union-attr]
     await _call(hass, "stop_incident_response")
     await _call(hass, "start_incident_response")
     assert hass.states.get(switch).state == "on"  # type: ignore[union-attr]

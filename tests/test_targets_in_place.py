@@ -79,7 +79,7 @@ async def open_incident(
     await service.stop()
     for _ in range(5):
         await refresh(hass, entry)
-        incident = entry.runtime_data.incidents.tracker.incident_for(TARGET)
+        incident = entry.runtime_data.incidents.incident_for(TARGET)
         if incident is not None:
             return incident.id
     pytest.fail("no incident opened for the stopped service")
@@ -125,7 +125,7 @@ async def test_200_targets_added_in_a_row_never_reload_the_entry(
             coordinator.data.components[subentry_id].status == "healthy"
             for subentry_id in added
         )
-        assert coordinator.incidents.tracker.list_incidents() == []
+        assert coordinator.incidents.list_incidents() == []
         assert issue_ids(hass) == set()
     finally:
         for listener in listeners:
@@ -207,7 +207,7 @@ async def test_a_removed_target_resolves_its_incident_and_leaves_nothing_behind(
         await hass.async_block_till_done()
 
         assert entry.runtime_data is coordinator
-        incident = coordinator.incidents.tracker.get(incident_id)
+        incident = coordinator.incidents.get(incident_id)
         assert incident.status is IncidentStatus.RESOLVED
         assert incident.resolved_by == "system"
         assert incident.timeline[-1].details.get("note") == TARGET_REMOVED_NOTE
@@ -222,7 +222,7 @@ async def test_a_removed_target_resolves_its_incident_and_leaves_nothing_behind(
         assert len(coordinator.monitor.history(kept) or []) == history_before
         await refresh(hass, entry)
         assert status(hass, entry, kept).state == "healthy"
-        assert coordinator.incidents.tracker.list_incidents() == []
+        assert coordinator.incidents.list_incidents() == []
     finally:
         await other.stop()
 

@@ -48,13 +48,13 @@ class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
     @property
     def is_on(self) -> bool:
         """Return whether an incident of this component is open."""
-        incident = self.coordinator.incidents.tracker.incident_for(self.component_id)
+        incident = self.coordinator.incidents.incident_for(self.component_id)
         return incident is not None and incident.is_open
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
         """Describe the component's current incident (also once resolved, until closed)."""
-        incident = self.coordinator.incidents.tracker.incident_for(self.component_id)
+        incident = self.coordinator.incidents.incident_for(self.component_id)
         if incident is None:
             return {"incident_id": None}
         return {

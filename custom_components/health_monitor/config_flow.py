@@ -238,8 +238,8 @@ class TargetSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Add a target."""
-        unavailable = self.kind.unavailable
-        if unavailable is not None and (reason := unavailable(self.hass)):
+        abort_reason = self.kind.abort_reason
+        if abort_reason is not None and (reason := abort_reason(self.hass)):
             return self.async_abort(reason=reason)
         return await self._async_step_form("user", user_input, {})
 

@@ -7,7 +7,6 @@ from collections.abc import Iterable, Mapping
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
-import gc
 import logging
 from typing import Any, NamedTuple
 
@@ -19,23 +18,16 @@ from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from .availability_log import AvailabilityLog
 from .builtin import build_builtin_checks
 from .const import BUILTIN_CHECKS, DOMAIN
+from .controls import Controls
 from .devices import async_remove_component_device, component_device_identifier
-from .engine.incidents import SYSTEM_ACTOR
 from .engine.models import CheckResult, ComponentHealth, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
-from .engine.recovery import (
-    DATABASE_RECONNECT,
-    ENDPOINT_RECOVERY,
-    MEMORY_RELIEF,
-    MQTT_RECONNECT,
-)
 from .engine.runner import Check, run_checks
-from .incident_response import IncidentResponse
+from .incidents import Incidents
 from .settings import MonitorSettings
 from .snapshot_store import SnapshotStore, history_store_key
 from .targets import TARGET_KINDS
 from .targets.base import TargetCheck
-from .targets.http_endpoint.probe import CONF_RECOVERY_SCRIPT
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -114,16 +106,9 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             hass, history_store_key(entry.entry_id), self._history_snapshot
         )
         self._availability = AvailabilityLog()
-        self.incidents = IncidentResponse(
-            hass,
-            entry,
-            settings,
-            {
-                DATABASE_RECONNECT: self._async_reconnect_target,
-                MQTT_RECONNECT: self._async_reconnect_target,
-                MEMORY_RELIEF: self._async_relieve_memory,
-                ENDPOINT_RECOVERY: self._async_run_endpoint_recovery,
-            },
+        self.controls = Controls()
+        self.incidents = Incidents(
+            hass, entry, settings, self.controls, recovery_host=self
         )
 
     async def _async_setup(self) -> None:
@@ -136,10 +121,10 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         for target in self.targets:
             await target.async_start(partial(self._async_push_result, target))
         await self.incidents.async_start()
-        for incident in self.incidents.tracker.list_incidents():
+        for incident in self.incidents.list_incidents():
             if incident.component_id not in current:
                 builtin_check = incident.component_type in BUILTIN_CHECKS
-                self._async_resolve_unwatched(
+                self.incidents.resolve_unwatched(
                     incident.component_id,
                     CHECK_REMOVED_NOTE if builtin_check else TARGET_REMOVED_NOTE,
                 )
@@ -182,11 +167,11 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
     def _async_push_result(self, check: Check, result: CheckResult) -> None:
         """Publish a result a target reported by itself, without a full cycle."""
         if (
-            not self.incidents.monitoring_enabled
+            not self.controls.monitoring
             or self.data is None
             or check.component_id not in self.data.components
             # A replaced or removed target's check may still report.
-            or self._target(check.component_id) is not check
+            or self.target(check.component_id) is not check
         ):
             return
         # A pushed result is an event the target saw (a lost connection).
@@ -200,14 +185,14 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
 
     @callback
     def _async_process(self, components: Iterable[ComponentHealth]) -> None:
-        """Hand fresh component health to the log and to incident response."""
+        """Hand fresh component health to the log and to the incidents."""
         components = list(components)
         self._availability.observe(components)
-        self.incidents.async_process(components)
+        self.incidents.process(components)
 
     async def _async_update_data(self) -> SystemHealth:
         """Run one cycle of every check (none while monitoring is stopped)."""
-        if not self.incidents.monitoring_enabled:
+        if not self.controls.monitoring:
             self.update_interval = None
             if self.monitor.last_health is None:
                 self.monitor.register(self.checks)
@@ -229,9 +214,9 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
 
     async def async_set_monitoring(self, enabled: bool) -> None:
         """Start or stop polling; the choice survives a restart."""
-        if enabled == self.incidents.monitoring_enabled:
+        if enabled == self.controls.monitoring:
             return
-        self.incidents.monitoring_enabled = enabled
+        self.controls.monitoring = enabled
         self.incidents.async_schedule_save()
         if enabled:
             self.update_interval = timedelta(seconds=self.settings.update_interval)
@@ -242,7 +227,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
 
     def async_set_incident_response(self, enabled: bool) -> None:
         """Allow or forbid automated recovery actions; the choice survives a restart."""
-        self.incidents.policy.enabled = enabled
+        self.controls.incident_response = enabled
         self.incidents.async_schedule_save()
         self.async_update_listeners()
 
@@ -296,7 +281,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
 
     async def _async_check_now(self, targets: list[TargetCheck]) -> None:
         """Check new targets once (monitoring on) and publish the system health."""
-        if targets and self.incidents.monitoring_enabled:
+        if targets and self.controls.monitoring:
             results = await run_checks(targets, self.settings.check_timeout)
             components = [
                 self.monitor.apply(target, result)
@@ -320,25 +305,10 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self.monitor.forget(target.component_id)
         self._availability.forget(target.component_id)
         self.history_store.async_schedule_save()
-        self._async_resolve_unwatched(target.component_id, TARGET_REMOVED_NOTE)
+        self.incidents.resolve_unwatched(target.component_id, TARGET_REMOVED_NOTE)
         # Home Assistant removes a subentry's devices; one made before devices
         # belonged to subentries is removed here.
         async_remove_component_device(self.hass, self.config_entry, target.component_id)
-
-    @callback
-    def _async_resolve_unwatched(self, component_id: str, note: str) -> None:
-        """Resolve the open incident of a component nobody watches any more.
-
-        Nothing would ever resolve it otherwise; resolving also removes its
-        repair issue.
-        """
-        tracker = self.incidents.tracker
-        incident = tracker.incident_for(component_id)
-        if incident is None or not incident.is_open:
-            return
-        self.incidents.publish(
-            tracker.resolve(incident.id, actor=SYSTEM_ACTOR, note=note)
-        )
 
     @callback
     def _async_rename_device(self, component_id: str, name: str) -> None:
@@ -353,32 +323,12 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             if identifier in device.identifiers:
                 registry.async_update_device(device.id, name=name)
 
-    def _target(self, component_id: str) -> TargetCheck | None:
+    def target(self, component_id: str) -> TargetCheck | None:
+        """Return the check of a watched target, if ``component_id`` is one."""
         return next((t for t in self.targets if t.component_id == component_id), None)
 
-    async def _async_reconnect_target(self, component_id: str) -> bool:
-        """Recovery: drop and re-open a database or broker connection."""
-        target = self._target(component_id)
-        if target is None:
-            return False
-        await target.async_reconnect()
-        return True
-
-    async def _async_relieve_memory(self, component_id: str) -> bool:
-        """Recovery: collect garbage and drop histories nobody monitors any more."""
+    def forget_unwatched_histories(self) -> None:
+        """Drop the histories of components nobody monitors any more."""
         current = {check.component_id for check in self.checks}
         for stale in self.monitor.known_component_ids() - current:
             self.monitor.forget(stale)
-        await self.hass.async_add_executor_job(gc.collect)
-        return True
-
-    async def _async_run_endpoint_recovery(self, component_id: str) -> bool:
-        """Recovery: run the script chosen on the endpoint target, if any."""
-        target = self._target(component_id)
-        script = None if target is None else target.config.get(CONF_RECOVERY_SCRIPT)
-        if not script:
-            return False
-        await self.hass.services.async_call(
-            "script", "turn_on", {"entity_id": script}, blocking=True
-        )
-        return True

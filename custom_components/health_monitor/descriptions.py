@@ -30,7 +30,7 @@ from .engine.models import ComponentHealth, ComponentType, SystemHealth
 
 if TYPE_CHECKING:
     from .coordinator import HealthMonitorCoordinator
-    from .incident_response import IncidentResponse
+    from .incidents import Incidents
 
 
 def metric_value(key: str) -> Callable[[ComponentHealth], StateType]:
@@ -78,7 +78,7 @@ class SystemSensorDescription(SensorEntityDescription):
 class IncidentSensorDescription(SensorEntityDescription):
     """A sensor of the system device read from the incident response."""
 
-    value_fn: Callable[[IncidentResponse], StateType]
+    value_fn: Callable[[Incidents], StateType]
 
 
 @dataclass(frozen=True, kw_only=True)

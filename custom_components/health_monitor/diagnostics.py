@@ -32,7 +32,6 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return what support needs to understand an installation, without secrets."""
     coordinator = entry.runtime_data
-    tracker = coordinator.incidents.tracker
     history_summary: dict[str, Any] = {}
     for component_id in coordinator.monitor.known_component_ids():
         history = coordinator.monitor.history(component_id)
@@ -53,11 +52,12 @@ async def async_get_config_entry_diagnostics(
             }
             for subentry in entry.subentries.values()
         ],
-        "monitoring": coordinator.incidents.monitoring_enabled,
-        "incident_response": coordinator.incidents.response_enabled,
+        "monitoring": coordinator.controls.monitoring,
+        "incident_response": coordinator.controls.incident_response,
         "health": health_report(coordinator.data),
         "open_incidents": [
-            incident_to_dict(incident) for incident in tracker.list_incidents()
+            incident_to_dict(incident)
+            for incident in coordinator.incidents.list_incidents()
         ],
         "statistics": coordinator.incidents.statistics().as_dict(),
         "history": history_summary,

@@ -19,7 +19,7 @@ from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .devices import component_device_identifier
 from .engine.incidents.events import IncidentEvent
 from .engine.models import ComponentHealth, ComponentType
-from .incident_response import signal_incident_event
+from .incidents import signal_incident_event
 
 MANUFACTURER = "Health Monitor"
 

@@ -109,6 +109,12 @@ def async_sync_settings_issue(
     )
 
 
+# The status each step of the fix flow brings the incident to.
+_STEP_STATUS = {
+    "acknowledge": IncidentStatus.ACKNOWLEDGED,
+    "investigating": IncidentStatus.INVESTIGATING,
+    "resolve": IncidentStatus.RESOLVED,
+}
 _NOTE_SCHEMA = vol.Schema(
     {vol.Optional(CONF_NOTE): TextSelector(TextSelectorConfig(multiline=True))}
 )
@@ -126,10 +132,8 @@ class IncidentRepairFlow(RepairsFlow):
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         if entry is None or entry.state is not ConfigEntryState.LOADED:
             return None
-        tracker = entry.runtime_data.incidents.tracker
-        return next(
-            (i for i in tracker.list_incidents() if i.id == self._incident_id), None
-        )
+        incidents = entry.runtime_data.incidents.list_incidents()
+        return next((i for i in incidents if i.id == self._incident_id), None)
 
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
@@ -190,26 +194,12 @@ class IncidentRepairFlow(RepairsFlow):
             )
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         assert entry is not None
-        response = entry.runtime_data.incidents
         try:
-            if step_id == "acknowledge":
-                events = response.tracker.acknowledge(
-                    incident.id, actor=REPAIRS_ACTOR, note=note
-                )
-            elif step_id == "investigating":
-                events = response.tracker.set_status(
-                    incident.id,
-                    IncidentStatus.INVESTIGATING,
-                    actor=REPAIRS_ACTOR,
-                    note=note,
-                )
-            else:
-                events = response.tracker.resolve(
-                    incident.id, actor=REPAIRS_ACTOR, note=note
-                )
+            entry.runtime_data.incidents.change(
+                incident.id, _STEP_STATUS[step_id], actor=REPAIRS_ACTOR, note=note
+            )
         except IncidentTransitionError:
             return self.async_abort(reason="transition_not_allowed")
-        response.publish(events)
         if step_id == "resolve":
             # Finishing with an entry deletes the issue, as the incident is resolved.
             return self.async_create_entry(data={})

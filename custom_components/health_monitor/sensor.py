@@ -28,7 +28,7 @@ from .descriptions import (
 from .engine.incidents import Severity
 from .engine.models import ComponentHealth, ComponentType, HealthStatus, SystemHealth
 from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
-from .incident_response import IncidentResponse, signal_incidents_changed
+from .incidents import Incidents, signal_incidents_changed
 from .targets import TARGET_KINDS
 
 # Coordinator entities only read; they never update in parallel.
@@ -164,15 +164,15 @@ def _component_sensors(
     return sensors
 
 
-def _highest_open_severity(response: IncidentResponse) -> StateType:
-    open_incidents = response.tracker.list_incidents()
+def _highest_open_severity(response: Incidents) -> StateType:
+    open_incidents = response.list_incidents()
     if not open_incidents:
         return "none"
     return max((i.severity for i in open_incidents), key=lambda s: s.rank).value
 
 
 def _incidents(
-    key: str, value_fn: Callable[[IncidentResponse], StateType], **fields: Any
+    key: str, value_fn: Callable[[Incidents], StateType], **fields: Any
 ) -> IncidentSensorDescription:
     return IncidentSensorDescription(
         key=key, translation_key=key, value_fn=value_fn, **fields
@@ -182,7 +182,7 @@ def _incidents(
 INCIDENT_SENSORS: tuple[IncidentSensorDescription, ...] = (
     _incidents(
         "open_incidents",
-        lambda response: len(response.tracker.list_incidents()),
+        lambda response: len(response.list_incidents()),
         **count(),
     ),
     _incidents(
@@ -229,7 +229,7 @@ class IncidentSensor(HealthMonitorEntity, SensorEntity):
 
     @property
     def native_value(self) -> StateType:
-        """Return the value from the incident response."""
+        """Return the value read from the incidents."""
         return self.entity_description.value_fn(self.coordinator.incidents)
 
 

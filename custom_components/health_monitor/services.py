@@ -23,13 +23,14 @@ from .authorization import async_require_admin
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .engine.incidents import (
+    SYSTEM_ACTOR,
     IncidentScope,
     IncidentStatus,
     IncidentTransitionError,
     UnknownIncidentError,
     incident_to_dict,
 )
-from .engine.models import ComponentHealth, SystemHealth, utcnow
+from .engine.models import ComponentHealth, SystemHealth
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,
     NOTE,
@@ -45,7 +46,6 @@ ATTR_COMPONENT = "component"
 ATTR_HOURS = "hours"
 
 AUTOMATION_ACTOR = "automation"
-SYSTEM_ACTOR = "system"
 
 
 class Service(StrEnum):
@@ -94,6 +94,11 @@ INCIDENT_HOURS = NumberRange(1, MAX_INCIDENT_HOURS, whole=False)
 # Ids are far shorter; the bound keeps error messages short.
 IDENTIFIER = TextLimit(MAX_SHORT_TEXT_LENGTH)
 UPDATE_STATUSES = (IncidentStatus.INVESTIGATING.value, IncidentStatus.IN_PROGRESS.value)
+# The status each incident service brings an incident to (update_incident: its field).
+_SERVICE_STATUS: dict[str, str] = {
+    Service.ACKNOWLEDGE: IncidentStatus.ACKNOWLEDGED.value,
+    Service.RESOLVE: IncidentStatus.RESOLVED.value,
+}
 
 
 def _shown(value: Any) -> str:
@@ -189,7 +194,7 @@ async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
     await async_require_admin(hass, call.context)
     incident_id = _text(call, ATTR_INCIDENT_ID, IDENTIFIER) or ""
     note = _text(call, ATTR_NOTE, NOTE) or None
-    status = IncidentStatus.INVESTIGATING.value
+    status = _SERVICE_STATUS.get(call.service, "")
     if call.service == Service.UPDATE_INCIDENT:
         status = _text(call, ATTR_STATUS, IDENTIFIER) or ""
         if status not in UPDATE_STATUSES:
@@ -201,25 +206,15 @@ async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
                     "allowed": ", ".join(UPDATE_STATUSES),
                 },
             )
-    coordinator = _coordinator(hass)
-    response = coordinator.incidents
-    tracker = response.tracker
+    incidents = _coordinator(hass).incidents
     actor = await _actor(hass, call)
     try:
-        if call.service == Service.ACKNOWLEDGE:
-            events = tracker.acknowledge(incident_id, actor=actor, note=note)
-        elif call.service == Service.RESOLVE:
-            events = tracker.resolve(incident_id, actor=actor, note=note)
-        else:
-            events = tracker.set_status(
-                incident_id, IncidentStatus(status), actor=actor, note=note
-            )
+        incident = incidents.change(
+            incident_id, IncidentStatus(status), actor=actor, note=note
+        )
     except (UnknownIncidentError, IncidentTransitionError) as err:
         raise _incident_error(err, incident_id) from err
-    response.publish(events)
-    if not call.return_response:
-        return None
-    return {"incident": incident_to_dict(tracker.get(incident_id))}
+    return {"incident": incident_to_dict(incident)} if call.return_response else None
 
 
 def _control(
@@ -238,7 +233,7 @@ async def _async_run_checks(call: ServiceCall) -> None:
     """Run a cycle now; refused while monitoring is stopped."""
     await async_require_admin(call.hass, call.context)
     coordinator = _coordinator(call.hass)
-    if not coordinator.incidents.monitoring_enabled:
+    if not coordinator.controls.monitoring:
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="monitoring_stopped"
         )
@@ -284,8 +279,8 @@ def health_report(health: SystemHealth) -> dict[str, Any]:
 async def _async_get_health(call: ServiceCall) -> ServiceResponse:
     coordinator = _coordinator(call.hass)
     report = health_report(coordinator.data)
-    report["system"]["monitoring"] = coordinator.incidents.monitoring_enabled
-    report["system"]["incident_response"] = coordinator.incidents.response_enabled
+    report["system"]["monitoring"] = coordinator.controls.monitoring
+    report["system"]["incident_response"] = coordinator.controls.incident_response
     return report
 
 
@@ -329,9 +324,7 @@ async def _async_get_incidents(call: ServiceCall) -> ServiceResponse:
     hours = _hours(call, INCIDENT_HOURS)
     coordinator = _coordinator(call.hass)
     which = IncidentScope(status) if status in IncidentScope else IncidentStatus(status)
-    incidents = coordinator.incidents.tracker.list_incidents(
-        which, hours=hours, now=utcnow()
-    )
+    incidents = coordinator.incidents.list_incidents(which, hours=hours)
     return {
         "count": len(incidents),
         "incidents": [incident_to_dict(i) for i in incidents],

@@ -21,14 +21,14 @@ SWITCHES: tuple[ControlSwitchDescription, ...] = (
         key="monitoring",
         translation_key="monitoring",
         entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda coordinator: coordinator.incidents.monitoring_enabled,
+        is_on_fn=lambda coordinator: coordinator.controls.monitoring,
         set_fn=lambda coordinator, on: coordinator.async_set_monitoring(on),
     ),
     ControlSwitchDescription(
         key="incident_response",
         translation_key="incident_response",
         entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda coordinator: coordinator.incidents.response_enabled,
+        is_on_fn=lambda coordinator: coordinator.controls.incident_response,
         set_fn=lambda coordinator, on: coordinator.async_set_incident_response(on),
     ),
 )

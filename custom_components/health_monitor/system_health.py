@@ -30,13 +30,13 @@ async def system_health_info(hass: HomeAssistant) -> dict[str, Any]:
     health = coordinator.data
     counts = {status.value: count for status, count in health.counts.items() if count}
     return {
-        "monitoring": "on" if coordinator.incidents.monitoring_enabled else "off",
-        "incident_response": "on" if coordinator.incidents.response_enabled else "off",
+        "monitoring": "on" if coordinator.controls.monitoring else "off",
+        "incident_response": "on" if coordinator.controls.incident_response else "off",
         "overall_status": health.status.value,
         "health_score": health.health_score,
         "last_cycle": health.cycle_started.isoformat(),
         "last_cycle_duration_ms": health.cycle_duration_ms,
         "components": ", ".join(f"{count} {status}" for status, count in counts.items())
         or "none",
-        "open_incidents": len(coordinator.incidents.tracker.list_incidents()),
+        "open_incidents": len(coordinator.incidents.list_incidents()),
     }

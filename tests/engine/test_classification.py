@@ -128,5 +128,5 @@ def test_worst_status_accepts_any_iterable() -> None:
 
 def test_unknown_ranks_with_warning() -> None:
     """Unknown is worth a look but is not evidence of a failure."""
-    assert HealthStatus.UNKNOWN.severity == HealthStatus.WARNING.severity
-    assert HealthStatus.UNKNOWN.severity < HealthStatus.DEGRADED.severity
+    assert HealthStatus.UNKNOWN.rank == HealthStatus.WARNING.rank
+    assert HealthStatus.UNKNOWN.rank < HealthStatus.DEGRADED.rank

@@ -364,7 +364,7 @@ async def test_pushed_disconnect_opens_an_incident_without_a_cycle(
     mosquitto.stop()
     await wait_for_status(hass, loaded_entry, sid, "critical")
 
-    incident = loaded_entry.runtime_data.incidents.tracker.incident_for(sid)
+    incident = loaded_entry.runtime_data.incidents.incident_for(sid)
     assert incident is not None
     assert incident.severity == "critical"
     problem = er.async_get(hass).async_get_entity_id(
@@ -387,7 +387,7 @@ async def test_pushes_are_ignored_while_monitoring_is_stopped(
         await hass.async_block_till_done()
 
     assert sensor(hass, loaded_entry, sid, "status").state == "healthy"
-    assert loaded_entry.runtime_data.incidents.tracker.incident_for(sid) is None
+    assert loaded_entry.runtime_data.incidents.incident_for(sid) is None
 
 
 async def test_cycle_while_the_broker_is_down_reports_critical(

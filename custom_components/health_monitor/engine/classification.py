@@ -49,8 +49,8 @@ def worst_status(statuses: Iterable[HealthStatus]) -> HealthStatus:
     """
     worst = HealthStatus.HEALTHY
     for status in statuses:
-        if status.severity > worst.severity or (
-            status.severity == worst.severity and status is HealthStatus.WARNING
+        if status.rank > worst.rank or (
+            status.rank == worst.rank and status is HealthStatus.WARNING
         ):
             worst = status
     return worst
@@ -93,7 +93,7 @@ class Findings:
 
     def worst_first(self) -> list[str]:
         """Return every text, the worst first, each problem with its status."""
-        ordered = sorted(self.items, key=lambda finding: -finding[0].severity)
+        ordered = sorted(self.items, key=lambda finding: -finding[0].rank)
         return [
             text if status is HealthStatus.HEALTHY else f"{text} ({status.value})"
             for status, text in ordered

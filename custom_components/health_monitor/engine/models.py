@@ -20,12 +20,16 @@ class HealthStatus(StrEnum):
     UNKNOWN = "unknown"
 
     @property
-    def severity(self) -> int:
-        """Order used to find the worst status; unknown ranks with warning."""
-        return _SEVERITY[self]
+    def rank(self) -> int:
+        """Order used to find the worst status; unknown ranks with warning.
+
+        Not an incident's severity (:class:`~.incidents.Severity`): a status
+        is how a component is now, a severity how urgent its incident is.
+        """
+        return _RANK[self]
 
 
-_SEVERITY = {
+_RANK = {
     HealthStatus.HEALTHY: 0,
     HealthStatus.WARNING: 1,
     HealthStatus.UNKNOWN: 1,

@@ -59,7 +59,7 @@ class TargetError(Exception):
 class TargetCheck:
     """A check of one target; it owns its connection and reuses it across cycles.
 
-    Subclasses implement :meth:`async_measure`, which raises
+    Subclasses implement :meth:`async_check_or_raise`, which raises
     :class:`TargetError` when the target cannot be observed. The component id
     is the subentry id, so a renamed target keeps its history and a removed
     one takes it along.
@@ -103,9 +103,13 @@ class TargetCheck:
         return ()
 
     async def async_check(self) -> CheckResult:
-        """Observe the target once; a failure to observe it is critical."""
+        """Observe the target once; never raises: a failure to observe it is critical.
+
+        This is what the engine runs each cycle; config forms call
+        :meth:`async_check_or_raise` instead, to map the error to a field.
+        """
         try:
-            return await self.async_measure()
+            return await self.async_check_or_raise()
         except KeyError:
             # A setting the check needs is missing from the stored target.
             return CheckResult(
@@ -117,8 +121,8 @@ class TargetCheck:
                 message=sanitize_message(str(err), self.secrets),
             )
 
-    async def async_measure(self) -> CheckResult:
-        """Measure the target; raise TargetError when it cannot be observed."""
+    async def async_check_or_raise(self) -> CheckResult:
+        """Observe the target once; raise TargetError when it cannot be observed."""
         raise NotImplementedError
 
     def export_state(self) -> dict[str, Any]:
@@ -156,6 +160,6 @@ class InvalidTargetCheck(TargetCheck):
     other check goes on working.
     """
 
-    async def async_measure(self) -> CheckResult:
+    async def async_check_or_raise(self) -> CheckResult:
         """Report that the target needs reconfiguring."""
         raise TargetError("unknown", INVALID_SETTINGS_MESSAGE)

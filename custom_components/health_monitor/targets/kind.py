@@ -50,7 +50,7 @@ async def async_validate_target(
     """
     try:
         async with asyncio.timeout(timeout):
-            await check.async_measure()
+            await check.async_check_or_raise()
     except TargetError as err:
         field_name = "base" if err.fault is None else fault_fields.get(err.fault)
         return {field_name or "base": err.reason}
@@ -123,8 +123,8 @@ class TargetKind:
     returns field errors keyed by field (or ``base``) with values among
     cannot_connect, invalid_auth, invalid_url, timeout and unknown.
     ``unique_id`` tells two targets apart so the same one is not added twice.
-    ``unavailable`` returns an abort reason when the kind cannot be added now
-    (e.g. what it watches is not set up), or None.
+    ``abort_reason`` returns why the kind cannot be added now (e.g. what it
+    watches is not set up), or None when it can.
     """
 
     subentry_type: str
@@ -139,7 +139,7 @@ class TargetKind:
     rules: Callable[[FormValues], dict[str, str]] = _no_rules
     sensors: tuple[ComponentSensorDescription, ...] = ()
     secret_keys: frozenset[str] = frozenset()
-    unavailable: Callable[[HomeAssistant], str | None] | None = None
+    abort_reason: Callable[[HomeAssistant], str | None] | None = None
 
     @classmethod
     def of(

@@ -156,7 +156,7 @@ class DatabaseCheck(TargetCheck):
         config = self.config
         return f"{config[CONF_HOST]}:{config.get(CONF_PORT, DEFAULT_PORT)}/{config[CONF_DATABASE]}"
 
-    async def async_measure(self) -> CheckResult:
+    async def async_check_or_raise(self) -> CheckResult:
         """Log in, time a round trip, read the server's state, log out."""
         try:
             async with self._async_session() as (connection, connect_ms):

@@ -21,5 +21,5 @@ HA_MQTT = TargetKind(
     unique_id=lambda data: form.SUBENTRY_TYPE,
     limits=LATENCY_LIMITS,
     rules=validate_latency,
-    unavailable=form.unavailable,
+    abort_reason=form.abort_reason,
 )

@@ -23,8 +23,8 @@ def schema(values: Mapping[str, Any]) -> vol.Schema:
     return vol.Schema(latency_fields(values, 250, 1000))
 
 
-def unavailable(hass: HomeAssistant) -> str | None:
-    """Abort unless HA's MQTT is loaded; there is only one to watch."""
+def abort_reason(hass: HomeAssistant) -> str | None:
+    """Return why no target can be added: HA's MQTT not loaded, or already watched."""
     if loaded_mqtt_entry(hass) is None:
         return "mqtt_not_configured"
     for entry in hass.config_entries.async_entries(DOMAIN):

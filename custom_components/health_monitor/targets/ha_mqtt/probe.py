@@ -52,7 +52,7 @@ class HaMqttCheck(TargetCheck):
             self.hass, partial(self._async_connection_changed, push)
         )
 
-    async def async_measure(self) -> CheckResult:
+    async def async_check_or_raise(self) -> CheckResult:
         """Time an echo through HA's client; disconnected or unloaded is critical."""
         if loaded_mqtt_entry(self.hass) is None:
             raise TargetError(

@@ -185,7 +185,7 @@ class HttpEndpointCheck(TargetCheck):
         assert response is not None
         return self._classify(response, metrics)
 
-    async def async_measure(self) -> CheckResult:
+    async def async_check_or_raise(self) -> CheckResult:
         """Request the endpoint once; raise TargetError unless it answers as expected."""
         response = await self._async_request()
         if error := self._problem(response):

@@ -89,7 +89,7 @@ class MqttBrokerCheck(TargetCheck):
         self._push = push
         self._ensure_running()
 
-    async def async_measure(self) -> CheckResult:
+    async def async_check_or_raise(self) -> CheckResult:
         """Time an echo through the broker; not connected is critical."""
         client = await self._async_connected_client()
         try:

@@ -21,7 +21,7 @@ class NetworkCheck(TargetCheck):
 
     component_type = ComponentType.NETWORK
 
-    async def async_measure(self) -> CheckResult:
+    async def async_check_or_raise(self) -> CheckResult:
         """Resolve, connect, and classify the slowest step against the latency levels."""
         host: str = self.config[CONF_HOST]
         port: int | None = self.config.get(CONF_PORT)

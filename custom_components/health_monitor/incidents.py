@@ -1,14 +1,16 @@
-"""Incident response: incidents from health, recovery actions, and their surfaces.
+"""Incidents on the Home Assistant side, behind one service object.
 
-After each cycle the coordinator hands the system health over; this module
-applies the engine's incident rules, starts due recovery actions, persists
-the incidents, and tells the Home Assistant surfaces (repair issues, event
-and binary sensor entities, the notify action) what changed.
+After each cycle the coordinator hands the component health over; an action
+(acknowledge, resolve, set a status) comes from a service or a repair flow.
+Either way :class:`Incidents` applies the engine's rules and publishes what
+changed in the same call: repair issues, event and binary sensor entities,
+the bus event and the notify action follow from it, and the incidents are
+saved. Platforms and surfaces only read.
 """
 
 from __future__ import annotations
 
-from collections.abc import Awaitable, Callable, Iterable, Mapping
+from collections.abc import Iterable, Mapping
 from datetime import datetime, timedelta
 import logging
 from typing import Any
@@ -19,22 +21,24 @@ from homeassistant.helpers.dispatcher import async_dispatcher_send
 from homeassistant.helpers.event import async_track_time_interval
 
 from .const import DOMAIN, EVENT_INCIDENT, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
-from .engine.incidents import IncidentTracker
+from .controls import Controls
+from .engine.incidents import (
+    SYSTEM_ACTOR,
+    Incident,
+    IncidentScope,
+    IncidentStatus,
+    IncidentTracker,
+)
 from .engine.incidents.events import IncidentEvent, Notification, notification_for
 from .engine.incidents.ids import highest_incident_id
 from .engine.incidents.statistics import IncidentStatistics
 from .engine.models import ComponentHealth, utcnow
-from .engine.recovery import RecoveryAction, RecoveryPolicy
-from .engine.sanitize import sanitize_message
+from .recovery import RecoveryHost, RecoveryRunner
 from .repairs import async_delete_incident_issues, async_sync_incident_issue
 from .settings import MonitorSettings
 from .snapshot_store import SnapshotStore, incident_id_store_key, incident_store_key
 
 _LOGGER = logging.getLogger(__name__)
-
-# Runs a recovery action for a component; False when it does not apply to it
-# (e.g. an endpoint without a recovery script), which records no attempt.
-type RecoveryExecutor = Callable[[str], Awaitable[bool]]
 
 
 def signal_incident_event(entry_id: str) -> str:
@@ -47,25 +51,30 @@ def signal_incidents_changed(entry_id: str) -> str:
     return f"{DOMAIN}_{entry_id}_incidents_changed"
 
 
-class IncidentResponse:
-    """Owns the incident tracker and recovery policy of one config entry."""
+class Incidents:
+    """The incidents of one config entry: actions that publish, reads for surfaces."""
 
     def __init__(
         self,
         hass: HomeAssistant,
         entry: ConfigEntry,
         settings: MonitorSettings,
-        executors: dict[str, RecoveryExecutor],
+        controls: Controls,
+        recovery_host: RecoveryHost,
     ) -> None:
-        """Prepare incident handling with the entry's settings."""
+        """Prepare incident handling with the entry's settings.
+
+        ``controls`` are the coordinator's; they are stored with the incidents.
+        """
         self._hass = hass
         self._entry = entry
+        self._controls = controls
         self._notify_action = settings.notify_action
         self._grace_period = timedelta(seconds=settings.grace_period)
-        self._executors = executors
-        self.tracker = IncidentTracker(settings.incidents)
-        self.policy = RecoveryPolicy()
-        self.monitoring_enabled = True
+        self._tracker = IncidentTracker(settings.incidents)
+        self._recovery = RecoveryRunner(
+            hass, entry, recovery_host, self._record_recovery
+        )
         self._store = SnapshotStore(
             hass, incident_store_key(entry.entry_id), self.export, INCIDENT_SAVE_DELAY
         )
@@ -78,68 +87,168 @@ class IncidentResponse:
             INCIDENT_SAVE_DELAY,
         )
         self._saved_last_id: str | None = None
-        self._running: set[tuple[str, str]] = set()
         # Statistics of the incidents as of (change count, minute): every
         # statistics sensor reads them, so they are computed once per change.
         self._changes = 0
         self._statistics: tuple[tuple[int, int], IncidentStatistics] | None = None
-        # Events held back until the entities that show them exist.
+        # Events of the first cycle, held back until the entities that show
+        # them exist (None once they do).
         self._held_events: list[IncidentEvent] | None = []
         self._unsub_review: CALLBACK_TYPE | None = None
 
-    @property
-    def response_enabled(self) -> bool:
-        """Whether automated recovery actions may run."""
-        return self.policy.enabled
+    # Reading
+
+    def incident_for(self, component_id: str) -> Incident | None:
+        """Return the component's incident that is not closed, if any."""
+        return self._tracker.incident_for(component_id)
+
+    def get(self, incident_id: str) -> Incident:
+        """Return the incident ``incident_id``; raise UnknownIncidentError."""
+        return self._tracker.get(incident_id)
+
+    def list_incidents(
+        self,
+        which: IncidentScope | IncidentStatus = IncidentScope.ACTIVE,
+        *,
+        hours: float | None = None,
+    ) -> list[Incident]:
+        """Return the incidents in ``which`` (open ones by default), of the last ``hours``."""
+        return self._tracker.list_incidents(which, hours=hours, now=utcnow())
+
+    def statistics(self) -> IncidentStatistics:
+        """Return the incident statistics, computed again only after a change.
+
+        ``last_24h`` depends on the clock too, so they are also renewed each
+        minute.
+        """
+        now = utcnow()
+        key = (self._changes, int(now.timestamp() // 60))
+        if self._statistics is None or self._statistics[0] != key:
+            self._statistics = (key, self._tracker.statistics(now))
+        return self._statistics[1]
+
+    # Acting: each action applies the change and publishes it
+
+    @callback
+    def process(self, components: Iterable[ComponentHealth]) -> None:
+        """Apply one cycle's component health; start due recovery actions."""
+        components = list(components)
+        self._publish(self._tracker.observe_all(components, utcnow()))
+        if not self._controls.incident_response:
+            return
+        for component in components:
+            incident = self._tracker.incident_for(component.component_id)
+            if incident is not None and incident.is_open:
+                self._recovery.async_start_due(incident, component)
+
+    @callback
+    def change(
+        self,
+        incident_id: str,
+        status: IncidentStatus,
+        *,
+        actor: str,
+        note: str | None = None,
+    ) -> Incident:
+        """Bring an incident to ``status`` by hand, as a service or repair flow asks.
+
+        Acknowledged stops the escalation; resolved removes the repair issue;
+        investigating and in progress are set as they are. Raises
+        UnknownIncidentError or IncidentTransitionError, which each caller
+        shows in its own way.
+        """
+        tracker = self._tracker
+        if status is IncidentStatus.ACKNOWLEDGED:
+            events = tracker.acknowledge(incident_id, actor=actor, note=note)
+        elif status is IncidentStatus.RESOLVED:
+            events = tracker.resolve(incident_id, actor=actor, note=note)
+        else:
+            events = tracker.set_status(incident_id, status, actor=actor, note=note)
+        self._publish(events)
+        return tracker.get(incident_id)
+
+    @callback
+    def acknowledge(
+        self, incident_id: str, *, actor: str, note: str | None = None
+    ) -> Incident:
+        """Acknowledge a new incident, which stops its escalation."""
+        return self.change(
+            incident_id, IncidentStatus.ACKNOWLEDGED, actor=actor, note=note
+        )
+
+    @callback
+    def resolve_unwatched(self, component_id: str, note: str) -> None:
+        """Resolve the open incident of a component nobody watches any more.
+
+        Nothing would ever resolve it otherwise; resolving also removes its
+        repair issue.
+        """
+        incident = self._tracker.incident_for(component_id)
+        if incident is not None and incident.is_open:
+            self.change(
+                incident.id, IncidentStatus.RESOLVED, actor=SYSTEM_ACTOR, note=note
+            )
+
+    @callback
+    def _record_recovery(
+        self, incident_id: str, action_key: str, error: str | None
+    ) -> None:
+        self._publish(
+            self._tracker.record_recovery_attempt(
+                incident_id,
+                action_key,
+                success=error is None,
+                error=error,
+                now=utcnow(),
+            )
+        )
+
+    @callback
+    def _async_review(self, now: datetime) -> None:
+        """Escalate and auto-close on time, whatever the checks do."""
+        self._publish(self._tracker.review(utcnow()))
+
+    # Lifecycle and storage
 
     def export(self) -> dict[str, Any]:
-        """Serialize incidents and the on/off state of monitoring and response."""
-        return {
-            "tracker": self.tracker.export(),
-            "monitoring_enabled": self.monitoring_enabled,
-            "response_enabled": self.policy.enabled,
-        }
+        """Serialize incidents and the controls (monitoring, incident response on/off)."""
+        return {"tracker": self._tracker.export(), **self._controls.export()}
 
     def _export_last_id(self) -> dict[str, Any]:
-        self._saved_last_id = self.tracker.ids.last_id
+        self._saved_last_id = self._tracker.ids.last_id
         return {"last_id": self._saved_last_id}
 
     def _restore(self, data: Mapping[str, Any]) -> list[str]:
-        """Read the stored incidents and switches; name what could not be read.
-
-        A switch whose stored value is not a boolean keeps its default (on):
-        a damaged file must not silently stop monitoring or recovery.
-        """
+        """Read the stored incidents and switches; name what could not be read."""
         skipped: list[str] = []
         tracker = data.get("tracker", {})
         if isinstance(tracker, Mapping):
-            skipped.extend(self.tracker.restore(tracker))
+            skipped.extend(self._tracker.restore(tracker))
         else:
             skipped.append("tracker")
-        self.monitoring_enabled = _stored_switch(data, "monitoring_enabled", skipped)
-        self.policy.enabled = _stored_switch(data, "response_enabled", skipped)
+        skipped.extend(self._controls.restore(data))
         return skipped
 
     def _restore_last_id(self, data: Mapping[str, Any]) -> list[str]:
         last_id = data.get("last_id")
-        if last_id is None or self.tracker.ids.account_for(last_id):
-            self._saved_last_id = self.tracker.ids.last_id
+        if last_id is None or self._tracker.ids.account_for(last_id):
+            self._saved_last_id = self._tracker.ids.last_id
             return []
         return ["last incident id"]
 
     def _salvage_ids(self, text: str) -> None:
         """Never reuse an id found in a file that could not be read."""
-        self.tracker.ids.account_for(highest_incident_id(text))
+        self._tracker.ids.account_for(highest_incident_id(text))
 
     async def async_start(self) -> None:
         """Restore incidents, re-create their repair issues, start the review timer."""
         await self._store.async_load(self._restore, self._salvage_ids)
         await self._id_store.async_load(self._restore_last_id, self._salvage_ids)
-        if self.tracker.ids.last_id != self._saved_last_id:
+        if self._tracker.ids.last_id != self._saved_last_id:
             self._id_store.async_schedule_save()
         # Setting up (after a start or reload) loads the loop and every target.
-        self.tracker.grace_until = utcnow() + self._grace_period
-        for incident in self.tracker.list_incidents():
+        self._tracker.grace_until = utcnow() + self._grace_period
+        for incident in self._tracker.list_incidents():
             async_sync_incident_issue(self._hass, self._entry.entry_id, incident)
         self._unsub_review = async_track_time_interval(
             self._hass,
@@ -162,69 +271,19 @@ class IncidentResponse:
     def async_schedule_save(self) -> None:
         """Save the incident state within a second (e.g. after a switch changed)."""
         self._store.async_schedule_save()
-        if self.tracker.ids.last_id != self._saved_last_id:
+        if self._tracker.ids.last_id != self._saved_last_id:
             self._id_store.async_schedule_save()
 
-    @callback
-    def async_process(self, components: Iterable[ComponentHealth]) -> None:
-        """Apply one cycle's component health; start due recovery actions."""
-        components = list(components)
-        self.publish(self.tracker.observe_all(components, utcnow()))
-        if not self.policy.enabled:
-            return
-        for component in components:
-            incident = self.tracker.incident_for(component.component_id)
-            if incident is None or not incident.is_open:
-                continue
-            for action in self.policy.due_actions(incident, component, utcnow()):
-                key = (incident.id, action.key)
-                if key in self._running or action.key not in self._executors:
-                    continue
-                self._running.add(key)
-                self._entry.async_create_background_task(
-                    self._hass,
-                    self._async_recover(incident.id, component.component_id, action),
-                    f"{DOMAIN} recovery {action.key} {component.component_id}",
-                )
-
-    async def _async_recover(
-        self, incident_id: str, component_id: str, action: RecoveryAction
-    ) -> None:
-        """Run one recovery action and record its outcome in the timeline."""
-        error: str | None = None
-        try:
-            if not await self._executors[action.key](component_id):
-                return
-        except Exception as err:  # noqa: BLE001 - any failure is recorded, none escapes
-            error = sanitize_message(f"{type(err).__name__}: {err}")
-            _LOGGER.warning(
-                "Recovery %s of %s failed: %s", action.key, component_id, error
-            )
-        finally:
-            self._running.discard((incident_id, action.key))
-        self.publish(
-            self.tracker.record_recovery_attempt(
-                incident_id,
-                action.key,
-                success=error is None,
-                error=error,
-                now=utcnow(),
-            )
-        )
+    # Publishing
 
     @callback
-    def _async_review(self, now: datetime) -> None:
-        """Escalate and auto-close on time, whatever the checks do."""
-        self.publish(self.tracker.review(utcnow()))
-
-    @callback
-    def publish(self, events: list[IncidentEvent]) -> None:
+    def _publish(self, events: list[IncidentEvent]) -> None:
         """Bring every surface up to date with ``events`` and schedule a save."""
         if not events:
             return
         entry_id = self._entry.entry_id
         for event in events:
-            incident = self.tracker.get(event.incident_id)
+            incident = self._tracker.get(event.incident_id)
             async_sync_incident_issue(self._hass, entry_id, incident)
             if self._held_events is not None:
                 self._held_events.append(event)
@@ -238,18 +297,6 @@ class IncidentResponse:
         self._changes += 1
         async_dispatcher_send(self._hass, signal_incidents_changed(entry_id))
         self.async_schedule_save()
-
-    def statistics(self) -> IncidentStatistics:
-        """Return the incident statistics, computed again only after a change.
-
-        ``last_24h`` depends on the clock too, so they are also renewed each
-        minute.
-        """
-        now = utcnow()
-        key = (self._changes, int(now.timestamp() // 60))
-        if self._statistics is None or self._statistics[0] != key:
-            self._statistics = (key, self.tracker.statistics(now))
-        return self._statistics[1]
 
     @callback
     def async_platforms_ready(self) -> None:
@@ -295,12 +342,3 @@ def _bus_event_data(event: IncidentEvent) -> dict[str, Any]:
         "status": event.status.value,
         "title": event.incident["title"],
     }
-
-
-def _stored_switch(data: Mapping[str, Any], key: str, skipped: list[str]) -> bool:
-    """Return a stored on/off state; anything but a boolean is skipped (on)."""
-    value = data.get(key, True)
-    if isinstance(value, bool):
-        return value
-    skipped.append(key)
-    return True
