@@ -190,9 +190,7 @@ class IncidentTracker(IncidentStore):
     ) -> list[IncidentEvent]:
         """Resolve an open incident by hand; it closes after the close delay.
 
-        The component's failure count starts again, so a component that is
-        still failing reopens the incident only after ``failure_threshold``
-        further failing checks, as it would open a new one.
+        The failure count starts again: a reopen needs ``failure_threshold`` checks.
         """
         events = self._by_hand(incident_id, IncidentStatus.RESOLVED, actor, note, now)
         self._failure_streaks.pop(self.get(incident_id).component_id, None)
