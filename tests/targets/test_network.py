@@ -21,11 +21,8 @@ from tests.lanes import find_device, needs_dns
 
 from .flows import submit_target_form
 from .http_servers import free_port
-from .mosquitto_server import MosquittoServer, mosquitto
+from .mosquitto_server import MosquittoServer
 from .target_entities import refresh, sensor
-
-# The broker fixture, for a test of targets of two kinds on one address.
-__all__ = ["mosquitto"]
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
