@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 import socket
 import struct
@@ -45,13 +45,6 @@ async def tcp_server(port: int = 0) -> AsyncIterator[int]:
         await server.wait_closed()
 
 
-@pytest.fixture
-async def port() -> AsyncGenerator[int]:
-    """Return the port of a listening TCP server."""
-    async with tcp_server() as listening:
-        yield listening
-
-
 def target_input(
     host: str, port: int | None = None, **overrides: Any
 ) -> dict[str, Any]:
@@ -89,17 +82,19 @@ async def add_target(
 
 
 async def test_listening_port_is_added_and_healthy(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """A name with a listening port is saved as host:port and reports both times."""
-    result = await submit(hass, loaded_entry, target_input("localhost", port))
+    result = await submit(hass, loaded_entry, target_input("localhost", listening_port))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"localhost:{port}"
+    assert result["title"] == f"localhost:{listening_port}"
     (sid,) = loaded_entry.subentries
     status = sensor(hass, loaded_entry, sid, "status")
     assert status.state == "healthy"
-    assert status.attributes["message"].startswith(f"localhost:{port} reachable")
+    assert status.attributes["message"].startswith(
+        f"localhost:{listening_port} reachable"
+    )
     assert "DNS" in status.attributes["message"]
     for key in ("dns_ms", "connect_ms"):
         state = sensor(hass, loaded_entry, sid, key)
@@ -108,10 +103,10 @@ async def test_listening_port_is_added_and_healthy(
 
 
 async def test_an_ip_address_needs_no_name_resolution(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """An address is connected to directly; its DNS time stays unknown."""
-    sid = await add_target(hass, loaded_entry, "127.0.0.1", port)
+    sid = await add_target(hass, loaded_entry, "127.0.0.1", listening_port)
 
     status = sensor(hass, loaded_entry, sid, "status")
     assert status.state == "healthy"
@@ -166,14 +161,14 @@ async def test_blank_host_is_refused_by_the_form(
 
 
 async def test_warning_latency_not_below_critical_is_refused(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """The latency warning level must be below the critical level."""
     result = await submit(
         hass,
         loaded_entry,
         target_input(
-            "127.0.0.1", port, latency_warning_ms=800, latency_critical_ms=500
+            "127.0.0.1", listening_port, latency_warning_ms=800, latency_critical_ms=500
         ),
     )
 
@@ -213,11 +208,11 @@ async def test_stopped_server_is_critical_next_cycle_and_healthy_once_back(
 async def test_removing_a_target_removes_device_entities_and_history(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    port: int,
+    listening_port: int,
     hass_storage: dict[str, Any],
 ) -> None:
     """A removed target leaves no device, entity or history behind."""
-    sid = await add_target(hass, loaded_entry, "127.0.0.1", port)
+    sid = await add_target(hass, loaded_entry, "127.0.0.1", listening_port)
     await refresh(hass, loaded_entry)
     entity_ids = [
         entity.entity_id
@@ -247,12 +242,14 @@ async def test_removing_a_target_removes_device_entities_and_history(
 
 
 async def test_same_target_twice_is_already_configured(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """The same host and port cannot be added twice."""
-    await add_target(hass, loaded_entry, "127.0.0.1", port)
+    await add_target(hass, loaded_entry, "127.0.0.1", listening_port)
 
-    result = await submit(hass, loaded_entry, target_input(" 127.0.0.1 ", port))
+    result = await submit(
+        hass, loaded_entry, target_input(" 127.0.0.1 ", listening_port)
+    )
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -288,10 +285,10 @@ async def test_reconfigure_moves_the_target_to_another_port(
 
 
 async def test_reconfigure_to_a_refused_port_keeps_the_old_one(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """A port nobody listens on is refused and the stored target is unchanged."""
-    sid = await add_target(hass, loaded_entry, "127.0.0.1", port)
+    sid = await add_target(hass, loaded_entry, "127.0.0.1", listening_port)
     result = await hass.config_entries.subentries.async_init(
         (loaded_entry.entry_id, SUBENTRY_TYPE),
         context={"source": "reconfigure", "subentry_id": sid},
@@ -302,7 +299,7 @@ async def test_reconfigure_to_a_refused_port_keeps_the_old_one(
     )
 
     assert result["errors"] == {"port": "cannot_connect"}
-    assert loaded_entry.subentries[sid].data["port"] == port
+    assert loaded_entry.subentries[sid].data["port"] == listening_port
 
 
 @asynccontextmanager
