@@ -495,6 +495,7 @@ async def test_memory_relief_drops_histories_of_checks_no_longer_run(
     assert "event_loop" not in coordinator.data.components
     assert coordinator.monitor.history("event_loop") is not None
 
+    # Private: the action runs only on host memory above 90 % (see the docstring).
     assert await coordinator._async_relieve_memory("system_resources") is True
 
     assert coordinator.monitor.history("event_loop") is None

@@ -517,6 +517,8 @@ async def test_a_frozen_broker_costs_one_check_timeout_and_its_connection_is_rep
     """A broker that stops answering mid-session: critical in time, then a new session."""
     sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
     check = check_of(loaded_entry, sid)
+    # Which session the check holds is seen nowhere public (the broker shows
+    # only a count of clients), so the check's private client is compared.
     before = check._client
     assert before is not None
 
