@@ -149,4 +149,3 @@ class MosquittoServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-

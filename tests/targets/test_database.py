@@ -349,18 +349,6 @@ async def test_empty_user_name_is_rejected(
     assert result["errors"] == {"username": "invalid_auth"}
 
 
-async def test_warning_latency_not_below_critical_is_rejected(
-    hass: HomeAssistant, entry: MockConfigEntry, postgres: PostgresServer
-) -> None:
-    """Latency levels must be ordered."""
-    result = await submit(
-        hass,
-        entry,
-        database_input(postgres, latency_warning_ms=500, latency_critical_ms=500),
-    )
-    assert result["errors"] == {"latency_warning_ms": "warning_not_below_critical"}
-
-
 async def test_same_database_twice_is_already_configured(
     hass: HomeAssistant, entry: MockConfigEntry, postgres: PostgresServer
 ) -> None:

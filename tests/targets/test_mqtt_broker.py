@@ -255,21 +255,6 @@ async def test_empty_host_is_refused(
     assert result["errors"] == {"host": "cannot_connect"}
 
 
-async def test_warning_level_not_below_critical_is_refused(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
-) -> None:
-    """The round trip warning level must be below the critical level."""
-    result = await submit(
-        hass,
-        loaded_entry,
-        broker_input(
-            mosquitto.anonymous_port, latency_warning_ms=500, latency_critical_ms=500
-        ),
-    )
-
-    assert result["errors"] == {"latency_warning_ms": "warning_not_below_critical"}
-
-
 async def test_same_broker_twice_is_already_configured(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, mosquitto: MosquittoServer
 ) -> None:

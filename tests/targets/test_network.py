@@ -160,22 +160,6 @@ async def test_blank_host_is_refused_by_the_form(
     assert result["errors"] == {"host": "cannot_connect"}
 
 
-async def test_warning_latency_not_below_critical_is_refused(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
-) -> None:
-    """The latency warning level must be below the critical level."""
-    result = await submit(
-        hass,
-        loaded_entry,
-        target_input(
-            "127.0.0.1", listening_port, latency_warning_ms=800, latency_critical_ms=500
-        ),
-    )
-
-    assert result["errors"] == {"latency_warning_ms": "warning_not_below_critical"}
-    assert not loaded_entry.subentries
-
-
 async def test_stopped_server_is_critical_next_cycle_and_healthy_once_back(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
