@@ -8,7 +8,9 @@ from typing import Any
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotExtension
 import pytest_socket
+from syrupy.assertion import SnapshotAssertion
 
 from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
 from homeassistant.config_entries import ConfigEntryState
@@ -27,6 +29,16 @@ from .tcp_service import TcpService, service_entry
 @pytest.fixture(autouse=True)
 def auto_enable_custom_integrations(enable_custom_integrations: None) -> None:
     """Let Home Assistant load the integration from custom_components/."""
+
+
+@pytest.fixture
+def snapshot(snapshot: SnapshotAssertion) -> SnapshotAssertion:
+    """Serialize registry entries and states as HA does (ids and times left out).
+
+    The test plugin defines the same fixture, but syrupy's own plugin wins
+    over it; a conftest fixture wins over both.
+    """
+    return snapshot.use_extension(HomeAssistantSnapshotExtension)
 
 
 @pytest.fixture
@@ -59,7 +71,7 @@ async def loaded_entry(
 
 
 @pytest.fixture
-async def service() -> AsyncGenerator[TcpService]:
+async def service(socket_enabled: None) -> AsyncGenerator[TcpService]:
     """Return a running TCP service on loopback (a test may stop and start it)."""
     running = TcpService()
     await running.start()
