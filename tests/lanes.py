@@ -37,3 +37,16 @@ def find_device(
         ),
         None,
     )
+
+
+# Entity snapshots (tests/snapshots/*.ambr) are written on lane 1: registry entries
+# and states gain and lose fields between HA versions, so a snapshot of one version
+# never matches another. Lane 2 checks the same entities through their states and
+# registry entries in the platform tests instead.
+snapshots_of_lane_1 = pytest.mark.skipif(
+    MAJOR_VERSION >= 2026,
+    reason=(
+        "entity snapshots are HA 2025.4's (lane 1): registry entries and states differ "
+        "between HA versions; lane 2 asserts the same entities by state and registry"
+    ),
+)

@@ -44,10 +44,13 @@ class TcpService:
         self._server = None
 
 
-def service_entry(port: int, **options: Any) -> MockConfigEntry:
+def service_entry(
+    port: int, entry_id: str | None = None, **options: Any
+) -> MockConfigEntry:
     """Return an entry watching only a network target on ``port`` (no host checks)."""
     return MockConfigEntry(
         domain=DOMAIN,
+        entry_id=entry_id,
         options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"], **options},
         subentries_data=[
             {

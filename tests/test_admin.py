@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 import inspect
 from types import ModuleType
 from typing import Any
@@ -20,7 +19,7 @@ from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import Unauthorized
 from homeassistant.helpers.entity import Entity
 
-from .tcp_service import TARGET, TcpService, service_entry
+from .tcp_service import TARGET
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -30,23 +29,9 @@ PLATFORM_MODULES: tuple[ModuleType, ...] = (binary_sensor, event, sensor, switch
 
 
 @pytest.fixture
-async def service() -> AsyncGenerator[TcpService]:
-    """Return a running TCP service."""
-    running = TcpService()
-    await running.start()
-    yield running
-    if running.running:
-        await running.stop()
-
-
-@pytest.fixture
-async def entry(hass: HomeAssistant, service: TcpService) -> MockConfigEntry:
-    """Set up Health Monitor watching the TCP service."""
-    config_entry = service_entry(service.port)
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
+def entry(loaded_service_entry: MockConfigEntry) -> MockConfigEntry:
+    """Return the entry these tests act on: Health Monitor watching only the service."""
+    return loaded_service_entry
 
 
 @pytest.fixture

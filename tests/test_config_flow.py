@@ -95,10 +95,18 @@ async def test_user_flow_trims_disk_paths(hass: HomeAssistant) -> None:
 @pytest.mark.parametrize(
     ("user_input", "errors"),
     [
-        ({CONF_DISK_PATHS: ["/no/such/folder"]}, {CONF_DISK_PATHS: "invalid_path"}),
-        ({CONF_DISK_PATHS: []}, {CONF_DISK_PATHS: "invalid_path"}),
-        ({CONF_DISK_PATHS: ["   "]}, {CONF_DISK_PATHS: "invalid_path"}),
-        ({CONF_CHECKS: []}, {CONF_CHECKS: "no_checks"}),
+        pytest.param(
+            {CONF_DISK_PATHS: ["/no/such/folder"]},
+            {CONF_DISK_PATHS: "invalid_path"},
+            id="missing folder",
+        ),
+        pytest.param(
+            {CONF_DISK_PATHS: []}, {CONF_DISK_PATHS: "invalid_path"}, id="no folder"
+        ),
+        pytest.param(
+            {CONF_DISK_PATHS: ["   "]}, {CONF_DISK_PATHS: "invalid_path"}, id="blank"
+        ),
+        pytest.param({CONF_CHECKS: []}, {CONF_CHECKS: "no_checks"}, id="no checks"),
     ],
 )
 async def test_user_flow_shows_field_errors_and_recovers(
@@ -173,21 +181,6 @@ async def test_reconfigure_changes_what_is_watched(
     ]
 
 
-async def test_reconfigure_rejects_a_missing_path(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
-) -> None:
-    """A wrong path is a field error and the entry keeps its options."""
-    before = dict(loaded_entry.options)
-    result = await loaded_entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"],
-        {CONF_CHECKS: ["event_loop"], CONF_DISK_PATHS: ["/no/such/folder"]},
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_DISK_PATHS: "invalid_path"}
-    assert dict(loaded_entry.options) == before
-
-
 async def test_options_flow_saves_every_option_and_reloads(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
@@ -220,8 +213,9 @@ async def test_options_flow_saves_every_option_and_reloads(
         (CONF_MEMORY_WARNING, CONF_MEMORY_CRITICAL),
         (CONF_DISK_WARNING, CONF_DISK_CRITICAL),
     ],
+    ids=["cpu", "memory", "disk"],
 )
-@pytest.mark.parametrize("offset", [0, 5])
+@pytest.mark.parametrize("offset", [0, 5], ids=["equal", "above"])
 async def test_warning_threshold_not_below_critical_is_rejected(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
@@ -239,18 +233,6 @@ async def test_warning_threshold_not_below_critical_is_rejected(
     assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {warning_key: "warning_not_below_critical"}
     assert dict(loaded_entry.options) == before
-
-
-async def test_options_flow_rejects_a_missing_path(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry
-) -> None:
-    """The options form checks the disk paths like the first setup does."""
-    result = await hass.config_entries.options.async_init(loaded_entry.entry_id)
-    result = await hass.config_entries.options.async_configure(
-        result["flow_id"], _options(hass, **{CONF_DISK_PATHS: ["/no/such/folder"]})
-    )
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == {CONF_DISK_PATHS: "invalid_path"}
 
 
 async def test_update_interval_below_five_seconds_is_refused(

@@ -7,7 +7,7 @@ as in a running installation.
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator, Callable, Generator
+from collections.abc import Callable, Generator
 from contextlib import ExitStack
 from datetime import UTC, datetime, timedelta
 import json
@@ -66,16 +66,6 @@ def storage_dir(hass: HomeAssistant, tmp_path: Path) -> Generator[Path]:
         for name, real in _REAL_FILE_ACCESS.items():
             stack.enter_context(patch.object(_VersionedStore, name, real))
         yield tmp_path / ".storage"
-
-
-@pytest.fixture
-async def service() -> AsyncGenerator[TcpService]:
-    """Return a running TCP service."""
-    running = TcpService()
-    await running.start()
-    yield running
-    if running.running:
-        await running.stop()
 
 
 async def _set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from datetime import timedelta
 from pathlib import Path
 import re
@@ -34,16 +33,6 @@ from .tcp_service import TARGET, TcpService, service_entry
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 README = Path(__file__).parent.parent / "README.md"
-
-
-@pytest.fixture
-async def service() -> AsyncGenerator[TcpService]:
-    """Return a running TCP service (the target named "Service")."""
-    running = TcpService()
-    await running.start()
-    yield running
-    if running.running:
-        await running.stop()
 
 
 def record_service(hass: HomeAssistant, domain: str, name: str) -> list[ServiceCall]:

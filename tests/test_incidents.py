@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from datetime import timedelta
 from typing import Any
 
@@ -38,31 +37,9 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
 
 
 @pytest.fixture
-async def service() -> AsyncGenerator[TcpService]:
-    """Return a running TCP service."""
-    running = TcpService()
-    await running.start()
-    yield running
-    if running.running:
-        await running.stop()
-
-
-@pytest.fixture
-def extra_options() -> dict[str, Any]:
-    """Options added to the entry (none by default)."""
-    return {}
-
-
-@pytest.fixture
-async def entry(
-    hass: HomeAssistant, service: TcpService, extra_options: dict[str, Any]
-) -> MockConfigEntry:
-    """Set up Health Monitor watching only the TCP service."""
-    config_entry = service_entry(service.port, **extra_options)
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
+def entry(loaded_service_entry: MockConfigEntry) -> MockConfigEntry:
+    """Return the entry these tests act on: Health Monitor watching only the service."""
+    return loaded_service_entry
 
 
 async def _cycle(hass: HomeAssistant, entry: MockConfigEntry) -> None:
@@ -160,7 +137,7 @@ async def test_one_failed_check_shows_at_once_but_opens_no_incident(
     assert incidents.incident_for(TARGET) is not None
 
 
-@pytest.mark.parametrize("extra_options", [{CONF_FAILURE_THRESHOLD: 3}])
+@pytest.mark.parametrize("service_options", [{CONF_FAILURE_THRESHOLD: 3}])
 async def test_failure_threshold_option_sets_the_checks_before_opening(
     hass: HomeAssistant, entry: MockConfigEntry, service: TcpService
 ) -> None:

@@ -8,6 +8,7 @@ their defaults with a repair issue, and the rest keeps working.
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 import json
 from pathlib import Path
 from typing import Any
@@ -135,24 +136,28 @@ def test_every_service_input_error_has_a_text() -> None:
 @pytest.mark.parametrize(
     ("value", "error"),
     [
-        ("NaN", NOT_A_NUMBER),
-        (float("nan"), NOT_A_NUMBER),
-        ("inf", NOT_A_NUMBER),
-        ("-inf", NOT_A_NUMBER),
-        ("abc", NOT_A_NUMBER),
-        (1e308, OUT_OF_RANGE),
-        (-1, OUT_OF_RANGE),
+        pytest.param("NaN", NOT_A_NUMBER, id="NaN text"),
+        pytest.param(float("nan"), NOT_A_NUMBER, id="NaN number"),
+        pytest.param("inf", NOT_A_NUMBER, id="infinity"),
+        pytest.param("-inf", NOT_A_NUMBER, id="minus infinity"),
+        pytest.param("abc", NOT_A_NUMBER, id="text"),
+        pytest.param(1e308, OUT_OF_RANGE, id="above its range"),
+        pytest.param(-1, OUT_OF_RANGE, id="below its range"),
     ],
 )
-async def test_bad_number_in_any_option_is_a_field_error_and_saves_nothing(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, value: Any, error: str
+@pytest.mark.parametrize("key", NUMBER_KEYS)
+async def test_bad_number_in_an_option_is_a_field_error_and_saves_nothing(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    key: str,
+    value: Any,
+    error: str,
 ) -> None:
     """Each numeric option answers NaN, infinity, text and out-of-range values on its field."""
     before = dict(loaded_entry.options)
-    for key in NUMBER_KEYS:
-        result = await _submit_options(hass, loaded_entry, **{key: value})
-        assert result["type"] is FlowResultType.FORM, key
-        assert result["errors"] == {key: error}, key
+    result = await _submit_options(hass, loaded_entry, **{key: value})
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {key: error}
     assert dict(loaded_entry.options) == before
 
 
@@ -224,7 +229,10 @@ async def test_options_form_offers_the_incident_options_with_their_defaults(
 
 @pytest.mark.parametrize(
     ("action", "error"),
-    [("notify." + "x" * 300, TOO_LONG), ("notify.\x00notify", INVALID_CHARACTERS)],
+    [
+        pytest.param("notify." + "x" * 300, TOO_LONG, id="over 255 characters"),
+        pytest.param("notify.\x00notify", INVALID_CHARACTERS, id="control character"),
+    ],
 )
 async def test_bad_notify_action_text_is_a_field_error(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, action: str, error: str
@@ -235,18 +243,38 @@ async def test_bad_notify_action_text_is_a_field_error(
     assert CONF_NOTIFY_ACTION not in loaded_entry.options
 
 
-@pytest.mark.parametrize("path", ["/etc/passwd", "config", "/\x00"])
-async def test_disk_path_that_is_not_an_absolute_folder_is_refused(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, path: str
-) -> None:
-    """A file, a relative path or a path with a NUL byte is not a folder to watch."""
-    before = dict(loaded_entry.options)
-    result = await _submit_options(hass, loaded_entry, **{CONF_DISK_PATHS: [path]})
-    assert result["errors"] == {CONF_DISK_PATHS: "invalid_path"}
-    result = await loaded_entry.start_reconfigure_flow(hass)
-    result = await hass.config_entries.flow.async_configure(
-        result["flow_id"], {CONF_CHECKS: ["event_loop"], CONF_DISK_PATHS: [path]}
+async def _submit_reconfigure(
+    hass: HomeAssistant, entry: MockConfigEntry, **changes: Any
+) -> FlowResult:
+    """Open the reconfigure form and submit one check with ``changes``."""
+    result = await entry.start_reconfigure_flow(hass)
+    return await hass.config_entries.flow.async_configure(
+        result["flow_id"], {CONF_CHECKS: ["event_loop"], **changes}
     )
+
+
+@pytest.mark.parametrize(
+    "submit", [_submit_options, _submit_reconfigure], ids=["options", "reconfigure"]
+)
+@pytest.mark.parametrize(
+    "path",
+    [
+        pytest.param("/no/such/folder", id="missing folder"),
+        pytest.param("/etc/passwd", id="a file"),
+        pytest.param("config", id="relative path"),
+        pytest.param("/\x00", id="NUL byte"),
+    ],
+)
+async def test_disk_path_that_is_not_an_absolute_folder_is_refused(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    submit: Callable[..., Awaitable[FlowResult]],
+    path: str,
+) -> None:
+    """A missing folder, a file, a relative path or a NUL byte is not a folder to watch."""
+    before = dict(loaded_entry.options)
+    result = await submit(hass, loaded_entry, **{CONF_DISK_PATHS: [path]})
+    assert result["type"] is FlowResultType.FORM
     assert result["errors"] == {CONF_DISK_PATHS: "invalid_path"}
     assert dict(loaded_entry.options) == before
 
@@ -399,6 +427,17 @@ def _network_input(**changes: Any) -> dict[str, Any]:
         ({"host": "127.0.0.1\x00"}, {"host": INVALID_CHARACTERS}),
         ({"host": "a" * 254}, {"host": TOO_LONG}),
     ],
+    ids=[
+        "port NaN",
+        "port infinite",
+        "port above 65535",
+        "port 0",
+        "port fraction",
+        "warning NaN",
+        "critical above its range",
+        "host NUL byte",
+        "host over 253 characters",
+    ],
 )
 async def test_bad_network_target_input_is_a_field_error_and_adds_nothing(
     hass: HomeAssistant,
@@ -451,24 +490,8 @@ async def test_postgres_names_are_limited_to_63_bytes(
     assert result["errors"] == {field: TOO_LONG}
 
 
-@pytest.mark.parametrize(
-    ("changes", "errors"),
-    [
-        ({"timeout": "NaN"}, {"timeout": NOT_A_NUMBER}),
-        ({"timeout": 0.5}, {"timeout": OUT_OF_RANGE}),
-        ({"url": "http://example.com/" + "a" * 2048}, {"url": TOO_LONG}),
-        ({"body": "ok\x00"}, {"body": INVALID_CHARACTERS}),
-        ({"expected_status": "200," * 100}, {"expected_status": TOO_LONG}),
-    ],
-)
-async def test_bad_http_endpoint_input_is_a_field_error(
-    hass: HomeAssistant,
-    loaded_entry: MockConfigEntry,
-    changes: dict[str, Any],
-    errors: dict[str, str],
-) -> None:
-    """Timeout, address, body text and status codes are bounded."""
-    user_input = {
+def _http_endpoint_input(**changes: Any) -> dict[str, Any]:
+    return {
         "url": "http://127.0.0.1:9/health",
         "method": "GET",
         "expected_status": "200-299",
@@ -478,7 +501,78 @@ async def test_bad_http_endpoint_input_is_a_field_error(
         "latency_critical_ms": 3000,
         **changes,
     }
-    result = await submit_target_form(hass, loaded_entry, "http_endpoint", user_input)
+
+
+def _mqtt_broker_input(**changes: Any) -> dict[str, Any]:
+    return {
+        "host": "127.0.0.1",
+        "port": 1883,
+        "tls": False,
+        "latency_warning_ms": 250,
+        "latency_critical_ms": 1000,
+        **changes,
+    }
+
+
+TARGET_INPUTS = {
+    "network": _network_input,
+    "database": _database_input,
+    "http_endpoint": _http_endpoint_input,
+    "mqtt_broker": _mqtt_broker_input,
+}
+
+
+@pytest.mark.parametrize(
+    ("warning", "critical"), [(500, 500), (800, 500)], ids=["equal", "above"]
+)
+@pytest.mark.parametrize("kind", list(TARGET_INPUTS))
+async def test_latency_warning_not_below_critical_is_refused_before_connecting(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    kind: str,
+    warning: int,
+    critical: int,
+) -> None:
+    """Every kind's latency warning level must be below its critical level.
+
+    The address is one nobody answers on: the levels are refused before it is tried.
+    """
+    user_input = TARGET_INPUTS[kind](
+        latency_warning_ms=warning, latency_critical_ms=critical
+    )
+    result = await submit_target_form(hass, loaded_entry, kind, user_input)
+    assert result["type"] is FlowResultType.FORM
+    assert result["errors"] == {"latency_warning_ms": "warning_not_below_critical"}
+    assert not loaded_entry.subentries
+
+
+@pytest.mark.parametrize(
+    ("changes", "errors"),
+    [
+        ({"timeout": "NaN"}, {"timeout": NOT_A_NUMBER}),
+        ({"timeout": 0.5}, {"timeout": OUT_OF_RANGE}),
+        ({"url": "http://example.com/" + "a" * 2048}, {"url": TOO_LONG}),
+        ({"body": "ok\x00"}, {"body": INVALID_CHARACTERS}),
+        ({"expected_status": "200," * 100}, {"expected_status": TOO_LONG}),
+    ],
+    ids=[
+        "timeout NaN",
+        "timeout below its range",
+        "url over 2048 characters",
+        "body NUL byte",
+        "status codes too long",
+    ],
+)
+async def test_bad_http_endpoint_input_is_a_field_error(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    changes: dict[str, Any],
+    errors: dict[str, str],
+) -> None:
+    """Timeout, address, body text and status codes are bounded."""
+    result = await submit_target_form(
+        hass, loaded_entry, "http_endpoint", _http_endpoint_input(**changes)
+    )
     assert result["errors"] == errors
     assert not loaded_entry.subentries
 
@@ -490,6 +584,7 @@ async def test_bad_http_endpoint_input_is_a_field_error(
         ({"password": "p" * 1025}, {"password": TOO_LONG}),
         ({"username": "user\nname"}, {"username": INVALID_CHARACTERS}),
     ],
+    ids=["port negative", "password over 1024 characters", "username newline"],
 )
 async def test_bad_mqtt_broker_input_is_a_field_error(
     hass: HomeAssistant,
@@ -498,15 +593,9 @@ async def test_bad_mqtt_broker_input_is_a_field_error(
     errors: dict[str, str],
 ) -> None:
     """Port, user name and password of a broker are bounded."""
-    user_input = {
-        "host": "127.0.0.1",
-        "port": 1883,
-        "tls": False,
-        "latency_warning_ms": 250,
-        "latency_critical_ms": 1000,
-        **changes,
-    }
-    result = await submit_target_form(hass, loaded_entry, "mqtt_broker", user_input)
+    result = await submit_target_form(
+        hass, loaded_entry, "mqtt_broker", _mqtt_broker_input(**changes)
+    )
     assert result["errors"] == errors
     assert not loaded_entry.subentries
 

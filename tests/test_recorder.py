@@ -13,7 +13,7 @@ from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
-from .test_sensor import _entity_id
+from .targets.target_entities import entity_id_of
 
 
 @pytest.fixture(autouse=True)
@@ -39,19 +39,15 @@ async def test_running_recorder_is_healthy_with_backlog_and_size(
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
 
-    status = hass.states.get(
-        _entity_id(entity_registry, config_entry, "recorder_status")
-    )
+    status = hass.states.get(entity_id_of(hass, config_entry, "recorder_status"))
     assert status is not None
     assert status.state == "healthy"
     assert status.attributes["message"].startswith("Recorder recording")
-    backlog = hass.states.get(
-        _entity_id(entity_registry, config_entry, "recorder_backlog")
-    )
+    backlog = hass.states.get(entity_id_of(hass, config_entry, "recorder_backlog"))
     assert backlog is not None
     assert int(backlog.state) >= 0
     size = hass.states.get(
-        _entity_id(entity_registry, config_entry, "recorder_database_size_mb")
+        entity_id_of(hass, config_entry, "recorder_database_size_mb")
     )
     assert size is not None
     assert float(size.state) > 0
@@ -72,8 +68,10 @@ async def test_stopped_recorder_is_critical(
     await hass.async_block_till_done()
     await hass.async_add_executor_job(recorder_mock.join, 10)
     await config_entry.runtime_data.async_refresh()
+    await hass.async_block_till_done()
 
-    component = config_entry.runtime_data.monitor.components["recorder"]
-    assert component.status == "critical"
-    assert component.message == "Recorder thread is not running"
-    assert component.consecutive_failures == 1
+    status = hass.states.get(entity_id_of(hass, config_entry, "recorder_status"))
+    assert status is not None
+    assert status.state == "critical"
+    assert status.attributes["message"] == "Recorder thread is not running"
+    assert status.attributes["consecutive_failures"] == 1

@@ -3,14 +3,13 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, Awaitable, Callable, Iterator
+from collections.abc import AsyncGenerator, Awaitable, Callable
 from datetime import timedelta
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
-import pytest_socket
 
 from custom_components.health_monitor.const import (
     CONF_CHECKS,
@@ -26,19 +25,15 @@ from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
 from .targets.http_servers import HttpServer, http_server
-from .targets.mosquitto_server import MosquittoServer, mosquitto
+from .targets.mosquitto_server import MosquittoServer
 from .targets.postgres_server import (
     APP_DATABASE,
     MONITOR_PASSWORD,
     MONITOR_USER,
     PostgresServer,
-    free_port,
-    running_postgres,
 )
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
-
-__all__ = ["mosquitto"]
 
 TARGET = "recovery_target"
 RESTARTED = "input_boolean.endpoint_restarted"
@@ -50,32 +45,6 @@ UPDATE_INTERVAL = 3600
 
 
 type SetupTarget = Callable[[str, dict[str, Any]], Awaitable[MockConfigEntry]]
-
-
-@pytest.fixture(scope="module")
-def postgres() -> Iterator[PostgresServer]:
-    """Start one private PostgreSQL server for the module."""
-    # Module fixtures run while the test plugin blocks sockets; picking a free
-    # port needs one for a moment.
-    pytest_socket.enable_socket()
-    try:
-        port = free_port()
-    finally:
-        pytest_socket.disable_socket(allow_unix_socket=True)
-    with running_postgres(port=port) as server:
-        yield server
-
-
-@pytest.fixture
-async def server(
-    hass: HomeAssistant, postgres: PostgresServer
-) -> AsyncGenerator[PostgresServer]:
-    """Return the private server, running (and running again for the next test)."""
-    if not postgres.running:
-        await hass.async_add_executor_job(postgres.start)
-    yield postgres
-    if not postgres.running:
-        await hass.async_add_executor_job(postgres.start)
 
 
 @pytest.fixture
@@ -127,11 +96,11 @@ async def setup_target(hass: HomeAssistant) -> AsyncGenerator[SetupTarget]:
     await hass.async_block_till_done()
 
 
-def database_data(server: PostgresServer) -> dict[str, Any]:
+def database_data(postgres: PostgresServer) -> dict[str, Any]:
     """Return the stored settings of a target for the private server's database."""
     return {
-        "host": server.host,
-        "port": server.port,
+        "host": postgres.host,
+        "port": postgres.port,
         "database": APP_DATABASE,
         "username": MONITOR_USER,
         "password": MONITOR_PASSWORD,
@@ -199,13 +168,13 @@ async def _wait_for_attempts(entry: MockConfigEntry, count: int) -> None:
 
 
 async def test_database_reconnect_is_tried_after_the_third_consecutive_failure(
-    hass: HomeAssistant, server: PostgresServer, setup_target: SetupTarget
+    hass: HomeAssistant, postgres: PostgresServer, setup_target: SetupTarget
 ) -> None:
     """The third failed check of a stopped server brings one failed reconnect."""
-    entry = await setup_target("database", database_data(server))
+    entry = await setup_target("database", database_data(postgres))
     assert entry.runtime_data.data.components[TARGET].status == "healthy"
 
-    await hass.async_add_executor_job(server.stop)
+    await hass.async_add_executor_job(postgres.stop)
     for _ in range(2):
         await _cycle(hass, entry)
         assert _attempts(entry) == []
@@ -220,7 +189,7 @@ async def test_database_reconnect_is_tried_after_the_third_consecutive_failure(
     assert attempt["success"] is False
     assert attempt["attempt"] == 1
     assert isinstance(attempt["error"], str)
-    assert f"{server.host}:{server.port}/{APP_DATABASE}" in attempt["error"]
+    assert f"{postgres.host}:{postgres.port}/{APP_DATABASE}" in attempt["error"]
     assert MONITOR_PASSWORD not in attempt["error"]
     event = _event_state(hass, entry)
     assert event.attributes["event_type"] == "recovery_attempted"
@@ -233,13 +202,13 @@ async def test_database_reconnect_is_tried_after_the_third_consecutive_failure(
 
 async def test_database_reconnect_waits_for_its_cooldown_and_stops_after_three(
     hass: HomeAssistant,
-    server: PostgresServer,
+    postgres: PostgresServer,
     setup_target: SetupTarget,
     freezer: FrozenDateTimeFactory,
 ) -> None:
     """Further attempts come only 10 minutes apart, and at most three per incident."""
-    entry = await setup_target("database", database_data(server))
-    await hass.async_add_executor_job(server.stop)
+    entry = await setup_target("database", database_data(postgres))
+    await hass.async_add_executor_job(postgres.stop)
     for _ in range(3):
         await _cycle(hass, entry)
     assert len(_attempts(entry)) == 1
@@ -269,18 +238,18 @@ async def test_database_reconnect_waits_for_its_cooldown_and_stops_after_three(
 
 
 async def test_database_incident_resolves_once_the_server_is_back(
-    hass: HomeAssistant, server: PostgresServer, setup_target: SetupTarget
+    hass: HomeAssistant, postgres: PostgresServer, setup_target: SetupTarget
 ) -> None:
     """After the failed reconnect the restarted server is healthy and the incident resolves."""
-    entry = await setup_target("database", database_data(server))
-    await hass.async_add_executor_job(server.stop)
+    entry = await setup_target("database", database_data(postgres))
+    await hass.async_add_executor_job(postgres.stop)
     for _ in range(3):
         await _cycle(hass, entry)
     assert len(_attempts(entry)) == 1
     incident = entry.runtime_data.incidents.incident_for(TARGET)
     assert incident is not None
 
-    await hass.async_add_executor_job(server.start)
+    await hass.async_add_executor_job(postgres.start)
     await _cycle(hass, entry)
     component = entry.runtime_data.data.components[TARGET]
     assert component.status == "healthy", component.message
@@ -296,12 +265,12 @@ async def test_database_incident_resolves_once_the_server_is_back(
 @pytest.mark.parametrize("turn_off", ["service", "switch"])
 async def test_no_recovery_is_attempted_while_incident_response_is_off(
     hass: HomeAssistant,
-    server: PostgresServer,
+    postgres: PostgresServer,
     setup_target: SetupTarget,
     turn_off: str,
 ) -> None:
     """With incident response off the incident opens but nothing is tried."""
-    entry = await setup_target("database", database_data(server))
+    entry = await setup_target("database", database_data(postgres))
     if turn_off == "service":
         await hass.services.async_call(
             DOMAIN, "stop_incident_response", {}, blocking=True
@@ -317,7 +286,7 @@ async def test_no_recovery_is_attempted_while_incident_response_is_off(
         assert hass.states.get(switch).state == STATE_OFF  # type: ignore[union-attr]
     assert entry.runtime_data.controls.incident_response is False
 
-    await hass.async_add_executor_job(server.stop)
+    await hass.async_add_executor_job(postgres.stop)
     for _ in range(5):
         await _cycle(hass, entry)
 
@@ -527,6 +496,7 @@ async def test_memory_relief_drops_histories_of_checks_no_longer_run(
     assert "event_loop" not in coordinator.data.components
     assert coordinator.monitor.history("event_loop") is not None
 
+    # Called directly: the action runs only on host memory above 90 %.
     assert await async_relieve_memory(hass, coordinator, "system_resources")
 
     assert coordinator.monitor.history("event_loop") is None

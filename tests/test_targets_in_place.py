@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
 from typing import Any
 
 import pytest
@@ -18,13 +17,9 @@ from homeassistant.helpers import entity_registry as er, issue_registry as ir
 
 from .lanes import find_device
 from .targets.flows import submit_target_form
-from .targets.mosquitto_server import MosquittoServer, mosquitto
-from .targets.target_entities import refresh, sensor, status
-from .targets.test_mqtt_broker import wait_for_status
-from .tcp_service import TARGET, TcpService, service_entry
-
-# The broker fixture, for the push listener of a target added in place.
-__all__ = ["mosquitto"]
+from .targets.mosquitto_server import MosquittoServer
+from .targets.target_entities import refresh, sensor, status, wait_for_status
+from .tcp_service import TARGET, TcpService
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -42,23 +37,9 @@ def network_input(port: int) -> dict[str, Any]:
 
 
 @pytest.fixture
-async def service() -> AsyncGenerator[TcpService]:
-    """Return a running TCP service."""
-    running = TcpService()
-    await running.start()
-    yield running
-    if running.running:
-        await running.stop()
-
-
-@pytest.fixture
-async def entry(hass: HomeAssistant, service: TcpService) -> MockConfigEntry:
-    """Set up Health Monitor watching only the TCP service."""
-    config_entry = service_entry(service.port)
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    return config_entry
+def entry(loaded_service_entry: MockConfigEntry) -> MockConfigEntry:
+    """Return the entry these tests act on: Health Monitor watching only the service."""
+    return loaded_service_entry
 
 
 async def add_network_target(

@@ -14,9 +14,8 @@ from custom_components.health_monitor.const import (
     CONF_MEMORY_WARNING,
 )
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers import entity_registry as er
 
-from .test_sensor import _entity_id, _number
+from .targets.target_entities import entity_id_of, number
 
 
 @pytest.fixture
@@ -33,10 +32,9 @@ def options(hass: HomeAssistant) -> dict[str, Any]:
 async def test_changing_a_threshold_changes_the_status(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    entity_registry: er.EntityRegistry,
 ) -> None:
     """Lowering the memory critical level in the options turns the status critical."""
-    status_id = _entity_id(entity_registry, loaded_entry, "ha_process_status")
+    status_id = entity_id_of(hass, loaded_entry, "ha_process_status")
     state = hass.states.get(status_id)
     assert state is not None
     assert state.state == "warning"
@@ -50,7 +48,5 @@ async def test_changing_a_threshold_changes_the_status(
     state = hass.states.get(status_id)
     assert state is not None
     assert state.state == "critical"
-    score = _number(
-        hass, _entity_id(entity_registry, loaded_entry, "system_health_score")
-    )
+    score = number(hass, entity_id_of(hass, loaded_entry, "system_health_score"))
     assert score <= 40

@@ -12,15 +12,6 @@ import logging
 from pathlib import Path
 
 import pytest
-import pytest_socket
-
-from homeassistant.core import HomeAssistant
-from tests.targets.postgres_server import (
-    MONITOR_PASSWORD,
-    PostgresServer,
-    free_port,
-    running_postgres,
-)
 
 from .figures import FIGURES
 from .servers import Broker, tcp_listener
@@ -79,39 +70,6 @@ def no_traceback(caplog: pytest.LogCaptureFixture) -> Iterator[None]:
     assert not broken, "\n".join(
         logging.Formatter().format(record) for record in broken
     )
-
-
-@pytest.fixture(scope="package")
-def postgres_server() -> Iterator[PostgresServer]:
-    """Start one private PostgreSQL server for the suite."""
-    # Package fixtures run while the test plugin blocks sockets; picking a
-    # free port needs one for a moment.
-    pytest_socket.enable_socket()
-    try:
-        port = free_port()
-    finally:
-        pytest_socket.disable_socket(allow_unix_socket=True)
-    with running_postgres(port=port) as server:
-        yield server
-
-
-@pytest.fixture
-async def postgres(
-    hass: HomeAssistant, postgres_server: PostgresServer
-) -> AsyncGenerator[PostgresServer]:
-    """Return the server running as set up, and leave it so for the next test."""
-
-    async def restore() -> None:
-        postgres_server.resume()
-        if not postgres_server.running:
-            await hass.async_add_executor_job(postgres_server.start)
-        await hass.async_add_executor_job(
-            postgres_server.set_password, MONITOR_PASSWORD
-        )
-
-    await restore()
-    yield postgres_server
-    await restore()
 
 
 @pytest.fixture

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterator
 from pathlib import Path
 import secrets
 import shutil
@@ -150,14 +149,3 @@ class MosquittoServer:
         except subprocess.TimeoutExpired:
             process.kill()
             process.wait(timeout=10)
-
-
-@pytest.fixture
-def mosquitto(tmp_path: Path) -> Iterator[MosquittoServer]:
-    """Run a private Mosquitto for one test and stop it afterwards."""
-    server = MosquittoServer(tmp_path)
-    server.start()
-    try:
-        yield server
-    finally:
-        server.stop()

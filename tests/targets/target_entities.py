@@ -1,7 +1,10 @@
-"""Reading a target's entities and running a cycle, as the target tests do."""
+"""Reading a component's entities (a target's or a built-in check's) and running a cycle."""
 
 from __future__ import annotations
 
+import asyncio
+
+import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.const import DOMAIN
@@ -15,12 +18,26 @@ async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     await hass.async_block_till_done()
 
 
+def entity_id_of(
+    hass: HomeAssistant, entry: MockConfigEntry, suffix: str, domain: str = "sensor"
+) -> str:
+    """Find an entity of ``entry`` by the end of its unique id (after the entry id)."""
+    unique_id = f"{entry.entry_id}_{suffix}"
+    entity_id = er.async_get(hass).async_get_entity_id(domain, DOMAIN, unique_id)
+    assert entity_id is not None, unique_id
+    return entity_id
+
+
+def number(hass: HomeAssistant, entity_id: str) -> float:
+    """Return the state of a numeric entity as a number."""
+    state = hass.states.get(entity_id)
+    assert state is not None, entity_id
+    return float(state.state)
+
+
 def sensor(hass: HomeAssistant, entry: MockConfigEntry, sid: str, key: str) -> State:
     """Return the state of one sensor of a component."""
-    entity_id = er.async_get(hass).async_get_entity_id(
-        "sensor", DOMAIN, f"{entry.entry_id}_{sid}_{key}"
-    )
-    assert entity_id is not None, key
+    entity_id = entity_id_of(hass, entry, f"{sid}_{key}")
     state = hass.states.get(entity_id)
     assert state is not None, entity_id
     return state
@@ -29,3 +46,20 @@ def sensor(hass: HomeAssistant, entry: MockConfigEntry, sid: str, key: str) -> S
 def status(hass: HomeAssistant, entry: MockConfigEntry, sid: str) -> State:
     """Return the status sensor of a component."""
     return sensor(hass, entry, sid, "status")
+
+
+async def wait_for_status(
+    hass: HomeAssistant,
+    entry: MockConfigEntry,
+    sid: str,
+    wanted: str,
+    seconds: float = 15.0,
+) -> State:
+    """Wait (at most ``seconds``) until the status sensor shows ``wanted``, no refresh asked."""
+    for _ in range(int(seconds * 10)):
+        await hass.async_block_till_done()
+        state = sensor(hass, entry, sid, "status")
+        if state.state == wanted:
+            return state
+        await asyncio.sleep(0.1)
+    pytest.fail(f"status stayed {state.state}, expected {wanted}")

@@ -16,12 +16,10 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 
-from .mosquitto_server import MosquittoServer, mosquitto
+from .mosquitto_server import MosquittoServer
 from .target_entities import sensor
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
-
-__all__ = ["mosquitto"]
 
 SUBENTRY_TYPE = "ha_mqtt"
 LEVELS = {"latency_warning_ms": 5000, "latency_critical_ms": 10000}

@@ -581,19 +581,6 @@ async def test_stored_credentials_never_reach_messages_attributes_or_logs(
     assert PASSWORD not in caplog.text
 
 
-async def test_warning_latency_not_below_critical_is_refused(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, endpoint: HttpServer
-) -> None:
-    """The latency warning level must be below the critical level."""
-    result = await submit(
-        hass,
-        loaded_entry,
-        endpoint_input(endpoint.url, latency_warning_ms=500, latency_critical_ms=500),
-    )
-
-    assert result["errors"] == {"latency_warning_ms": "warning_not_below_critical"}
-
-
 async def test_recovery_script_must_be_an_existing_script(
     hass: HomeAssistant, loaded_entry: MockConfigEntry, endpoint: HttpServer
 ) -> None:

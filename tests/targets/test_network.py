@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import AsyncGenerator, AsyncIterator
+from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
 import socket
 import struct
@@ -21,11 +21,8 @@ from tests.lanes import find_device, needs_dns
 
 from .flows import submit_target_form
 from .http_servers import free_port
-from .mosquitto_server import MosquittoServer, mosquitto
+from .mosquitto_server import MosquittoServer
 from .target_entities import refresh, sensor
-
-# The broker fixture, for a test of targets of two kinds on one address.
-__all__ = ["mosquitto"]
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -46,13 +43,6 @@ async def tcp_server(port: int = 0) -> AsyncIterator[int]:
     finally:
         server.close()
         await server.wait_closed()
-
-
-@pytest.fixture
-async def port() -> AsyncGenerator[int]:
-    """Return the port of a listening TCP server."""
-    async with tcp_server() as listening:
-        yield listening
 
 
 def target_input(
@@ -92,17 +82,19 @@ async def add_target(
 
 
 async def test_listening_port_is_added_and_healthy(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """A name with a listening port is saved as host:port and reports both times."""
-    result = await submit(hass, loaded_entry, target_input("localhost", port))
+    result = await submit(hass, loaded_entry, target_input("localhost", listening_port))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == f"localhost:{port}"
+    assert result["title"] == f"localhost:{listening_port}"
     (sid,) = loaded_entry.subentries
     status = sensor(hass, loaded_entry, sid, "status")
     assert status.state == "healthy"
-    assert status.attributes["message"].startswith(f"localhost:{port} reachable")
+    assert status.attributes["message"].startswith(
+        f"localhost:{listening_port} reachable"
+    )
     assert "DNS" in status.attributes["message"]
     for key in ("dns_ms", "connect_ms"):
         state = sensor(hass, loaded_entry, sid, key)
@@ -111,10 +103,10 @@ async def test_listening_port_is_added_and_healthy(
 
 
 async def test_an_ip_address_needs_no_name_resolution(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """An address is connected to directly; its DNS time stays unknown."""
-    sid = await add_target(hass, loaded_entry, "127.0.0.1", port)
+    sid = await add_target(hass, loaded_entry, "127.0.0.1", listening_port)
 
     status = sensor(hass, loaded_entry, sid, "status")
     assert status.state == "healthy"
@@ -168,22 +160,6 @@ async def test_blank_host_is_refused_by_the_form(
     assert result["errors"] == {"host": "cannot_connect"}
 
 
-async def test_warning_latency_not_below_critical_is_refused(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
-) -> None:
-    """The latency warning level must be below the critical level."""
-    result = await submit(
-        hass,
-        loaded_entry,
-        target_input(
-            "127.0.0.1", port, latency_warning_ms=800, latency_critical_ms=500
-        ),
-    )
-
-    assert result["errors"] == {"latency_warning_ms": "warning_not_below_critical"}
-    assert not loaded_entry.subentries
-
-
 async def test_stopped_server_is_critical_next_cycle_and_healthy_once_back(
     hass: HomeAssistant, loaded_entry: MockConfigEntry
 ) -> None:
@@ -216,11 +192,11 @@ async def test_stopped_server_is_critical_next_cycle_and_healthy_once_back(
 async def test_removing_a_target_removes_device_entities_and_history(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
-    port: int,
+    listening_port: int,
     hass_storage: dict[str, Any],
 ) -> None:
     """A removed target leaves no device, entity or history behind."""
-    sid = await add_target(hass, loaded_entry, "127.0.0.1", port)
+    sid = await add_target(hass, loaded_entry, "127.0.0.1", listening_port)
     await refresh(hass, loaded_entry)
     entity_ids = [
         entity.entity_id
@@ -250,12 +226,14 @@ async def test_removing_a_target_removes_device_entities_and_history(
 
 
 async def test_same_target_twice_is_already_configured(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """The same host and port cannot be added twice."""
-    await add_target(hass, loaded_entry, "127.0.0.1", port)
+    await add_target(hass, loaded_entry, "127.0.0.1", listening_port)
 
-    result = await submit(hass, loaded_entry, target_input(" 127.0.0.1 ", port))
+    result = await submit(
+        hass, loaded_entry, target_input(" 127.0.0.1 ", listening_port)
+    )
 
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
@@ -291,10 +269,10 @@ async def test_reconfigure_moves_the_target_to_another_port(
 
 
 async def test_reconfigure_to_a_refused_port_keeps_the_old_one(
-    hass: HomeAssistant, loaded_entry: MockConfigEntry, port: int
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
 ) -> None:
     """A port nobody listens on is refused and the stored target is unchanged."""
-    sid = await add_target(hass, loaded_entry, "127.0.0.1", port)
+    sid = await add_target(hass, loaded_entry, "127.0.0.1", listening_port)
     result = await hass.config_entries.subentries.async_init(
         (loaded_entry.entry_id, SUBENTRY_TYPE),
         context={"source": "reconfigure", "subentry_id": sid},
@@ -305,7 +283,7 @@ async def test_reconfigure_to_a_refused_port_keeps_the_old_one(
     )
 
     assert result["errors"] == {"port": "cannot_connect"}
-    assert loaded_entry.subentries[sid].data["port"] == port
+    assert loaded_entry.subentries[sid].data["port"] == listening_port
 
 
 @asynccontextmanager
