@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
 from typing import Any
 
 from homeassistant.components.binary_sensor import (
@@ -13,10 +12,9 @@ from homeassistant.components.binary_sensor import (
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .coordinator import HealthMonitorConfigEntry
 from .engine.incidents import IncidentStatus
-from .engine.models import ComponentHealth
-from .entity import ComponentIncidentEntity, async_add_component_entities
+from .entity import ComponentIncidentEntity, async_add_incident_entities
 
 PARALLEL_UPDATES = 0
 
@@ -33,13 +31,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add a problem sensor to every component as it appears."""
-    async_add_component_entities(entry, async_add_entities, _incident_sensors)
-
-
-def _incident_sensors(
-    coordinator: HealthMonitorCoordinator, component: ComponentHealth
-) -> Iterable[BinarySensorEntity]:
-    return [IncidentProblemSensor(coordinator, component, INCIDENT_DESCRIPTION)]
+    async_add_incident_entities(
+        entry, async_add_entities, IncidentProblemSensor, INCIDENT_DESCRIPTION
+    )
 
 
 class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):

@@ -36,6 +36,19 @@ MODELS: dict[ComponentType, str] = {
 }
 
 
+def async_follow_entry_signal(
+    entity: CoordinatorEntity[HealthMonitorCoordinator],
+    signal: Callable[[str], str],
+    target: Callable[..., None],
+) -> None:
+    """Call ``target`` on the entity's entry's ``signal`` until it is removed."""
+    entity.async_on_remove(
+        async_dispatcher_connect(
+            entity.hass, signal(entity.coordinator.config_entry.entry_id), target
+        )
+    )
+
+
 class HealthMonitorEntity(CoordinatorEntity[HealthMonitorCoordinator]):
     """An entity of the whole-installation "Health Monitor" device."""
 
@@ -143,12 +156,8 @@ class ComponentIncidentEntity(ComponentEntity):
     async def async_added_to_hass(self) -> None:
         """Listen for incident events, which may come between cycles."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                signal_incident_event(self.coordinator.config_entry.entry_id),
-                self._async_on_incident_event,
-            )
+        async_follow_entry_signal(
+            self, signal_incident_event, self._async_on_incident_event
         )
 
     @callback
@@ -190,3 +199,19 @@ def async_add_component_entities(
 
     add_new_components()
     entry.async_on_unload(coordinator.async_add_listener(add_new_components))
+
+
+def async_add_incident_entities(
+    entry: HealthMonitorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    entity_class: type[ComponentIncidentEntity],
+    description: EntityDescription,
+) -> None:
+    """Give every component, now and as it appears, one ``entity_class`` entity."""
+    async_add_component_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator, component: [
+            entity_class(coordinator, component, description)
+        ],
+    )

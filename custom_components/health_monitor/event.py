@@ -2,8 +2,6 @@
 
 from __future__ import annotations
 
-from collections.abc import Iterable
-
 from homeassistant.components.event import (
     EventEntity,
     EventEntityDescription,
@@ -12,10 +10,9 @@ from homeassistant.components.event import (
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
+from .coordinator import HealthMonitorConfigEntry
 from .engine.incidents.events import IncidentEvent, IncidentEventType
-from .engine.models import ComponentHealth
-from .entity import ComponentIncidentEntity, async_add_component_entities
+from .entity import ComponentIncidentEntity, async_add_incident_entities
 
 PARALLEL_UPDATES = 0
 
@@ -32,13 +29,9 @@ async def async_setup_entry(
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
     """Add an incident event entity to every component as it appears."""
-    async_add_component_entities(entry, async_add_entities, _incident_events)
-
-
-def _incident_events(
-    coordinator: HealthMonitorCoordinator, component: ComponentHealth
-) -> Iterable[EventEntity]:
-    return [IncidentEventEntity(coordinator, component, INCIDENT_EVENTS)]
+    async_add_incident_entities(
+        entry, async_add_entities, IncidentEventEntity, INCIDENT_EVENTS
+    )
 
 
 class IncidentEventEntity(ComponentIncidentEntity, EventEntity):

@@ -52,20 +52,26 @@ def incident_placeholders(incident: Incident) -> dict[str, str]:
 
 
 @callback
+def _async_sync_issue(
+    hass: HomeAssistant, issue_id: str, present: bool, **issue: Any
+) -> None:
+    """Create (or update) the issue while ``present``; delete it otherwise."""
+    if not present:
+        ir.async_delete_issue(hass, DOMAIN, issue_id)
+        return
+    ir.async_create_issue(hass, DOMAIN, issue_id, is_persistent=False, **issue)
+
+
+@callback
 def async_sync_incident_issue(
     hass: HomeAssistant, entry_id: str, incident: Incident
 ) -> None:
     """Show an open incident as a repair issue; remove the issue once it is resolved."""
-    issue_id = _issue_id(entry_id, incident.id)
-    if not incident.is_open:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-        return
-    ir.async_create_issue(
+    _async_sync_issue(
         hass,
-        DOMAIN,
-        issue_id,
+        _issue_id(entry_id, incident.id),
+        incident.is_open,
         is_fixable=True,
-        is_persistent=False,
         severity=ISSUE_SEVERITY[incident.severity],
         translation_key="incident",
         translation_placeholders=incident_placeholders(incident),
@@ -93,16 +99,11 @@ def async_sync_settings_issue(
     defaults in place of the invalid values; saving them reloads the entry,
     which removes the issue.
     """
-    issue_id = _issue_id(entry_id, INVALID_SETTINGS_ISSUE)
-    if not invalid_options:
-        ir.async_delete_issue(hass, DOMAIN, issue_id)
-        return
-    ir.async_create_issue(
+    _async_sync_issue(
         hass,
-        DOMAIN,
-        issue_id,
+        _issue_id(entry_id, INVALID_SETTINGS_ISSUE),
+        bool(invalid_options),
         is_fixable=False,
-        is_persistent=False,
         severity=ir.IssueSeverity.WARNING,
         translation_key=INVALID_SETTINGS_ISSUE,
         translation_placeholders={"options": ", ".join(sorted(invalid_options))},

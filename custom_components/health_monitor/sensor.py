@@ -8,7 +8,6 @@ from typing import Any
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
 from homeassistant.const import EntityCategory, UnitOfTime
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 from homeassistant.helpers.typing import StateType
 
@@ -27,7 +26,12 @@ from .descriptions import (
 )
 from .engine.incidents import Severity
 from .engine.models import ComponentHealth, ComponentType, HealthStatus, SystemHealth
-from .entity import ComponentEntity, HealthMonitorEntity, async_add_component_entities
+from .entity import (
+    ComponentEntity,
+    HealthMonitorEntity,
+    async_add_component_entities,
+    async_follow_entry_signal,
+)
 from .incidents import Incidents, signal_incidents_changed
 from .targets import TARGET_KINDS
 
@@ -219,12 +223,8 @@ class IncidentSensor(HealthMonitorEntity, SensorEntity):
     async def async_added_to_hass(self) -> None:
         """Also update when incidents change between cycles (once per batch)."""
         await super().async_added_to_hass()
-        self.async_on_remove(
-            async_dispatcher_connect(
-                self.hass,
-                signal_incidents_changed(self.coordinator.config_entry.entry_id),
-                self.async_write_ha_state,
-            )
+        async_follow_entry_signal(
+            self, signal_incidents_changed, self.async_write_ha_state
         )
 
     @property

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Awaitable, Callable
 from typing import Any
 
 from homeassistant.components.switch import SwitchEntity
@@ -9,27 +10,34 @@ from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import HealthMonitorConfigEntry
+from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .descriptions import ControlSwitchDescription
 from .entity import ControlEntity
 
 PARALLEL_UPDATES = 0
 
 
+def _control_switch(
+    key: str,
+    set_fn: Callable[[HealthMonitorCoordinator, bool], Awaitable[None] | None],
+) -> ControlSwitchDescription:
+    """Describe the switch of the control ``key`` (an attribute of ``Controls``)."""
+    return ControlSwitchDescription(
+        key=key,
+        translation_key=key,
+        entity_category=EntityCategory.CONFIG,
+        is_on_fn=lambda coordinator: bool(getattr(coordinator.controls, key)),
+        set_fn=set_fn,
+    )
+
+
 SWITCHES: tuple[ControlSwitchDescription, ...] = (
-    ControlSwitchDescription(
-        key="monitoring",
-        translation_key="monitoring",
-        entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda coordinator: coordinator.controls.monitoring,
-        set_fn=lambda coordinator, on: coordinator.async_set_monitoring(on),
+    _control_switch(
+        "monitoring", lambda coordinator, on: coordinator.async_set_monitoring(on)
     ),
-    ControlSwitchDescription(
-        key="incident_response",
-        translation_key="incident_response",
-        entity_category=EntityCategory.CONFIG,
-        is_on_fn=lambda coordinator: coordinator.controls.incident_response,
-        set_fn=lambda coordinator, on: coordinator.async_set_incident_response(on),
+    _control_switch(
+        "incident_response",
+        lambda coordinator, on: coordinator.async_set_incident_response(on),
     ),
 )
 

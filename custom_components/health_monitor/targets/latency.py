@@ -8,7 +8,7 @@ from typing import Any
 import voluptuous as vol
 
 from ..engine.classification import InvalidThresholdsError, Thresholds
-from ..engine.models import HealthStatus
+from ..engine.models import CheckResult, HealthStatus, MetricValue
 from ..validation import FieldLimit, NumberRange
 
 CONF_LATENCY_WARNING = "latency_warning_ms"
@@ -43,6 +43,23 @@ def latency_only(latency: HealthStatus, *others: HealthStatus) -> bool:
     """
     return latency is not HealthStatus.HEALTHY and all(
         status is HealthStatus.HEALTHY for status in others
+    )
+
+
+def latency_result(
+    latency_ms: float,
+    config: Mapping[str, Any],
+    message: str,
+    metrics: dict[str, MetricValue],
+) -> CheckResult:
+    """Return the result of a target judged by its latency alone."""
+    status = latency_status(latency_ms, latency_thresholds(config))
+    return CheckResult(
+        status=status,
+        message=message,
+        response_time_ms=latency_ms,
+        metrics=metrics,
+        latency_only=latency_only(status),
     )
 
 

@@ -14,8 +14,6 @@ from homeassistant.helpers.selector import (
     SelectSelectorConfig,
     SelectSelectorMode,
     TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
 )
 
 from ...validation import (
@@ -27,6 +25,7 @@ from ...validation import (
     TextLimit,
 )
 from ..base import Fault
+from ..fields import host_port_fields, password_field
 from ..kind import async_validate_target, required_errors
 from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
 from .probe import CONF_DATABASE, CONF_SSL_MODE, DEFAULT_PORT, DatabaseCheck, SslMode
@@ -66,20 +65,14 @@ def schema(values: Mapping[str, Any]) -> vol.Schema:
     """Return the form, filled from ``values`` (secrets are never pre-filled)."""
     return vol.Schema(
         {
-            vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
-            vol.Required(
-                CONF_PORT, default=values.get(CONF_PORT, DEFAULT_PORT)
-            ): PORT.selector(),
+            **host_port_fields(values, DEFAULT_PORT),
             vol.Required(
                 CONF_DATABASE, default=values.get(CONF_DATABASE, "")
             ): TextSelector(),
             vol.Required(
                 CONF_USERNAME, default=values.get(CONF_USERNAME, "")
             ): TextSelector(),
-            # Never pre-filled; left empty on reconfigure it keeps the stored one.
-            vol.Optional(CONF_PASSWORD): TextSelector(
-                TextSelectorConfig(type=TextSelectorType.PASSWORD)
-            ),
+            **password_field(),
             vol.Required(
                 CONF_SSL_MODE, default=values.get(CONF_SSL_MODE, SslMode.DISABLE)
             ): _SSL_MODE_SELECTOR,

@@ -14,7 +14,7 @@ from homeassistant.exceptions import HomeAssistantError
 
 from ...engine.models import CheckResult, ComponentType, HealthStatus
 from ..base import PushResult, TargetCheck, TargetError
-from ..latency import latency_only, latency_status, latency_thresholds
+from ..latency import latency_result
 from ..mqtt_broker.echo import EchoProbe, health_topic
 
 
@@ -74,13 +74,11 @@ class HaMqttCheck(TargetCheck):
             raise TargetError(
                 "cannot_connect", f"Home Assistant's MQTT client failed: {err}"
             ) from err
-        status = latency_status(round_trip_ms, latency_thresholds(self.config))
-        return CheckResult(
-            status=status,
-            message=f"Home Assistant's MQTT round trip {round_trip_ms:.1f} ms",
-            response_time_ms=round_trip_ms,
-            metrics={"round_trip_ms": round_trip_ms},
-            latency_only=latency_only(status),
+        return latency_result(
+            round_trip_ms,
+            self.config,
+            f"Home Assistant's MQTT round trip {round_trip_ms:.1f} ms",
+            {"round_trip_ms": round_trip_ms},
         )
 
     async def async_reconnect(self) -> None:

@@ -9,12 +9,7 @@ import voluptuous as vol
 
 from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNAME
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import (
-    BooleanSelector,
-    TextSelector,
-    TextSelectorConfig,
-    TextSelectorType,
-)
+from homeassistant.helpers.selector import BooleanSelector, TextSelector
 
 from ...validation import (
     MAX_HOST_LENGTH,
@@ -25,8 +20,9 @@ from ...validation import (
     TextLimit,
 )
 from ..base import Fault
-from ..kind import async_validate_target, required_errors
-from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
+from ..fields import host_port_fields, host_rules, password_field
+from ..kind import async_validate_target
+from ..latency import LATENCY_LIMITS, latency_fields
 from .probe import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
 
 # Connecting and one echo must both fit.
@@ -45,18 +41,12 @@ def schema(values: Mapping[str, Any]) -> vol.Schema:
     username = values.get(CONF_USERNAME)
     return vol.Schema(
         {
-            vol.Required(CONF_HOST, default=values.get(CONF_HOST, "")): TextSelector(),
-            vol.Required(
-                CONF_PORT, default=values.get(CONF_PORT, DEFAULT_PORT)
-            ): PORT.selector(),
+            **host_port_fields(values, DEFAULT_PORT),
             vol.Optional(
                 CONF_USERNAME,
                 description={"suggested_value": username} if username else None,
             ): TextSelector(),
-            # Never pre-filled: left empty on reconfigure, the stored one is kept.
-            vol.Optional(CONF_PASSWORD): TextSelector(
-                TextSelectorConfig(type=TextSelectorType.PASSWORD)
-            ),
+            **password_field(),
             vol.Required(CONF_TLS, default=values.get(CONF_TLS, False)): (
                 BooleanSelector()
             ),
@@ -79,11 +69,7 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def rules(data: Mapping[str, Any]) -> dict[str, str]:
-    """Return the field errors found without connecting."""
-    return required_errors(data, {CONF_HOST: "cannot_connect"}) or validate_latency(
-        data
-    )
+rules = host_rules
 
 
 async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:

@@ -17,7 +17,7 @@ from homeassistant.util.ssl import client_context
 from ...engine.models import CheckResult, ComponentType, HealthStatus, elapsed_ms
 from ...engine.sanitize import sanitize_message
 from ..base import Fault, PushResult, TargetCheck, TargetError
-from ..latency import latency_only, latency_status, latency_thresholds
+from ..latency import latency_result
 from .echo import EchoProbe, health_topic
 
 if TYPE_CHECKING:
@@ -106,16 +106,14 @@ class MqttBrokerCheck(TargetCheck):
             # stuck, so it is replaced rather than trusted again.
             self._drop(client)
             raise
-        status = latency_status(round_trip_ms, latency_thresholds(self.config))
-        return CheckResult(
-            status=status,
-            message=(
+        return latency_result(
+            round_trip_ms,
+            self.config,
+            (
                 f"{self._address} round trip {round_trip_ms:.1f} ms, "
                 f"connected in {self._connect_ms:.1f} ms"
             ),
-            response_time_ms=round_trip_ms,
-            metrics={"round_trip_ms": round_trip_ms, "connect_ms": self._connect_ms},
-            latency_only=latency_only(status),
+            {"round_trip_ms": round_trip_ms, "connect_ms": self._connect_ms},
         )
 
     async def async_reconnect(self) -> None:

@@ -13,8 +13,9 @@ from homeassistant.helpers.selector import TextSelector
 
 from ...validation import MAX_HOST_LENGTH, PORT, FieldLimit, TextLimit
 from ..base import Fault
-from ..kind import async_validate_target, required_errors
-from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
+from ..fields import host_rules
+from ..kind import async_validate_target
+from ..latency import LATENCY_LIMITS, latency_fields
 from .probe import NetworkCheck
 
 VALIDATION_TIMEOUT = 10.0
@@ -48,11 +49,7 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-def rules(data: Mapping[str, Any]) -> dict[str, str]:
-    """Return the field errors found without connecting."""
-    return required_errors(data, {CONF_HOST: "cannot_connect"}) or validate_latency(
-        data
-    )
+rules = host_rules
 
 
 async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:

@@ -13,7 +13,7 @@ from homeassistant.const import CONF_HOST, CONF_PORT
 
 from ...engine.models import CheckResult, ComponentType, MetricValue, elapsed_ms
 from ..base import Fault, TargetCheck, TargetError
-from ..latency import latency_only, latency_status, latency_thresholds
+from ..latency import latency_result
 
 
 class NetworkCheck(TargetCheck):
@@ -44,13 +44,11 @@ class NetworkCheck(TargetCheck):
         metrics: dict[str, MetricValue] = {"dns_ms": dns_ms, "address": address}
         if port is None:
             resolved_ms = dns_ms or 0.0
-            status = latency_status(resolved_ms, latency_thresholds(self.config))
-            return CheckResult(
-                status=status,
-                message=f"{host} resolves to {address} in {resolved_ms:.1f} ms",
-                response_time_ms=resolved_ms,
-                metrics=metrics,
-                latency_only=latency_only(status),
+            return latency_result(
+                resolved_ms,
+                self.config,
+                f"{host} resolves to {address} in {resolved_ms:.1f} ms",
+                metrics,
             )
         start = time.perf_counter()
         writer = await _async_connect(host, port, addresses)
@@ -61,13 +59,11 @@ class NetworkCheck(TargetCheck):
             await writer.wait_closed()
         metrics["connect_ms"] = connect_ms
         dns = "" if dns_ms is None else f", DNS {dns_ms:.1f} ms"
-        status = latency_status(connect_ms, latency_thresholds(self.config))
-        return CheckResult(
-            status=status,
-            message=f"{host}:{port} reachable, connect {connect_ms:.1f} ms{dns}",
-            response_time_ms=connect_ms,
-            metrics=metrics,
-            latency_only=latency_only(status),
+        return latency_result(
+            connect_ms,
+            self.config,
+            f"{host}:{port} reachable, connect {connect_ms:.1f} ms{dns}",
+            metrics,
         )
 
 
