@@ -3,10 +3,11 @@
 from __future__ import annotations
 
 import asyncio
+from collections.abc import Callable
 import contextlib
 import logging
 import time
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 import uuid
 
 import aiomqtt
@@ -237,7 +238,7 @@ class MqttBrokerCheck(TargetCheck):
 
     def _new_client(self) -> aiomqtt.Client:
         config = self.config
-        return aiomqtt.Client(
+        client = aiomqtt.Client(
             config[CONF_HOST],
             int(config.get(CONF_PORT, DEFAULT_PORT)),
             username=config.get(CONF_USERNAME) or None,
@@ -248,6 +249,8 @@ class MqttBrokerCheck(TargetCheck):
             keepalive=KEEPALIVE,
             logger=_PROTOCOL_LOGGER,
         )
+        client._loop = _SocketSafeLoop(client._loop)  # type: ignore[assignment]  # noqa: SLF001
+        return client
 
     def _failure_of(self, err: aiomqtt.MqttError, start: float) -> TargetError:
         """Turn a connection error into a target error."""
@@ -310,6 +313,40 @@ class MqttBrokerCheck(TargetCheck):
         result = await self.async_check()
         if self._push is not None:
             self._push(result)
+
+
+class _SocketSafeLoop:
+    """The event loop as aiomqtt uses it, minus errors for sockets already closed.
+
+    aiomqtt queues each socket registration with ``call_soon_threadsafe``; when
+    the connection is closed before the queued call runs (a publish just before
+    a disconnect, a cancelled attempt), the loop would log "Bad file descriptor"
+    as an error. A closed socket needs no registration, so it is skipped.
+    """
+
+    def __init__(self, loop: asyncio.AbstractEventLoop) -> None:
+        self._loop = loop
+
+    def __getattr__(self, name: str) -> Any:
+        return getattr(self._loop, name)
+
+    def add_reader(self, fd: int, callback: Callable[[], None]) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._loop.add_reader(fd, callback)
+
+    def add_writer(self, fd: int, callback: Callable[[], None]) -> None:
+        with contextlib.suppress(OSError, ValueError):
+            self._loop.add_writer(fd, callback)
+
+    def remove_reader(self, fd: int) -> bool:
+        with contextlib.suppress(OSError, ValueError):
+            return self._loop.remove_reader(fd)
+        return False
+
+    def remove_writer(self, fd: int) -> bool:
+        with contextlib.suppress(OSError, ValueError):
+            return self._loop.remove_writer(fd)
+        return False
 
 
 def _abandon(client: aiomqtt.Client) -> None:
