@@ -17,7 +17,10 @@ import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
-from custom_components.health_monitor.engine.incidents import IncidentTracker
+from custom_components.health_monitor.engine.incidents import (
+    IncidentSettings,
+    IncidentTracker,
+)
 from custom_components.health_monitor.engine.models import (
     CheckResult,
     ComponentHealth,
@@ -124,7 +127,8 @@ async def test_memory_with_full_histories_and_1000_incidents() -> None:
             monitor.apply(
                 check, CheckResult(HealthStatus.HEALTHY, "ok", 1.0, {"x": 1.0})
             )
-    tracker = IncidentTracker()
+    # One failing check per incident: each of the 1000 opens at once.
+    tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     now = utcnow()
     for index in range(1000):
         component = ComponentHealth(
