@@ -24,6 +24,7 @@ from cryptography.hazmat.primitives.asymmetric import ec
 from cryptography.x509.oid import NameOID
 
 from homeassistant.util import ssl as ssl_util
+from tests.targets.http_servers import server_context
 from tests.targets.mosquitto_server import MosquittoServer, _binary
 
 
@@ -128,19 +129,7 @@ class CertificateAuthority:
             )
             .sign(self._key, hashes.SHA256())
         )
-        cert_file = self._directory / f"{name}.crt"
-        key_file = self._directory / f"{name}.key"
-        cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
-        key_file.write_bytes(
-            key.private_bytes(
-                serialization.Encoding.PEM,
-                serialization.PrivateFormat.PKCS8,
-                serialization.NoEncryption(),
-            )
-        )
-        context = ssl.create_default_context(ssl.Purpose.CLIENT_AUTH)
-        context.load_cert_chain(cert_file, key_file)
-        return context
+        return server_context(self._directory, name, certificate, key)
 
     def trust_in_home_assistant(self) -> None:
         """Add the CA to every verifying client context Home Assistant shares.

@@ -124,8 +124,18 @@ def self_signed_context(directory: Path, valid_days: float) -> ssl.SSLContext:
         )
         .sign(key, hashes.SHA256())
     )
-    cert_file = directory / "server.crt"
-    key_file = directory / "server.key"
+    return server_context(directory, "server", certificate, key)
+
+
+def server_context(
+    directory: Path,
+    name: str,
+    certificate: x509.Certificate,
+    key: ec.EllipticCurvePrivateKey,
+) -> ssl.SSLContext:
+    """Return a server TLS context serving ``certificate`` (files kept in ``directory``)."""
+    cert_file = directory / f"{name}.crt"
+    key_file = directory / f"{name}.key"
     cert_file.write_bytes(certificate.public_bytes(serialization.Encoding.PEM))
     key_file.write_bytes(
         key.private_bytes(
