@@ -23,7 +23,10 @@ from custom_components.health_monitor.const import (
     CONF_GRACE_PERIOD,
     DOMAIN,
 )
-from custom_components.health_monitor.engine.incidents import incident_to_dict
+from custom_components.health_monitor.engine.incidents import (
+    IncidentStatus,
+    incident_to_dict,
+)
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
@@ -278,7 +281,9 @@ async def test_unacknowledged_incident_escalates_and_acknowledging_stops_it(
     assert incident.severity == "emergency"
     assert incident.escalation_level == 1
 
-    entry.runtime_data.incidents.acknowledge(incident.id, actor="test")
+    entry.runtime_data.incidents.change(
+        incident.id, IncidentStatus.ACKNOWLEDGED, note=None, actor="test"
+    )
     freezer.tick(timedelta(minutes=60))
     async_fire_time_changed(hass)
     await hass.async_block_till_done()
@@ -390,7 +395,9 @@ async def test_incidents_survive_a_restart_exactly(
     incidents = entry.runtime_data.incidents
     incident = incidents.incident_for(TARGET)
     assert incident is not None
-    incidents.acknowledge(incident.id, actor="alice", note="looking")
+    incidents.change(
+        incident.id, IncidentStatus.ACKNOWLEDGED, actor="alice", note="looking"
+    )
     before = incident_to_dict(incident)
 
     assert await hass.config_entries.async_unload(entry.entry_id)

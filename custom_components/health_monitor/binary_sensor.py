@@ -9,12 +9,9 @@ from homeassistant.components.binary_sensor import (
     BinarySensorEntity,
     BinarySensorEntityDescription,
 )
-from homeassistant.core import HomeAssistant
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
-from .coordinator import HealthMonitorConfigEntry
 from .engine.incidents import IncidentStatus
-from .entity import ComponentIncidentEntity, async_add_incident_entities
+from .entity import ComponentIncidentEntity, incident_entity_setup
 
 PARALLEL_UPDATES = 0
 
@@ -23,17 +20,6 @@ INCIDENT_DESCRIPTION = BinarySensorEntityDescription(
     translation_key="incident",
     device_class=BinarySensorDeviceClass.PROBLEM,
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: HealthMonitorConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add a problem sensor to every component as it appears."""
-    async_add_incident_entities(
-        entry, async_add_entities, IncidentProblemSensor, INCIDENT_DESCRIPTION
-    )
 
 
 class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
@@ -58,3 +44,7 @@ class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
             "acknowledged": incident.acknowledged_at is not None
             and incident.status is not IncidentStatus.NEW,
         }
+
+
+# A problem sensor for every component, now and as components appear.
+async_setup_entry = incident_entity_setup(IncidentProblemSensor, INCIDENT_DESCRIPTION)

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Awaitable, Callable, Mapping
 from typing import Any
 
 from psutil_home_assistant import PsutilWrapper
@@ -44,6 +44,11 @@ def default_watch(hass: HomeAssistant) -> dict[str, Any]:
         CONF_CHECKS: list(CHECK_NAMES),
         CONF_DISK_PATHS: [hass.config.config_dir],
     }
+
+
+def stored_options(hass: HomeAssistant, entry: ConfigEntry) -> dict[str, Any]:
+    """Return the entry's options as a form shows them; invalid ones as defaults."""
+    return read_options(entry.options, hass.config.config_dir)[0]
 
 
 def watch_schema(values: Mapping[str, Any]) -> vol.Schema:
@@ -136,6 +141,37 @@ async def async_validate_options(
     return await async_validate_watch(hass, options)
 
 
+type Validate = Callable[
+    [HomeAssistant, Mapping[str, Any]],
+    Awaitable[tuple[dict[str, Any], dict[str, str]]],
+]
+
+
+async def _async_form_step(
+    flow: ConfigFlow | OptionsFlow,
+    step_id: str,
+    user_input: dict[str, Any] | None,
+    *,
+    validate: Validate,
+    schema: Callable[[Mapping[str, Any]], vol.Schema],
+    shown: Callable[[], Mapping[str, Any]],
+    finish: Callable[[dict[str, Any]], ConfigFlowResult],
+) -> ConfigFlowResult:
+    """Finish with the checked input, or show the form (again) with its errors.
+
+    ``shown`` gives the values a form opens with; a refused input is shown as
+    it was typed.
+    """
+    errors: dict[str, str] = {}
+    if user_input is not None:
+        checked, errors = await validate(flow.hass, user_input)
+        if not errors:
+            return finish(checked)
+    return flow.async_show_form(
+        step_id=step_id, data_schema=schema(user_input or shown()), errors=errors
+    )
+
+
 class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up Health Monitor (one entry per Home Assistant instance)."""
 
@@ -146,16 +182,16 @@ class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Choose what to watch; the system is read once before the entry is made."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            watch, errors = await async_validate_watch(self.hass, user_input)
-            if not errors:
-                return self.async_create_entry(
-                    title="Health Monitor", data={}, options=watch
-                )
-        values = user_input or default_watch(self.hass)
-        return self.async_show_form(
-            step_id="user", data_schema=watch_schema(values), errors=errors
+        return await _async_form_step(
+            self,
+            "user",
+            user_input,
+            validate=async_validate_watch,
+            schema=watch_schema,
+            shown=lambda: default_watch(self.hass),
+            finish=lambda watch: self.async_create_entry(
+                title="Health Monitor", data={}, options=watch
+            ),
         )
 
     async def async_step_reconfigure(
@@ -163,20 +199,21 @@ class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
     ) -> ConfigFlowResult:
         """Change what is watched."""
         entry = self._get_reconfigure_entry()
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            watch, errors = await async_validate_watch(self.hass, user_input)
-            if not errors:
-                self.hass.config_entries.async_update_entry(
-                    entry, options={**entry.options, **watch}
-                )
-                return self.async_abort(reason="reconfigure_successful")
-        # Stored values that are not valid are shown as their defaults.
-        values = (
-            user_input or read_options(entry.options, self.hass.config.config_dir)[0]
-        )
-        return self.async_show_form(
-            step_id="reconfigure", data_schema=watch_schema(values), errors=errors
+
+        def finish(watch: dict[str, Any]) -> ConfigFlowResult:
+            self.hass.config_entries.async_update_entry(
+                entry, options={**entry.options, **watch}
+            )
+            return self.async_abort(reason="reconfigure_successful")
+
+        return await _async_form_step(
+            self,
+            "reconfigure",
+            user_input,
+            validate=async_validate_watch,
+            schema=watch_schema,
+            shown=lambda: stored_options(self.hass, entry),
+            finish=finish,
         )
 
     @staticmethod
@@ -201,22 +238,22 @@ class HealthMonitorOptionsFlow(OptionsFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> ConfigFlowResult:
         """Show and validate every option."""
-        errors: dict[str, str] = {}
-        if user_input is not None:
-            checked, errors = await async_validate_options(self.hass, user_input)
-            if not errors:
-                options = {**self.config_entry.options, **checked}
-                # An emptied optional field is left out of the input.
-                if not checked.get(CONF_NOTIFY_ACTION):
-                    options.pop(CONF_NOTIFY_ACTION, None)
-                return self.async_create_entry(data=options)
-        # Stored values that are not valid are shown as their defaults.
-        values = (
-            user_input
-            or read_options(self.config_entry.options, self.hass.config.config_dir)[0]
-        )
-        return self.async_show_form(
-            step_id="init", data_schema=options_schema(values), errors=errors
+
+        def finish(checked: dict[str, Any]) -> ConfigFlowResult:
+            options = {**self.config_entry.options, **checked}
+            # An emptied optional field is left out of the input.
+            if not checked.get(CONF_NOTIFY_ACTION):
+                options.pop(CONF_NOTIFY_ACTION, None)
+            return self.async_create_entry(data=options)
+
+        return await _async_form_step(
+            self,
+            "init",
+            user_input,
+            validate=async_validate_options,
+            schema=options_schema,
+            shown=lambda: stored_options(self.hass, self.config_entry),
+            finish=finish,
         )
 
 

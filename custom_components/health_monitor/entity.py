@@ -6,7 +6,7 @@ from collections.abc import Callable, Coroutine, Iterable
 import functools
 from typing import Any, Concatenate
 
-from homeassistant.core import callback
+from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
@@ -201,17 +201,32 @@ def async_add_component_entities(
     entry.async_on_unload(coordinator.async_add_listener(add_new_components))
 
 
-def async_add_incident_entities(
-    entry: HealthMonitorConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-    entity_class: type[ComponentIncidentEntity],
-    description: EntityDescription,
-) -> None:
-    """Give every component, now and as it appears, one ``entity_class`` entity."""
-    async_add_component_entities(
-        entry,
-        async_add_entities,
-        lambda coordinator, component: [
-            entity_class(coordinator, component, description)
-        ],
-    )
+type PlatformSetup = Callable[
+    [HomeAssistant, HealthMonitorConfigEntry, AddConfigEntryEntitiesCallback],
+    Coroutine[Any, Any, None],
+]
+
+
+def incident_entity_setup(
+    entity_class: type[ComponentIncidentEntity], description: EntityDescription
+) -> PlatformSetup:
+    """Return a platform's ``async_setup_entry`` giving every component one entity.
+
+    The problem sensor and the event entity differ only in their class and
+    description; components that appear later get theirs as they appear.
+    """
+
+    async def async_setup_entry(
+        hass: HomeAssistant,
+        entry: HealthMonitorConfigEntry,
+        async_add_entities: AddConfigEntryEntitiesCallback,
+    ) -> None:
+        async_add_component_entities(
+            entry,
+            async_add_entities,
+            lambda coordinator, component: [
+                entity_class(coordinator, component, description)
+            ],
+        )
+
+    return async_setup_entry

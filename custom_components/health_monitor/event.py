@@ -7,12 +7,10 @@ from homeassistant.components.event import (
     EventEntityDescription,
     EventExtraStoredData,
 )
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.core import callback
 
-from .coordinator import HealthMonitorConfigEntry
 from .engine.incidents.events import IncidentEvent, IncidentEventType
-from .entity import ComponentIncidentEntity, async_add_incident_entities
+from .entity import ComponentIncidentEntity, incident_entity_setup
 
 PARALLEL_UPDATES = 0
 
@@ -21,17 +19,6 @@ INCIDENT_EVENTS = EventEntityDescription(
     translation_key="incident_event",
     event_types=[event_type.value for event_type in IncidentEventType],
 )
-
-
-async def async_setup_entry(
-    hass: HomeAssistant,
-    entry: HealthMonitorConfigEntry,
-    async_add_entities: AddConfigEntryEntitiesCallback,
-) -> None:
-    """Add an incident event entity to every component as it appears."""
-    async_add_incident_entities(
-        entry, async_add_entities, IncidentEventEntity, INCIDENT_EVENTS
-    )
 
 
 class IncidentEventEntity(ComponentIncidentEntity, EventEntity):
@@ -61,3 +48,7 @@ class IncidentEventEntity(ComponentIncidentEntity, EventEntity):
             },
         )
         self.async_write_ha_state()
+
+
+# An incident event entity for every component, now and as components appear.
+async_setup_entry = incident_entity_setup(IncidentEventEntity, INCIDENT_EVENTS)

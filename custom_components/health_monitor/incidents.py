@@ -147,8 +147,8 @@ class Incidents:
         incident_id: str,
         status: IncidentStatus,
         *,
+        note: str | None,
         actor: str,
-        note: str | None = None,
     ) -> Incident:
         """Bring an incident to ``status`` by hand, as a service or repair flow asks.
 
@@ -157,24 +157,8 @@ class Incidents:
         UnknownIncidentError or IncidentTransitionError, which each caller
         shows in its own way.
         """
-        tracker = self._tracker
-        if status is IncidentStatus.ACKNOWLEDGED:
-            events = tracker.acknowledge(incident_id, actor=actor, note=note)
-        elif status is IncidentStatus.RESOLVED:
-            events = tracker.resolve(incident_id, actor=actor, note=note)
-        else:
-            events = tracker.set_status(incident_id, status, actor=actor, note=note)
-        self._publish(events)
-        return tracker.get(incident_id)
-
-    @callback
-    def acknowledge(
-        self, incident_id: str, *, actor: str, note: str | None = None
-    ) -> Incident:
-        """Acknowledge a new incident, which stops its escalation."""
-        return self.change(
-            incident_id, IncidentStatus.ACKNOWLEDGED, actor=actor, note=note
-        )
+        self._publish(self._tracker.change(incident_id, status, actor=actor, note=note))
+        return self._tracker.get(incident_id)
 
     @callback
     def resolve_unwatched(self, component_id: str, note: str) -> None:

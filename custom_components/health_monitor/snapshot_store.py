@@ -34,11 +34,6 @@ type Restore = Callable[[Mapping[str, Any]], list[str]]
 # Takes what must never go back (incident ids) from the text of a bad file.
 type Salvage = Callable[[str], None]
 
-# A worker thread waits this long for the event loop to build a snapshot.
-_SNAPSHOT_TIMEOUT: Final = 30
-# Skipped parts named in the log, at most.
-_LOGGED_PARTS: Final = 10
-
 
 class StorageProblem(StrEnum):
     """Why a storage file was not taken as it was; each is a repair issue key."""
@@ -47,6 +42,12 @@ class StorageProblem(StrEnum):
     NEWER_VERSION = "storage_newer_version"
     PARTLY_UNREADABLE = "storage_partly_unreadable"
     NOT_SAVED = "storage_not_saved"
+
+
+# A worker thread waits this long for the event loop to build a snapshot.
+_SNAPSHOT_TIMEOUT: Final = 30
+# Skipped parts named in the log, at most.
+_LOGGED_PARTS: Final = 10
 
 
 class _VersionedStore(Store[dict[str, Any]]):

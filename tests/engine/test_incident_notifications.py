@@ -8,6 +8,7 @@ import pytest
 
 from custom_components.health_monitor.engine.incidents import (
     IncidentSettings,
+    IncidentStatus,
     IncidentTracker,
 )
 from custom_components.health_monitor.engine.incidents.events import (
@@ -150,8 +151,12 @@ def test_resolve_by_a_person_names_them_and_the_note(
 ) -> None:
     """A person's resolve is not a recovery: it says who resolved it and why."""
     (opened,) = tracker.observe(health(CRITICAL), T0)
-    (resolved,) = tracker.resolve(
-        opened.incident_id, actor="Alice", note="replaced the cable", now=at(125)
+    (resolved,) = tracker.change(
+        opened.incident_id,
+        IncidentStatus.RESOLVED,
+        actor="Alice",
+        note="replaced the cable",
+        now=at(125),
     )
     assert notify(resolved) == Notification(
         "Broker: incident resolved by Alice",
@@ -165,8 +170,12 @@ def test_resolve_by_the_system_with_a_note_is_not_a_recovery(
 ) -> None:
     """E.g. a removed target: resolved with a reason, the component did not recover."""
     (opened,) = tracker.observe(health(CRITICAL), T0)
-    (resolved,) = tracker.resolve(
-        opened.incident_id, actor="system", note="target removed", now=at(0.5)
+    (resolved,) = tracker.change(
+        opened.incident_id,
+        IncidentStatus.RESOLVED,
+        actor="system",
+        note="target removed",
+        now=at(0.5),
     )
     assert notify(resolved) == Notification(
         "Broker: incident resolved",
@@ -202,7 +211,9 @@ def test_durations_read_naturally(
 ) -> None:
     """Seconds below a minute, then minutes, hours and days (two units at most)."""
     (opened,) = tracker.observe(health(CRITICAL), T0)
-    (resolved,) = tracker.resolve(opened.incident_id, actor="Bob", now=at(minutes))
+    (resolved,) = tracker.change(
+        opened.incident_id, IncidentStatus.RESOLVED, actor="Bob", now=at(minutes)
+    )
     assert f"for {said})" in notify(resolved).message
 
 

@@ -180,7 +180,7 @@ def test_acknowledgement_stops_escalation() -> None:
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     tracker.review(at(30))
-    tracker.acknowledge(incident_id, actor="alice", now=at(31))
+    tracker.change(incident_id, IncidentStatus.ACKNOWLEDGED, actor="alice", now=at(31))
     assert tracker.review(at(600)) == []
     incident = tracker.get(incident_id)
     assert incident.severity is Severity.MAJOR
@@ -191,10 +191,8 @@ def test_working_incidents_do_not_escalate() -> None:
     """Investigating and in-progress incidents were acknowledged first."""
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
-    tracker.acknowledge(incident_id, actor="alice", now=at(1))
-    tracker.set_status(
-        incident_id, IncidentStatus.INVESTIGATING, actor="alice", now=at(2)
-    )
+    tracker.change(incident_id, IncidentStatus.ACKNOWLEDGED, actor="alice", now=at(1))
+    tracker.change(incident_id, IncidentStatus.INVESTIGATING, actor="alice", now=at(2))
     assert tracker.review(at(600)) == []
 
 
@@ -204,7 +202,7 @@ def test_resolved_incidents_do_not_escalate() -> None:
         IncidentSettings(failure_threshold=1, close_after=timedelta(days=1))
     )
     incident_id = open_minor(tracker)
-    tracker.resolve(incident_id, actor="alice", now=at(1))
+    tracker.change(incident_id, IncidentStatus.RESOLVED, actor="alice", now=at(1))
     assert tracker.review(at(600)) == []
 
 
@@ -212,7 +210,7 @@ def test_reopen_restarts_the_escalation_clock() -> None:
     """A reopened incident escalates an interval after the reopen, not the creation."""
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
-    tracker.resolve(incident_id, actor="alice", now=at(10))
+    tracker.change(incident_id, IncidentStatus.RESOLVED, actor="alice", now=at(10))
     tracker.observe(health(HealthStatus.WARNING), at(40))
     assert tracker.review(at(69)) == []
     assert [event.type for event in tracker.review(at(70))] == [
@@ -225,7 +223,7 @@ def test_reopened_incident_keeps_its_escalation_level() -> None:
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = open_minor(tracker)
     tracker.review(at(30))
-    tracker.resolve(incident_id, actor="alice", now=at(31))
+    tracker.change(incident_id, IncidentStatus.RESOLVED, actor="alice", now=at(31))
     tracker.observe(health(HealthStatus.WARNING), at(32))
     incident = tracker.get(incident_id)
     assert incident.escalation_level == 1

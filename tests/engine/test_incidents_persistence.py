@@ -56,13 +56,21 @@ def tracker() -> IncidentTracker:
     """Return a tracker with an acknowledged, a new, and a resolved incident."""
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     (db,) = tracker.observe(health("db", HealthStatus.CRITICAL, 3), T0)
-    tracker.acknowledge(db.incident_id, actor="alice", note="on it", now=at(1))
+    tracker.change(
+        db.incident_id,
+        IncidentStatus.ACKNOWLEDGED,
+        actor="alice",
+        note="on it",
+        now=at(1),
+    )
     tracker.record_recovery_attempt(
         db.incident_id, "database_reconnect", success=False, error="refused", now=at(2)
     )
     tracker.observe(health("mqtt", HealthStatus.WARNING), at(3))
     (recorder,) = tracker.observe(health("recorder", HealthStatus.DEGRADED), at(4))
-    tracker.resolve(recorder.incident_id, actor="bob", now=at(5))
+    tracker.change(
+        recorder.incident_id, IncidentStatus.RESOLVED, actor="bob", now=at(5)
+    )
     tracker.observe(health("db", HealthStatus.HEALTHY), at(6))
     return tracker
 
@@ -228,7 +236,7 @@ def test_closed_incidents_are_restored_without_owning_their_component() -> None:
     """A closed incident is kept for history; a new failure opens a new incident."""
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     (event,) = tracker.observe(health("db", HealthStatus.CRITICAL), T0)
-    tracker.resolve(event.incident_id, actor="alice", now=at(1))
+    tracker.change(event.incident_id, IncidentStatus.RESOLVED, actor="alice", now=at(1))
     tracker.review(at(61))
     fresh = restarted(tracker)
     assert fresh.get(event.incident_id).status is IncidentStatus.CLOSED

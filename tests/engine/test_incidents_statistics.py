@@ -9,6 +9,7 @@ import pytest
 
 from custom_components.health_monitor.engine.incidents import (
     IncidentSettings,
+    IncidentStatus,
     IncidentTracker,
     Severity,
 )
@@ -60,15 +61,15 @@ def tracker() -> IncidentTracker:
     """
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     a = opened(tracker, "db", HealthStatus.CRITICAL, 0)
-    tracker.acknowledge(a, actor="alice", now=at(10))
+    tracker.change(a, IncidentStatus.ACKNOWLEDGED, actor="alice", now=at(10))
     b = opened(tracker, "mqtt", HealthStatus.WARNING, 20)
     tracker.record_recovery_attempt(a, "database_reconnect", success=True, now=at(25))
     tracker.observe(health("db", HealthStatus.HEALTHY), at(30))
     tracker.observe(health("db", HealthStatus.HEALTHY), at(40))
     tracker.review(at(50))
     c = opened(tracker, "recorder", HealthStatus.DEGRADED, 60)
-    tracker.acknowledge(c, actor="alice", now=at(67))
-    tracker.resolve(b, actor="bob", now=at(80))
+    tracker.change(c, IncidentStatus.ACKNOWLEDGED, actor="alice", now=at(67))
+    tracker.change(b, IncidentStatus.RESOLVED, actor="bob", now=at(80))
     d = opened(tracker, "http", HealthStatus.CRITICAL, 90)
     tracker.record_recovery_attempt(
         d, "endpoint_recovery", success=False, error="timeout", now=at(95)
@@ -173,10 +174,10 @@ def test_reopened_incident_leaves_mttr_until_resolved_again() -> None:
     """A reopened incident has no current resolution, so MTTR skips it."""
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1))
     incident_id = opened(tracker, "db", HealthStatus.CRITICAL, 0)
-    tracker.resolve(incident_id, actor="alice", now=at(10))
+    tracker.change(incident_id, IncidentStatus.RESOLVED, actor="alice", now=at(10))
     tracker.observe(health("db", HealthStatus.CRITICAL), at(20))
     assert tracker.statistics(at(21)).mttr_minutes is None
-    tracker.resolve(incident_id, actor="alice", now=at(30))
+    tracker.change(incident_id, IncidentStatus.RESOLVED, actor="alice", now=at(30))
     assert tracker.statistics(at(31)).mttr_minutes == 30.0
 
 
@@ -184,7 +185,7 @@ def test_statistics_cover_only_kept_incidents() -> None:
     """Closed incidents dropped past the bound no longer count."""
     tracker = IncidentTracker(IncidentSettings(failure_threshold=1, max_incidents=1))
     first = opened(tracker, "db", HealthStatus.CRITICAL, 0)
-    tracker.resolve(first, actor="alice", now=at(10))
+    tracker.change(first, IncidentStatus.RESOLVED, actor="alice", now=at(10))
     tracker.review(at(70))
     opened(tracker, "mqtt", HealthStatus.WARNING, 80)
     stats = tracker.statistics(at(81))

@@ -390,10 +390,8 @@ def test_healthy_checks_to_resolve_is_a_setting() -> None:
 def test_acknowledged_incident_also_auto_resolves(tracker: IncidentTracker) -> None:
     """Every open status resolves on recovery, not only new."""
     incident_id = open_incident(tracker)
-    tracker.acknowledge(incident_id, actor="alice", now=at(1))
-    tracker.set_status(
-        incident_id, IncidentStatus.INVESTIGATING, actor="alice", now=at(1)
-    )
+    tracker.change(incident_id, IncidentStatus.ACKNOWLEDGED, actor="alice", now=at(1))
+    tracker.change(incident_id, IncidentStatus.INVESTIGATING, actor="alice", now=at(1))
     tracker.observe(health(HEALTHY), at(2))
     tracker.observe(health(HEALTHY), at(3))
     assert tracker.get(incident_id).status is IncidentStatus.RESOLVED
@@ -477,16 +475,16 @@ def test_reopened_incident_needs_a_new_acknowledgement(
 ) -> None:
     """The earlier acknowledgement is cleared (kept in the timeline)."""
     incident_id = open_incident(tracker)
-    tracker.acknowledge(incident_id, actor="alice", now=at(1))
+    tracker.change(incident_id, IncidentStatus.ACKNOWLEDGED, actor="alice", now=at(1))
     tracker.observe(health(HEALTHY), at(2))
     tracker.observe(health(HEALTHY), at(3))
     tracker.observe(health(CRITICAL), at(4))
     incident = tracker.get(incident_id)
     assert incident.acknowledged_by is None
     assert TimelineEvent.ACKNOWLEDGED in [entry.event for entry in incident.timeline]
-    assert types(tracker.acknowledge(incident_id, actor="bob", now=at(5))) == [
-        IncidentEventType.ACKNOWLEDGED
-    ]
+    assert types(
+        tracker.change(incident_id, IncidentStatus.ACKNOWLEDGED, actor="bob", now=at(5))
+    ) == [IncidentEventType.ACKNOWLEDGED]
 
 
 def test_status_below_threshold_does_not_reopen() -> None:
@@ -504,7 +502,7 @@ def test_manually_resolved_incident_reopens_while_still_failing(
 ) -> None:
     """Resolving a component that still fails is undone by its next check."""
     incident_id = open_incident(tracker)
-    tracker.resolve(incident_id, actor="alice", now=at(1))
+    tracker.change(incident_id, IncidentStatus.RESOLVED, actor="alice", now=at(1))
     assert types(tracker.observe(health(CRITICAL), at(2))) == [
         IncidentEventType.REOPENED
     ]
@@ -513,8 +511,12 @@ def test_manually_resolved_incident_reopens_while_still_failing(
 def test_acknowledge_stamps_actor_and_note(tracker: IncidentTracker) -> None:
     """Acknowledging records the person and the note, and emits an event."""
     incident_id = open_incident(tracker)
-    (event,) = tracker.acknowledge(
-        incident_id, actor="alice", note="looking", now=at(3)
+    (event,) = tracker.change(
+        incident_id,
+        IncidentStatus.ACKNOWLEDGED,
+        actor="alice",
+        note="looking",
+        now=at(3),
     )
     incident = tracker.get(incident_id)
     assert event.type is IncidentEventType.ACKNOWLEDGED
@@ -529,11 +531,11 @@ def test_set_status_moves_through_investigating_and_in_progress(
 ) -> None:
     """Working statuses are set by hand, one after the other, as updates."""
     incident_id = open_incident(tracker)
-    tracker.acknowledge(incident_id, actor="alice", now=at(1))
-    first = tracker.set_status(
+    tracker.change(incident_id, IncidentStatus.ACKNOWLEDGED, actor="alice", now=at(1))
+    first = tracker.change(
         incident_id, IncidentStatus.INVESTIGATING, actor="alice", now=at(2)
     )
-    second = tracker.set_status(
+    second = tracker.change(
         incident_id, IncidentStatus.IN_PROGRESS, actor="bob", now=at(3)
     )
     assert types(first + second) == [IncidentEventType.UPDATED] * 2
@@ -544,27 +546,22 @@ def test_set_status_moves_through_investigating_and_in_progress(
 
 @pytest.mark.parametrize(
     "status",
-    [
-        IncidentStatus.NEW,
-        IncidentStatus.ACKNOWLEDGED,
-        IncidentStatus.RESOLVED,
-        IncidentStatus.CLOSED,
-    ],
+    [IncidentStatus.NEW, IncidentStatus.CLOSED],
 )
-def test_set_status_refuses_statuses_with_their_own_operation(
+def test_change_refuses_statuses_that_only_come_by_themselves(
     tracker: IncidentTracker, status: IncidentStatus
 ) -> None:
-    """Only investigating and in progress can be set through set_status."""
+    """New and closed are never set by hand (a reopen comes back as new)."""
     incident_id = open_incident(tracker)
     with pytest.raises(ValueError, match="cannot be set by hand"):
-        tracker.set_status(incident_id, status, actor="alice", now=at(1))
+        tracker.change(incident_id, status, actor="alice", now=at(1))
 
 
 def test_set_status_cannot_skip_acknowledgement(tracker: IncidentTracker) -> None:
     """A new incident cannot go straight to investigating."""
     incident_id = open_incident(tracker)
     with pytest.raises(IncidentTransitionError):
-        tracker.set_status(
+        tracker.change(
             incident_id, IncidentStatus.INVESTIGATING, actor="alice", now=at(1)
         )
 
@@ -572,9 +569,9 @@ def test_set_status_cannot_skip_acknowledgement(tracker: IncidentTracker) -> Non
 def test_refused_acknowledgement_changes_nothing(tracker: IncidentTracker) -> None:
     """Acknowledging twice raises; the incident keeps its first acknowledgement."""
     incident_id = open_incident(tracker)
-    tracker.acknowledge(incident_id, actor="alice", now=at(1))
+    tracker.change(incident_id, IncidentStatus.ACKNOWLEDGED, actor="alice", now=at(1))
     with pytest.raises(IncidentTransitionError):
-        tracker.acknowledge(incident_id, actor="bob", now=at(2))
+        tracker.change(incident_id, IncidentStatus.ACKNOWLEDGED, actor="bob", now=at(2))
     incident = tracker.get(incident_id)
     assert incident.acknowledged_by == "alice"
     assert incident.updated_at == at(1)
@@ -584,7 +581,9 @@ def test_refused_acknowledgement_changes_nothing(tracker: IncidentTracker) -> No
 def test_manual_resolve_stamps_actor_and_note(tracker: IncidentTracker) -> None:
     """A person can resolve an open incident with a note."""
     incident_id = open_incident(tracker)
-    (event,) = tracker.resolve(incident_id, actor="alice", note="fixed", now=at(4))
+    (event,) = tracker.change(
+        incident_id, IncidentStatus.RESOLVED, actor="alice", note="fixed", now=at(4)
+    )
     incident = tracker.get(incident_id)
     assert event.type is IncidentEventType.RESOLVED
     assert (incident.resolved_at, incident.resolved_by) == (at(4), "alice")
@@ -595,15 +594,19 @@ def test_resolving_a_resolved_incident_is_refused(tracker: IncidentTracker) -> N
     """Resolved is not an open status."""
     incident_id = resolved_incident(tracker)
     with pytest.raises(IncidentTransitionError):
-        tracker.resolve(incident_id, actor="alice", now=at(5))
+        tracker.change(incident_id, IncidentStatus.RESOLVED, actor="alice", now=at(5))
 
 
 @pytest.mark.parametrize(
     "operation",
     [
-        lambda t: t.acknowledge("INC-20990101-0001", actor="a", now=T0),
-        lambda t: t.resolve("INC-20990101-0001", actor="a", now=T0),
-        lambda t: t.set_status(
+        lambda t: t.change(
+            "INC-20990101-0001", IncidentStatus.ACKNOWLEDGED, actor="a", now=T0
+        ),
+        lambda t: t.change(
+            "INC-20990101-0001", IncidentStatus.RESOLVED, actor="a", now=T0
+        ),
+        lambda t: t.change(
             "INC-20990101-0001", IncidentStatus.INVESTIGATING, actor="a", now=T0
         ),
         lambda t: t.record_recovery_attempt(
@@ -639,9 +642,11 @@ def populated(tracker: IncidentTracker) -> dict[str, str]:
     for minutes, name in enumerate(["closed", "resolved", "acknowledged", "new"]):
         (event,) = tracker.observe(health(CRITICAL, name), at(minutes * 60))
         ids[name] = event.incident_id
-    tracker.acknowledge(ids["acknowledged"], actor="a", now=at(200))
-    tracker.resolve(ids["resolved"], actor="a", now=at(200))
-    tracker.resolve(ids["closed"], actor="a", now=at(50))
+    tracker.change(
+        ids["acknowledged"], IncidentStatus.ACKNOWLEDGED, actor="a", now=at(200)
+    )
+    tracker.change(ids["resolved"], IncidentStatus.RESOLVED, actor="a", now=at(200))
+    tracker.change(ids["closed"], IncidentStatus.RESOLVED, actor="a", now=at(50))
     tracker.review(at(200))
     return ids
 

@@ -37,7 +37,12 @@ def test_a_still_failing_component_reopens_only_after_the_failure_threshold() ->
     incident = tracker.incident_for("broker")
     assert incident is not None
 
-    tracker.resolve(incident.id, actor="Alice", now=T0 + timedelta(minutes=5))
+    tracker.change(
+        incident.id,
+        IncidentStatus.RESOLVED,
+        actor="Alice",
+        now=T0 + timedelta(minutes=5),
+    )
     first = tracker.observe(_critical(), T0 + timedelta(minutes=6))
     assert incident.status is IncidentStatus.RESOLVED
     assert [event.type for event in first] == []

@@ -8,6 +8,7 @@ import pytest
 
 from custom_components.health_monitor.engine.incidents import (
     IncidentSettings,
+    IncidentStatus,
     IncidentTracker,
 )
 from custom_components.health_monitor.engine.incidents.events import IncidentEventType
@@ -185,7 +186,7 @@ def test_attempt_confirmed_even_if_recorded_after_resolve(
     tracker: IncidentTracker,
 ) -> None:
     """An executor reporting late still gets its success confirmed by the next check."""
-    tracker.resolve(INCIDENT, actor="alice", now=at(1))
+    tracker.change(INCIDENT, IncidentStatus.RESOLVED, actor="alice", now=at(1))
     tracker.record_recovery_attempt(
         INCIDENT, DATABASE_RECONNECT, success=True, now=at(2)
     )

@@ -12,6 +12,7 @@ from custom_components.health_monitor.engine.history import HistoryEntry
 from custom_components.health_monitor.engine.incidents import (
     IncidentScope,
     IncidentSettings,
+    IncidentStatus,
     IncidentTracker,
 )
 from custom_components.health_monitor.engine.incidents.ids import (
@@ -125,7 +126,9 @@ def test_a_complete_export_restores_with_nothing_skipped() -> None:
     tracker = tracker_with(3)
     incident = tracker.incident_for("db1")
     assert incident is not None
-    tracker.acknowledge(incident.id, actor="alice", note="on it", now=T0)
+    tracker.change(
+        incident.id, IncidentStatus.ACKNOWLEDGED, actor="alice", note="on it", now=T0
+    )
     tracker.record_recovery_attempt(
         incident.id, "database_reconnect", success=False, error="refused", now=T0
     )
@@ -184,7 +187,7 @@ def test_a_resolved_incident_without_a_resolve_time_is_skipped() -> None:
     tracker = tracker_with(1)
     incident = tracker.incident_for("db0")
     assert incident is not None
-    tracker.resolve(incident.id, actor="bob", now=T0)
+    tracker.change(incident.id, IncidentStatus.RESOLVED, actor="bob", now=T0)
     data = stored(tracker)
     data["incidents"][0]["resolved_at"] = None
     fresh = IncidentTracker()

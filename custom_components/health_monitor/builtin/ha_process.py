@@ -8,11 +8,9 @@ from typing import Any
 
 from psutil_home_assistant import PsutilWrapper
 
-from homeassistant.core import HomeAssistant
-
 from ..descriptions import DIAGNOSTIC, count, data_size, metric_sensor, percentage
 from ..engine.models import CheckResult, ComponentType
-from ..settings import MonitorSettings
+from .executor_check import ExecutorCheck
 
 _PROCESS = {ComponentType.HA_PROCESS}
 SENSORS = (
@@ -35,25 +33,20 @@ class ProcessReading:
     open_files: int
 
 
-class HaProcessCheck:
+class HaProcessCheck(ExecutorCheck[ProcessReading]):
     """Classifies the HA process's share of system memory."""
 
     component_id = "ha_process"
     name = "Home Assistant process"
     component_type = ComponentType.HA_PROCESS
 
-    def __init__(self, hass: HomeAssistant, settings: MonitorSettings) -> None:
-        """Watch this process with the memory thresholds of ``settings``."""
-        self._hass = hass
-        self._settings = settings
-        self._process: Any = None
+    # psutil's handle on this process, made by the first read.
+    _process: Any = None
 
-    async def async_check(self) -> CheckResult:
-        """Read the process in one executor job and classify its memory share."""
-        reading = await self._hass.async_add_executor_job(self._read)
-        status = self._settings.memory.classify(reading.memory_percent)
+    def _classify(self, reading: ProcessReading) -> CheckResult:
+        """Classify the process's memory share; every reading is a metric."""
         return CheckResult(
-            status=status,
+            status=self._settings.memory.classify(reading.memory_percent),
             message=(
                 f"RSS {reading.rss_mb:.0f} MB ({reading.memory_percent:.1f}% of memory), "
                 f"{reading.threads} threads, {reading.open_files} open files"

@@ -25,6 +25,7 @@ from ..engine.models import (
     utcnow,
 )
 from ..settings import MonitorSettings
+from .executor_check import ExecutorCheck
 
 # Shortest time a CPU usage sample averages over, in seconds.
 CPU_MIN_WINDOW = 5.0
@@ -70,7 +71,7 @@ class ResourceReading:
     disk_percent: dict[str, float | None] = field(default_factory=dict)
 
 
-class SystemResourcesCheck:
+class SystemResourcesCheck(ExecutorCheck[ResourceReading]):
     """Classifies host resource usage against the configured thresholds."""
 
     component_id = "system_resources"
@@ -79,16 +80,14 @@ class SystemResourcesCheck:
 
     def __init__(self, hass: HomeAssistant, settings: MonitorSettings) -> None:
         """Watch the host with the thresholds and disk paths of ``settings``."""
-        self._hass = hass
-        self._settings = settings
+        super().__init__(hass, settings)
         # A private psutil copy keeps cpu_percent's sampling state our own.
         self._psutil: Any = None
         self._cpu_percent: float | None = None
         self._cpu_sampled_at: float | None = None
 
-    async def async_check(self) -> CheckResult:
-        """Read every resource in one executor job and classify it."""
-        reading = await self._hass.async_add_executor_job(self._read)
+    def _classify(self, reading: ResourceReading) -> CheckResult:
+        """Classify every resource; the message names each, the worst first."""
         settings = self._settings
         findings = Findings()
         if reading.cpu_percent is not None:

@@ -98,14 +98,14 @@ class ComponentHealth:
     component_type: ComponentType
     status: HealthStatus = HealthStatus.UNKNOWN
     message: str = "Not checked yet"
+    # How the latest status came about (see CheckResult).
+    latency_only: bool = False
+    pushed: bool = False
     response_time_ms: float | None = None
     metrics: dict[str, MetricValue] = field(default_factory=dict)
     consecutive_failures: int = 0
     uptime_percent: float | None = None
     last_checked: datetime | None = None
-    # How the latest status came about (see CheckResult).
-    latency_only: bool = False
-    pushed: bool = False
 
 
 @dataclass(slots=True)

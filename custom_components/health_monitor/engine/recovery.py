@@ -15,11 +15,12 @@ incident and at least ``cooldown`` has passed since the last one.
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
 from dataclasses import dataclass
 from datetime import datetime, timedelta
 from enum import StrEnum
 import math
+import operator
 from typing import Final
 
 from .incidents.model import Incident, ensure_utc
@@ -29,12 +30,6 @@ DATABASE_RECONNECT: Final = "database_reconnect"
 MQTT_RECONNECT: Final = "mqtt_reconnect"
 MEMORY_RELIEF: Final = "memory_relief"
 ENDPOINT_RECOVERY: Final = "endpoint_recovery"
-
-# Statuses an action applies to unless it says otherwise; unknown is left
-# out because nothing is known to be broken.
-FAILING_STATUSES: Final = frozenset(
-    {HealthStatus.WARNING, HealthStatus.DEGRADED, HealthStatus.CRITICAL}
-)
 
 
 class Comparison(StrEnum):
@@ -47,13 +42,15 @@ class Comparison(StrEnum):
 
     def holds(self, value: float, threshold: float) -> bool:
         """Whether ``value <op> threshold``."""
-        if self is Comparison.GREATER:
-            return value > threshold
-        if self is Comparison.GREATER_OR_EQUAL:
-            return value >= threshold
-        if self is Comparison.LESS:
-            return value < threshold
-        return value <= threshold
+        return _OPERATORS[self](value, threshold)
+
+
+_OPERATORS: Final[dict[Comparison, Callable[[float, float], bool]]] = {
+    Comparison.GREATER: operator.gt,
+    Comparison.GREATER_OR_EQUAL: operator.ge,
+    Comparison.LESS: operator.lt,
+    Comparison.LESS_OR_EQUAL: operator.le,
+}
 
 
 @dataclass(frozen=True, slots=True)
@@ -76,6 +73,13 @@ class MetricCondition:
     def __str__(self) -> str:
         """Return the condition as it reads, e.g. ``memory_percent > 90``."""
         return f"{self.metric} {self.comparison.value} {self.threshold:g}"
+
+
+# Statuses an action applies to unless it says otherwise; unknown is left
+# out because nothing is known to be broken.
+FAILING_STATUSES: Final = frozenset(
+    {HealthStatus.WARNING, HealthStatus.DEGRADED, HealthStatus.CRITICAL}
+)
 
 
 @dataclass(frozen=True, slots=True)
@@ -117,45 +121,46 @@ class RecoveryAction:
         )
 
 
+# key, component type, failures before a try, tries per incident, minutes
+# between tries, metric conditions.
+_DEFAULT_ACTIONS: Final = (
+    (DATABASE_RECONNECT, ComponentType.DATABASE, 3, 3, 10, ()),
+    (MQTT_RECONNECT, ComponentType.MQTT, 2, 5, 5, ()),
+    (
+        MEMORY_RELIEF,
+        ComponentType.SYSTEM_RESOURCES,
+        0,
+        2,
+        20,
+        (MetricCondition("memory_percent", Comparison.GREATER, 90.0),),
+    ),
+    # A rate over fewer than 5 checks says little (one failure is 0 %).
+    (
+        ENDPOINT_RECOVERY,
+        ComponentType.HTTP_ENDPOINT,
+        0,
+        2,
+        15,
+        (
+            MetricCondition("success_rate", Comparison.LESS, 50.0),
+            MetricCondition("success_rate_checks", Comparison.GREATER_OR_EQUAL, 5.0),
+        ),
+    ),
+)
+
+
 def default_recovery_actions() -> tuple[RecoveryAction, ...]:
     """Return the recovery actions of the specification."""
-    return (
+    return tuple(
         RecoveryAction(
-            key=DATABASE_RECONNECT,
-            component_types=frozenset({ComponentType.DATABASE}),
-            min_consecutive_failures=3,
-            max_attempts=3,
-            cooldown=timedelta(minutes=10),
-        ),
-        RecoveryAction(
-            key=MQTT_RECONNECT,
-            component_types=frozenset({ComponentType.MQTT}),
-            min_consecutive_failures=2,
-            max_attempts=5,
-            cooldown=timedelta(minutes=5),
-        ),
-        RecoveryAction(
-            key=MEMORY_RELIEF,
-            component_types=frozenset({ComponentType.SYSTEM_RESOURCES}),
-            metric_conditions=(
-                MetricCondition("memory_percent", Comparison.GREATER, 90.0),
-            ),
-            max_attempts=2,
-            cooldown=timedelta(minutes=20),
-        ),
-        RecoveryAction(
-            key=ENDPOINT_RECOVERY,
-            component_types=frozenset({ComponentType.HTTP_ENDPOINT}),
-            # A rate over fewer than 5 checks says little (one failure is 0 %).
-            metric_conditions=(
-                MetricCondition("success_rate", Comparison.LESS, 50.0),
-                MetricCondition(
-                    "success_rate_checks", Comparison.GREATER_OR_EQUAL, 5.0
-                ),
-            ),
-            max_attempts=2,
-            cooldown=timedelta(minutes=15),
-        ),
+            key=key,
+            component_types=frozenset({component_type}),
+            min_consecutive_failures=failures,
+            max_attempts=tries,
+            cooldown=timedelta(minutes=minutes),
+            metric_conditions=conditions,
+        )
+        for key, component_type, failures, tries, minutes, conditions in _DEFAULT_ACTIONS
     )
 
 

@@ -73,9 +73,14 @@ ALLOWED_TRANSITIONS: Final[Mapping[IncidentStatus, frozenset[IncidentStatus]]] =
     )
 )
 
-# Statuses a person may set by hand besides acknowledge and resolve.
+# Statuses a person may set by hand; new (also on a reopen) and closed come by themselves.
 MANUAL_STATUSES: Final = frozenset(
-    {IncidentStatus.INVESTIGATING, IncidentStatus.IN_PROGRESS}
+    {
+        IncidentStatus.ACKNOWLEDGED,
+        IncidentStatus.INVESTIGATING,
+        IncidentStatus.IN_PROGRESS,
+        IncidentStatus.RESOLVED,
+    }
 )
 
 

@@ -2,8 +2,8 @@
 
 The HA layer calls :meth:`IncidentTracker.observe_all` once per cycle (that
 is :meth:`~IncidentTracker.observe` for each component, then
-:meth:`~IncidentTracker.review`), and acknowledge, set_status and resolve
-from services. Every method that changes something returns the
+:meth:`~IncidentTracker.review`), and :meth:`~IncidentTracker.change`
+from services and repair flows. Every method that changes something returns the
 :class:`IncidentEvent` list it produced; where incidents are kept, and how
 they are stored, is :mod:`.store`'s.
 
@@ -150,18 +150,7 @@ class IncidentTracker(IncidentStore):
 
     # Manual operations
 
-    def acknowledge(
-        self,
-        incident_id: str,
-        *,
-        actor: str,
-        note: str | None = None,
-        now: datetime | None = None,
-    ) -> list[IncidentEvent]:
-        """Acknowledge a new incident, which stops its escalation."""
-        return self._by_hand(incident_id, IncidentStatus.ACKNOWLEDGED, actor, note, now)
-
-    def set_status(
+    def change(
         self,
         incident_id: str,
         status: IncidentStatus,
@@ -170,42 +159,20 @@ class IncidentTracker(IncidentStore):
         note: str | None = None,
         now: datetime | None = None,
     ) -> list[IncidentEvent]:
-        """Move an incident to investigating or in progress.
+        """Bring an incident to ``status`` by hand.
 
-        Other statuses have their own method (acknowledge, resolve) or are
-        reached only automatically (closed, reopened); asking for them raises
-        ValueError.
+        Acknowledged stops the escalation; resolved closes the incident after
+        the close delay and starts the failure count again (a reopen needs
+        ``failure_threshold`` checks). New and closed are reached only
+        automatically: asking for them raises ValueError.
         """
         if status not in MANUAL_STATUSES:
             raise ValueError(f"status {status} cannot be set by hand")
-        return self._by_hand(incident_id, status, actor, note, now)
-
-    def resolve(
-        self,
-        incident_id: str,
-        *,
-        actor: str,
-        note: str | None = None,
-        now: datetime | None = None,
-    ) -> list[IncidentEvent]:
-        """Resolve an open incident by hand; it closes after the close delay.
-
-        The failure count starts again: a reopen needs ``failure_threshold`` checks.
-        """
-        events = self._by_hand(incident_id, IncidentStatus.RESOLVED, actor, note, now)
-        self._failure_streaks.pop(self.get(incident_id).component_id, None)
-        return events
-
-    def _by_hand(
-        self,
-        incident_id: str,
-        status: IncidentStatus,
-        actor: str,
-        note: str | None,
-        now: datetime | None,
-    ) -> list[IncidentEvent]:
         incident = self.get(incident_id)
-        return [self._transition(incident, status, ensure_utc(now), actor, note)]
+        events = [self._transition(incident, status, ensure_utc(now), actor, note)]
+        if status is IncidentStatus.RESOLVED:
+            self._failure_streaks.pop(incident.component_id, None)
+        return events
 
     # Recovery
 

@@ -48,13 +48,14 @@ from .probe import (
 DEFAULT_TIMEOUT = 10
 # The request has its own timeout; this bounds the certificate read after it.
 VALIDATION_MARGIN = 5.0
+TIMEOUT = NumberRange(1, 60, whole=False, unit="s")
+# The field a failed test connection points at, by what went wrong.
 FAULT_FIELDS = {
     Fault.ADDRESS: CONF_URL,
     Fault.ENCRYPTION: CONF_URL,
     Fault.ANSWER: CONF_EXPECTED_STATUS,
     Fault.CONTENT: CONF_BODY,
 }
-TIMEOUT = NumberRange(1, 60, whole=False, unit="s")
 LIMITS: dict[str, FieldLimit] = {
     CONF_URL: TextLimit(MAX_URL_LENGTH),
     CONF_EXPECTED_STATUS: TextLimit(MAX_SHORT_TEXT_LENGTH),
