@@ -127,7 +127,7 @@ def _handshake_ms(writer: asyncio.StreamWriter) -> float | None:
     (retransmitted,) = struct.unpack_from("I", info, _TOTAL_RETRANS_OFFSET)
     if rtt_us == 0 or retransmitted:
         return None
-    return round(rtt_us / 1000.0, 2)
+    return round(float(rtt_us) / 1000.0, 2)
 
 
 def _is_ip_address(host: str) -> bool:
