@@ -65,7 +65,8 @@ class NetworkCheck(TargetCheck):
         start = time.perf_counter()
         writer = await _async_connect(host, port, addresses)
         waited_ms = elapsed_ms(start)
-        connect_ms = _handshake_ms(writer) or waited_ms
+        handshake_ms = _handshake_ms(writer)
+        connect_ms = waited_ms if handshake_ms is None else handshake_ms
         writer.close()
         # A peer that resets right after accepting was still reachable.
         with suppress(OSError):
