@@ -12,6 +12,7 @@ from typing import Any, Protocol, Self, cast
 import voluptuous as vol
 
 from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.importlib import async_import_module
 
@@ -23,6 +24,9 @@ from .base import Fault, InvalidTargetCheck, TargetCheck, TargetError
 _LOGGER = logging.getLogger(__name__)
 
 type FormValues = Mapping[str, Any]
+
+# The secret of the kinds that log in with a password.
+PASSWORD = frozenset({CONF_PASSWORD})
 
 
 def required_errors(

@@ -5,16 +5,10 @@ The probe (and aiomqtt, paho) is imported only once a broker target exists.
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_PASSWORD
-
 from ...engine.models import ComponentType
-from ..kind import TargetKind
+from ..kind import PASSWORD, TargetKind
 from .sensors import SENSORS
 
 MQTT_BROKER = TargetKind.of(
-    "mqtt_broker",
-    ComponentType.MQTT,
-    __name__,
-    SENSORS,
-    secret_keys=frozenset({CONF_PASSWORD}),
+    "mqtt_broker", ComponentType.MQTT, __name__, SENSORS, secret_keys=PASSWORD
 )
