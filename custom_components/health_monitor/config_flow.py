@@ -275,6 +275,7 @@ class TargetSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Add a target."""
+        await self.kind.async_load(self.hass)
         abort_reason = self.kind.abort_reason
         if abort_reason is not None and (reason := abort_reason(self.hass)):
             return self.async_abort(reason=reason)
@@ -284,6 +285,7 @@ class TargetSubentryFlow(ConfigSubentryFlow):
         self, user_input: dict[str, Any] | None = None
     ) -> SubentryFlowResult:
         """Change a target; an empty secret field keeps the stored secret."""
+        await self.kind.async_load(self.hass)
         stored = dict(self._get_reconfigure_subentry().data)
         return await self._async_step_form("reconfigure", user_input, stored)
 

@@ -96,12 +96,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self._targets_lock = asyncio.Lock()
         self.targets: list[TargetCheck] = []
         self.checks: list[Check] = []
-        self._use_targets(
-            [
-                self._create_target(entry.subentries[subentry_id])
-                for subentry_id in self._target_configs
-            ]
-        )
+        # The target checks are made in _async_setup, once their kinds are imported.
+        self._use_targets([])
         self.history_store = SnapshotStore(
             hass, history_store_key(entry.entry_id), self._history_snapshot
         )
@@ -112,7 +108,18 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         )
 
     async def _async_setup(self) -> None:
-        """Restore histories, drop those of removed targets, start push listeners."""
+        """Make the target checks, restore histories, start push listeners.
+
+        Only the kinds of the configured targets are imported (off the loop):
+        a driver no target uses is never loaded.
+        """
+        await self._async_load_kinds(self._target_configs.values())
+        self._use_targets(
+            [
+                self._create_target(self.config_entry.subentries[subentry_id])
+                for subentry_id in self._target_configs
+            ]
+        )
         await self.history_store.async_load(self._restore_history)
         builtin = {str(check) for check in BUILTIN_CHECKS}
         current = {check.component_id for check in self.checks}
@@ -151,6 +158,11 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             elif state is not None:
                 skipped.append("target state")
         return skipped
+
+    async def _async_load_kinds(self, configs: Iterable[TargetConfig]) -> None:
+        """Import the kinds of ``configs`` in the import executor."""
+        for kind in sorted({config.kind for config in configs}):
+            await TARGET_KINDS[kind].async_load(self.hass)
 
     def _create_target(self, subentry: ConfigSubentry) -> TargetCheck:
         # The kind checks the stored settings against its form's limits first.
@@ -249,6 +261,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             wanted = target_configs(self.config_entry)
             if wanted == self._target_configs:
                 return
+            await self._async_load_kinds(wanted.values())
             by_id = {target.component_id: target for target in self.targets}
             started: list[TargetCheck] = []
             for component_id, target in list(by_id.items()):

@@ -1,4 +1,4 @@
-"""Running checks concurrently, each isolated by its own timeout."""
+"""Running checks with bounded concurrency, each isolated by its own timeout."""
 
 from __future__ import annotations
 
@@ -9,6 +9,15 @@ from typing import Protocol
 
 from .models import CheckResult, ComponentType, HealthStatus, elapsed_ms
 from .sanitize import sanitize_message
+
+# Checks in progress at once. Starting hundreds of connections in one loop
+# makes each wait for the others' callbacks, which a probe would measure as
+# the target's latency: a cycle is spread over this many slots instead.
+DEFAULT_CONCURRENCY = 32
+# A check still waiting after this long gives its slot to the next one: it
+# costs the loop nothing while it waits, and silent targets must not hold a
+# large cycle back by whole timeouts.
+SLOT_LEASE = 1.0
 
 
 class Check(Protocol):
@@ -72,6 +81,44 @@ async def run_check(check: Check, timeout: float) -> CheckResult:
     return result
 
 
-async def run_checks(checks: Sequence[Check], timeout: float) -> list[CheckResult]:
-    """Run every check concurrently; results come back in the order of ``checks``."""
-    return list(await asyncio.gather(*(run_check(check, timeout) for check in checks)))
+async def run_checks(
+    checks: Sequence[Check],
+    timeout: float,
+    *,
+    concurrency: int = DEFAULT_CONCURRENCY,
+    lease: float = SLOT_LEASE,
+) -> list[CheckResult]:
+    """Run every check, at most ``concurrency`` at once; results keep the order of ``checks``.
+
+    A check waits for a free slot before it starts, and its timeout starts
+    with it: time spent queueing is neither a timeout nor latency. A check
+    still running after ``lease`` seconds frees its slot (it keeps running),
+    so the cycle of many silent targets takes about one timeout, not one per
+    ``concurrency`` of them.
+    """
+    slots = asyncio.Semaphore(max(concurrency, 1))
+    return list(
+        await asyncio.gather(
+            *(_run_in_slot(check, timeout, slots, lease) for check in checks)
+        )
+    )
+
+
+async def _run_in_slot(
+    check: Check, timeout: float, slots: asyncio.Semaphore, lease: float
+) -> CheckResult:
+    await slots.acquire()
+    held = True
+
+    def release() -> None:
+        nonlocal held
+        if held:
+            held = False
+            slots.release()
+
+    expiry = asyncio.get_running_loop().call_later(lease, release)
+    try:
+        return await run_check(check, timeout)
+    finally:
+        expiry.cancel()
+        release()

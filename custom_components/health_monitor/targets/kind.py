@@ -4,14 +4,17 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Awaitable, Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
+import importlib
 import logging
-from typing import Any, Protocol, Self
+from typing import Any, Protocol, Self, cast
 
 import voluptuous as vol
 
 from homeassistant.config_entries import ConfigSubentry
+from homeassistant.const import CONF_PASSWORD
 from homeassistant.core import HomeAssistant
+from homeassistant.helpers.importlib import async_import_module
 
 from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
@@ -22,9 +25,8 @@ _LOGGER = logging.getLogger(__name__)
 
 type FormValues = Mapping[str, Any]
 
-
-def _no_rules(data: FormValues) -> dict[str, str]:
-    return {}
+# The secret of the kinds that log in with a password.
+PASSWORD = frozenset({CONF_PASSWORD})
 
 
 def required_errors(
@@ -85,6 +87,10 @@ class TargetForm(Protocol):
     """What a kind's ``form`` module provides (see :class:`TargetKind`)."""
 
     @property
+    def CHECK(self) -> type[TargetCheck]:  # noqa: N802 - a module constant
+        """The check of a stored target."""
+
+    @property
     def LIMITS(self) -> Mapping[str, FieldLimit]:  # noqa: N802 - a module constant
         """Bound each number and text field."""
 
@@ -113,6 +119,13 @@ class TargetForm(Protocol):
 class TargetKind:
     """A kind of target: form, validation, check and sensors.
 
+    What every start needs (the subentry type, the component type, the
+    sensors, which settings are secret) is here; the form and the probe live
+    in the kind's ``form`` module (named by ``form_module``), imported only
+    once a target of the kind exists or is being added: a driver such as
+    asyncpg or aiomqtt is not loaded for nothing. :meth:`async_load` imports
+    it off the event loop; the attributes below read it.
+
     ``schema`` builds the form from the current values (defaults when adding,
     the stored values when reconfiguring; secrets are never pre-filled).
     ``normalize`` turns form input into the data to store (trimmed text,
@@ -123,49 +136,94 @@ class TargetKind:
     returns field errors keyed by field (or ``base``) with values among
     cannot_connect, invalid_auth, invalid_url, timeout and unknown.
     ``unique_id`` tells two targets apart so the same one is not added twice.
-    ``abort_reason`` returns why the kind cannot be added now (e.g. what it
-    watches is not set up), or None when it can.
+    ``abort_reason`` (optional in the form module) returns why the kind
+    cannot be added now (e.g. what it watches is not set up), or None.
     """
 
     subentry_type: str
     component_type: ComponentType
-    check_class: type[TargetCheck]
-    schema: Callable[[FormValues], vol.Schema]
-    validate: Callable[[HomeAssistant, dict[str, Any]], Awaitable[dict[str, str]]]
-    title: Callable[[FormValues], str]
-    unique_id: Callable[[FormValues], str]
-    normalize: Callable[[dict[str, Any]], dict[str, Any]] = dict
-    limits: Mapping[str, FieldLimit] = field(default_factory=dict)
-    rules: Callable[[FormValues], dict[str, str]] = _no_rules
+    form_module: str
     sensors: tuple[ComponentSensorDescription, ...] = ()
     secret_keys: frozenset[str] = frozenset()
-    abort_reason: Callable[[HomeAssistant], str | None] | None = None
 
     @classmethod
     def of(
         cls,
         subentry_type: str,
-        check_class: type[TargetCheck],
-        form: TargetForm,
+        component_type: ComponentType,
+        package: str,
         sensors: tuple[ComponentSensorDescription, ...] = (),
         *,
         secret_keys: frozenset[str] = frozenset(),
     ) -> Self:
-        """Return the kind made of a probe, a form module and sensors."""
+        """Return the kind whose form module is ``package``.form."""
         return cls(
             subentry_type=subentry_type,
-            component_type=check_class.component_type,
-            check_class=check_class,
-            schema=form.schema,
-            validate=form.async_validate,
-            title=form.title,
-            unique_id=form.unique_id,
-            normalize=form.normalize,
-            limits=form.LIMITS,
-            rules=form.rules,
+            component_type=component_type,
+            form_module=f"{package}.form",
             sensors=sensors,
             secret_keys=secret_keys,
         )
+
+    async def async_load(self, hass: HomeAssistant) -> None:
+        """Import the kind's form and probe (and driver) in the import executor."""
+        await async_import_module(hass, self.form_module)
+
+    @property
+    def form(self) -> TargetForm:
+        """Return the kind's form module (loaded by :meth:`async_load` first)."""
+        module: Any = importlib.import_module(self.form_module)
+        return cast("TargetForm", module)
+
+    @property
+    def check_class(self) -> type[TargetCheck]:
+        """Return the check of a stored target."""
+        return self.form.CHECK
+
+    @property
+    def limits(self) -> Mapping[str, FieldLimit]:
+        """Return the limits of each number and text field."""
+        return self.form.LIMITS
+
+    @property
+    def schema(self) -> Callable[[FormValues], vol.Schema]:
+        """Return the builder of the form."""
+        return self.form.schema
+
+    @property
+    def validate(
+        self,
+    ) -> Callable[[HomeAssistant, dict[str, Any]], Awaitable[dict[str, str]]]:
+        """Return the validation by a real connection."""
+        return self.form.async_validate
+
+    @property
+    def title(self) -> Callable[[FormValues], str]:
+        """Return what names a target."""
+        return self.form.title
+
+    @property
+    def unique_id(self) -> Callable[[FormValues], str]:
+        """Return what tells two targets apart."""
+        return self.form.unique_id
+
+    @property
+    def normalize(self) -> Callable[[dict[str, Any]], dict[str, Any]]:
+        """Return what turns form input into the data to store."""
+        return self.form.normalize
+
+    @property
+    def rules(self) -> Callable[[FormValues], dict[str, str]]:
+        """Return the field errors found without connecting."""
+        return self.form.rules
+
+    @property
+    def abort_reason(self) -> Callable[[HomeAssistant], str | None] | None:
+        """Return why the kind cannot be added now, if the form says."""
+        reason: Callable[[HomeAssistant], str | None] | None = getattr(
+            self.form, "abort_reason", None
+        )
+        return reason
 
     def check(self, data: FormValues) -> tuple[dict[str, Any], dict[str, str]]:
         """Return ``data`` with its numbers and texts checked, and field errors.

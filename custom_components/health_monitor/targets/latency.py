@@ -2,7 +2,9 @@
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Mapping
+import time
 from typing import Any
 
 import voluptuous as vol
@@ -61,6 +63,58 @@ def latency_result(
         metrics=metrics,
         latency_only=latency_only(status),
     )
+
+
+async def loop_lag() -> float:
+    """Return how long a callback scheduled now waits for the event loop, in seconds."""
+    loop = asyncio.get_running_loop()
+    ran: asyncio.Future[float] = loop.create_future()
+    start = time.perf_counter()
+    loop.call_soon(_stamp, ran)
+    return await ran - start
+
+
+def _stamp(ran: asyncio.Future[float]) -> None:
+    if not ran.done():
+        ran.set_result(time.perf_counter())
+
+
+class IoClock:
+    """Times awaited I/O without the time spent waiting for a busy event loop.
+
+    A probe awaits its I/O in a loop shared with Home Assistant and with the
+    other checks of the cycle: when the answer is there, the probe's task
+    still waits its turn behind the callbacks queued before it, and that wait
+    is the loop's, not the target's. The clock measures that backlog (a
+    callback's wait) just before the I/O starts and again just after it
+    ended, and takes the smaller one off the elapsed time: the wake-up waited
+    behind at least about as much, so what is left is not less than the
+    target's own time by more than the loop's jitter. A target that is
+    really slow stays slow: only one loop turn's backlog is taken off.
+
+    Use: ``clock = await IoClock.start()``, the I/O, then ``await
+    clock.async_elapsed_ms()`` (or :meth:`elapsed_ms_until` with a time the
+    answer was seen, e.g. stamped by a message callback).
+    """
+
+    def __init__(self, lag_before: float) -> None:
+        """Start timing now, ``lag_before`` being the backlog just measured."""
+        self._lag_before = lag_before
+        self.started = time.perf_counter()
+
+    @classmethod
+    async def start(cls) -> IoClock:
+        """Measure the loop's backlog and start timing."""
+        return cls(await loop_lag())
+
+    async def async_elapsed_ms(self) -> float:
+        """Return the milliseconds of the I/O since :meth:`start`, ended now."""
+        return await self.elapsed_ms_until(time.perf_counter())
+
+    async def elapsed_ms_until(self, ended: float) -> float:
+        """Return the milliseconds of the I/O from :meth:`start` to ``ended``."""
+        lag = min(self._lag_before, await loop_lag())
+        return round(max(ended - self.started - lag, 0.0) * 1000, 2)
 
 
 LATENCY_LEVEL = NumberRange(1, 120000, whole=False, unit="ms")

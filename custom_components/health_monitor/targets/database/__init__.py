@@ -1,14 +1,14 @@
-"""Database targets: a PostgreSQL (or TimescaleDB) server."""
+"""Database targets: a PostgreSQL (or TimescaleDB) server.
+
+The probe (and asyncpg) is imported only once a database target exists.
+"""
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_PASSWORD
-
-from ..kind import TargetKind
-from . import form
-from .probe import DatabaseCheck
+from ...engine.models import ComponentType
+from ..kind import PASSWORD, TargetKind
 from .sensors import SENSORS
 
 DATABASE = TargetKind.of(
-    "database", DatabaseCheck, form, SENSORS, secret_keys=frozenset({CONF_PASSWORD})
+    "database", ComponentType.DATABASE, __name__, SENSORS, secret_keys=PASSWORD
 )

@@ -30,6 +30,9 @@ from ..kind import async_validate_target, required_errors
 from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
 from .probe import CONF_DATABASE, CONF_SSL_MODE, DEFAULT_PORT, DatabaseCheck, SslMode
 
+# The check of a stored target of this kind.
+CHECK = DatabaseCheck
+
 # Above the check's own connect timeout, so a silent server is its timeout.
 VALIDATION_TIMEOUT = 15.0
 FAULT_FIELDS = {

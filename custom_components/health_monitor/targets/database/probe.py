@@ -25,7 +25,7 @@ from ...engine.models import (
 )
 from ...engine.sanitize import sanitize_message
 from ..base import Fault, TargetCheck, TargetError
-from ..latency import latency_only, latency_status, latency_thresholds
+from ..latency import IoClock, latency_only, latency_status, latency_thresholds
 from .timescaledb import TimescaleHealth, async_read_timescale, describe_jobs
 
 CONF_DATABASE = "database"
@@ -231,9 +231,9 @@ class DatabaseCheck(TargetCheck):
         try:
             async with asyncio.timeout(QUERY_TIMEOUT):
                 # The simple protocol: one message each way, as on any session.
-                start = time.perf_counter()
+                clock = await IoClock.start()
                 await connection.execute("SELECT 1")
-                round_trip_ms = elapsed_ms(start)
+                round_trip_ms = await clock.async_elapsed_ms()
                 stats = await connection.fetchrow(_SERVER_STATS)
                 timescale_problem: str | None = None
                 try:

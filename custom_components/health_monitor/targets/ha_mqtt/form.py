@@ -11,10 +11,15 @@ from homeassistant.core import HomeAssistant
 
 from ...const import DOMAIN
 from ..kind import async_validate_target
-from ..latency import latency_fields
+from ..latency import LATENCY_LIMITS, latency_fields, validate_latency
 from .probe import HaMqttCheck, loaded_mqtt_entry
 
+# The check of a stored target of this kind.
+CHECK = HaMqttCheck
+
 SUBENTRY_TYPE = "ha_mqtt"
+LIMITS = LATENCY_LIMITS
+rules = validate_latency
 VALIDATION_TIMEOUT = 10.0
 
 
@@ -46,3 +51,13 @@ async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str,
 def title(data: Mapping[str, Any]) -> str:
     """Return the target's title."""
     return "Home Assistant MQTT"
+
+
+def unique_id(data: Mapping[str, Any]) -> str:
+    """There is one HA MQTT connection: one target at most."""
+    return SUBENTRY_TYPE
+
+
+def normalize(data: dict[str, Any]) -> dict[str, Any]:
+    """Return form input as the data to store."""
+    return dict(data)

@@ -2,9 +2,10 @@
 
 from __future__ import annotations
 
+from ...engine.models import ComponentType
 from ..kind import TargetKind
-from . import form
-from .probe import HttpEndpointCheck
 from .sensors import SENSORS
 
-HTTP_ENDPOINT = TargetKind.of("http_endpoint", HttpEndpointCheck, form, SENSORS)
+HTTP_ENDPOINT = TargetKind.of(
+    "http_endpoint", ComponentType.HTTP_ENDPOINT, __name__, SENSORS
+)

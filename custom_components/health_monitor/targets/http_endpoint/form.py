@@ -45,6 +45,9 @@ from .probe import (
     without_credentials,
 )
 
+# The check of a stored target of this kind.
+CHECK = HttpEndpointCheck
+
 DEFAULT_TIMEOUT = 10
 # The request has its own timeout; this bounds the certificate read after it.
 VALIDATION_MARGIN = 5.0

@@ -21,16 +21,10 @@ from homeassistant.helpers.aiohttp_client import async_get_clientsession
 from homeassistant.util.ssl import get_default_no_verify_context
 
 from ...engine.classification import Findings
-from ...engine.models import (
-    CheckResult,
-    ComponentType,
-    HealthStatus,
-    MetricValue,
-    elapsed_ms,
-)
+from ...engine.models import CheckResult, ComponentType, HealthStatus, MetricValue
 from ...engine.sanitize import sanitize_message
 from ..base import Fault, TargetCheck, TargetError
-from ..latency import latency_only, latency_status, latency_thresholds
+from ..latency import IoClock, latency_only, latency_status, latency_thresholds
 
 CONF_EXPECTED_STATUS = "expected_status"
 CONF_BODY = "body"
@@ -194,7 +188,7 @@ class HttpEndpointCheck(TargetCheck):
 
     async def _async_request(self) -> _Response:
         session = async_get_clientsession(self.hass, verify_ssl=self.verify_ssl)
-        start = time.perf_counter()
+        clock = await IoClock.start()
         try:
             async with session.request(
                 self.method,
@@ -207,7 +201,10 @@ class HttpEndpointCheck(TargetCheck):
                 if self.body is not None and self.method == "GET":
                     text = await resp.text(errors="replace")
                     body_found = self.body in text
-                return _Response(resp.status, elapsed_ms(start), body_found)
+                ended = time.perf_counter()
+                return _Response(
+                    resp.status, await clock.elapsed_ms_until(ended), body_found
+                )
         except aiohttp.ClientConnectorCertificateError as err:
             raise TargetError(
                 "tls_failed",

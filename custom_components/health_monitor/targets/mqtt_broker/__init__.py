@@ -1,18 +1,14 @@
-"""MQTT broker targets: a broker Health Monitor connects to directly."""
+"""MQTT broker targets: a broker Health Monitor connects to directly.
+
+The probe (and aiomqtt, paho) is imported only once a broker target exists.
+"""
 
 from __future__ import annotations
 
-from homeassistant.const import CONF_PASSWORD
-
-from ..kind import TargetKind
-from . import form
-from .probe import MqttBrokerCheck
+from ...engine.models import ComponentType
+from ..kind import PASSWORD, TargetKind
 from .sensors import SENSORS
 
 MQTT_BROKER = TargetKind.of(
-    "mqtt_broker",
-    MqttBrokerCheck,
-    form,
-    SENSORS,
-    secret_keys=frozenset({CONF_PASSWORD}),
+    "mqtt_broker", ComponentType.MQTT, __name__, SENSORS, secret_keys=PASSWORD
 )

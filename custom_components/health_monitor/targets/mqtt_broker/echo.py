@@ -11,6 +11,7 @@ import time
 import uuid
 
 from ..base import TargetError
+from ..latency import IoClock
 
 # How long a published health payload may take to come back.
 ROUND_TRIP_TIMEOUT = 5.0
@@ -25,7 +26,11 @@ def health_topic(component_id: str) -> str:
 
 
 class EchoProbe:
-    """Publishes unique payloads on a subscribed topic and times their return."""
+    """Publishes unique payloads on a subscribed topic and times their return.
+
+    The arrival is stamped in the message callback, and the loop's backlog is
+    taken off the round trip (see :class:`~..latency.IoClock`).
+    """
 
     def __init__(self, topic: str) -> None:
         """Probe through ``topic``, which the caller subscribes to."""
@@ -43,21 +48,21 @@ class EchoProbe:
     ) -> float:
         """Publish until a payload comes back; return its round trip in ms."""
         loop = asyncio.get_running_loop()
-        sent: dict[asyncio.Future[float], float] = {}
+        sent: dict[asyncio.Future[float], IoClock] = {}
         try:
             async with asyncio.timeout(ROUND_TRIP_TIMEOUT):
                 while True:
                     payload = uuid.uuid4().hex
                     future: asyncio.Future[float] = loop.create_future()
                     self._waiting[payload] = future
-                    sent[future] = time.perf_counter()
+                    sent[future] = await IoClock.start()
                     await publish(payload)
                     done, _ = await asyncio.wait(
                         sent, timeout=REPUBLISH_INTERVAL, return_when="FIRST_COMPLETED"
                     )
                     if done:
                         arrived = next(iter(done))
-                        return round((arrived.result() - sent[arrived]) * 1000, 2)
+                        return await sent[arrived].elapsed_ms_until(arrived.result())
         except TimeoutError as err:
             raise TargetError(
                 "timeout",

@@ -25,6 +25,9 @@ from ..kind import async_validate_target
 from ..latency import LATENCY_LIMITS, latency_fields
 from .probe import CONF_TLS, DEFAULT_PORT, MqttBrokerCheck
 
+# The check of a stored target of this kind.
+CHECK = MqttBrokerCheck
+
 # Connecting and one echo must both fit.
 VALIDATION_TIMEOUT = 15.0
 LIMITS: dict[str, FieldLimit] = {

@@ -2,9 +2,8 @@
 
 from __future__ import annotations
 
+from ...engine.models import ComponentType
 from ..kind import TargetKind
-from . import form
-from .probe import NetworkCheck
 from .sensors import SENSORS
 
-NETWORK = TargetKind.of("network", NetworkCheck, form, SENSORS)
+NETWORK = TargetKind.of("network", ComponentType.NETWORK, __name__, SENSORS)

@@ -18,6 +18,9 @@ from ..kind import async_validate_target
 from ..latency import LATENCY_LIMITS, latency_fields
 from .probe import NetworkCheck
 
+# The check of a stored target of this kind.
+CHECK = NetworkCheck
+
 VALIDATION_TIMEOUT = 10.0
 FAULT_FIELDS = {Fault.ADDRESS: CONF_HOST, Fault.PORT: CONF_PORT}
 LIMITS: dict[str, FieldLimit] = {

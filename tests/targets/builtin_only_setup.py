@@ -1,0 +1,43 @@
+"""Run alone, in a fresh interpreter, by test_kind_imports.py (not collected otherwise).
+
+Sets Health Monitor up with the built-in checks only and asserts that no
+driver of a target kind was imported.
+"""
+
+from __future__ import annotations
+
+import sys
+
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
+from homeassistant.config_entries import ConfigEntryState
+from homeassistant.core import HomeAssistant
+
+# The drivers and HA integrations only some kinds of target use.
+KIND_MODULES = ("asyncpg", "aiomqtt", "paho", "homeassistant.components.mqtt")
+
+
+def loaded_kind_modules() -> list[str]:
+    """Return the kind-only modules imported so far."""
+    return [name for name in KIND_MODULES if name in sys.modules]
+
+
+async def test_setup_with_builtin_checks_only_imports_no_kind_driver(
+    hass: HomeAssistant, enable_custom_integrations: None
+) -> None:
+    """No target of a kind, no import of its driver."""
+    assert loaded_kind_modules() == []
+    entry = MockConfigEntry(
+        domain=DOMAIN,
+        options={
+            CONF_CHECKS: ["system_resources", "ha_process", "event_loop"],
+            CONF_DISK_PATHS: [hass.config.config_dir],
+        },
+    )
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+    assert entry.state is ConfigEntryState.LOADED
+    assert loaded_kind_modules() == []
+    assert await hass.config_entries.async_unload(entry.entry_id)
