@@ -154,16 +154,21 @@ class ComponentIncidentEntity(ComponentEntity):
     """A component entity that also follows the component's incident events."""
 
     async def async_added_to_hass(self) -> None:
-        """Listen for incident events, which may come between cycles."""
-        await super().async_added_to_hass()
-        async_follow_entry_signal(
-            self, signal_incident_event, self._async_on_incident_event
-        )
+        """Listen for this component's incident events, which may come between cycles.
 
-    @callback
-    def _async_on_incident_event(self, event: IncidentEvent) -> None:
-        if event.component_id == self.component_id:
-            self._async_handle_incident_event(event)
+        Each component has a signal of its own: an event reaches the entities
+        of its component only.
+        """
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_incident_event(
+                    self.coordinator.config_entry.entry_id, self.component_id
+                ),
+                self._async_handle_incident_event,
+            )
+        )
 
     @callback
     def _async_handle_incident_event(self, event: IncidentEvent) -> None:
