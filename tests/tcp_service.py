@@ -44,26 +44,49 @@ class TcpService:
         self._server = None
 
 
-def service_entry(
-    port: int, entry_id: str | None = None, **options: Any
+def network_target(port: int, subentry_id: str, title: str) -> dict[str, Any]:
+    """Return the subentry of a network target on ``port`` of loopback.
+
+    Its latency levels are ones no busy machine reaches on loopback.
+    """
+    return {
+        "data": {
+            "host": "127.0.0.1",
+            "port": port,
+            "latency_warning_ms": 5000,
+            "latency_critical_ms": 10000,
+        },
+        "subentry_id": subentry_id,
+        "subentry_type": "network",
+        "title": title,
+        "unique_id": f"127.0.0.1:{port}",
+    }
+
+
+def targets_entry(
+    targets: list[dict[str, Any]], entry_id: str | None = None, **options: Any
 ) -> MockConfigEntry:
-    """Return an entry watching only a network target on ``port`` (no host checks)."""
+    """Return an entry watching only ``targets`` (subentries; no host checks)."""
     return MockConfigEntry(
         domain=DOMAIN,
         entry_id=entry_id,
         options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"], **options},
-        subentries_data=[
-            {
-                "data": {
-                    "host": "127.0.0.1",
-                    "port": port,
-                    "latency_warning_ms": 5000,
-                    "latency_critical_ms": 10000,
-                },
-                "subentry_id": TARGET,
-                "subentry_type": "network",
-                "title": "Service",
-                "unique_id": f"127.0.0.1:{port}",
-            }
-        ],
+        subentries_data=targets,
     )
+
+
+def services_entry(services: list[TcpService]) -> MockConfigEntry:
+    """Return an entry watching a network target per service ("target_<n>")."""
+    return targets_entry(
+        [
+            network_target(service.port, f"target_{index}", f"Service {index}")
+            for index, service in enumerate(services)
+        ]
+    )
+
+
+def service_entry(
+    port: int, entry_id: str | None = None, **options: Any
+) -> MockConfigEntry:
+    """Return an entry watching only a network target on ``port`` (no host checks)."""
+    return targets_entry([network_target(port, TARGET, "Service")], entry_id, **options)

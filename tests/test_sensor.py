@@ -28,7 +28,7 @@ from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
 from homeassistant.util import slugify
 
-from .targets.target_entities import entity_id_of, number
+from .targets.target_entities import enable_sensors, entity_id_of, number
 
 STATUSES = ["healthy", "warning", "degraded", "critical", "unknown"]
 COMPONENTS = ("system_resources", "ha_process", "event_loop")
@@ -125,8 +125,14 @@ async def test_ha_process_reports_its_own_memory_and_threads(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
 ) -> None:
-    """The HA process's resident memory and threads are real and positive."""
+    """The HA process's resident memory and threads are real and positive.
+
+    Threads and open files are off by default; a user who enables them sees them.
+    """
     assert number(hass, entity_id_of(hass, loaded_entry, "ha_process_rss_mb")) > 10
+    await enable_sensors(
+        hass, loaded_entry, "ha_process_threads", "ha_process_open_files"
+    )
     assert number(hass, entity_id_of(hass, loaded_entry, "ha_process_threads")) >= 1
     assert number(hass, entity_id_of(hass, loaded_entry, "ha_process_open_files")) >= 0
 

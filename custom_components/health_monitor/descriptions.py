@@ -53,12 +53,10 @@ class ComponentSensorDescription(SensorEntityDescription):
     """A sensor of a component, for the ``component_types`` named (None: every one).
 
     ``value_fn`` reads the value from the component (by default the numeric
-    metric named by ``key``); ``attributes_fn``, if any, its extra state
-    attributes.
+    metric named by ``key``).
     """
 
     value_fn: Callable[[ComponentHealth], StateType] = _metric_named_by_key
-    attributes_fn: Callable[[ComponentHealth], dict[str, Any]] | None = None
     component_types: frozenset[ComponentType] | None = None
 
     def __post_init__(self) -> None:

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Callable, Coroutine, Iterable
+from collections.abc import Callable, Coroutine, Iterable, Mapping
 import functools
 from typing import Any, Concatenate
 
@@ -11,6 +11,7 @@ from homeassistant.helpers.device_registry import DeviceEntryType, DeviceInfo
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
 from homeassistant.helpers.entity import Entity, EntityDescription
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
+from homeassistant.helpers.typing import StateType
 from homeassistant.helpers.update_coordinator import CoordinatorEntity
 
 from .authorization import async_require_admin
@@ -49,7 +50,50 @@ def async_follow_entry_signal(
     )
 
 
-class HealthMonitorEntity(CoordinatorEntity[HealthMonitorCoordinator]):
+type WrittenState = tuple[
+    bool, StateType, Mapping[str, Any] | None, Mapping[str, Any] | None
+]
+
+
+class MonitorEntity(CoordinatorEntity[HealthMonitorCoordinator]):
+    """A coordinator entity that writes its state only when it changed.
+
+    A cycle updates every entity; most show the same as before. Home Assistant
+    fires no state_changed for an identical state, but builds the whole state
+    first: with hundreds of targets that is thousands of state builds per
+    cycle for nothing. What is compared is what a state is made of here:
+    availability, the state and the attributes (names, units and icons
+    change through the registry, which writes by itself). Writes of our own
+    between cycles go through ``async_write_current_state``, so the next
+    cycle compares with what was written last.
+    """
+
+    _written: WrittenState | None = None
+
+    def _state_now(self) -> WrittenState:
+        return (
+            self.available,
+            self.state,
+            self.state_attributes,
+            self.extra_state_attributes,
+        )
+
+    @callback
+    def async_write_current_state(self) -> None:
+        """Write the state now and remember what was written."""
+        self._written = self._state_now()
+        self.async_write_ha_state()
+
+    @callback
+    def _handle_coordinator_update(self) -> None:
+        """Write the state only if the cycle changed it."""
+        state = self._state_now()
+        if state != self._written:
+            self._written = state
+            self.async_write_ha_state()
+
+
+class HealthMonitorEntity(MonitorEntity):
     """An entity of the whole-installation "Health Monitor" device."""
 
     _attr_has_entity_name = True
@@ -111,7 +155,7 @@ class ControlEntity(HealthMonitorEntity):
                 setattr(cls, name, _admin_only(method))
 
 
-class ComponentEntity(CoordinatorEntity[HealthMonitorCoordinator]):
+class ComponentEntity(MonitorEntity):
     """An entity of one monitored component's device."""
 
     _attr_has_entity_name = True
@@ -154,21 +198,26 @@ class ComponentIncidentEntity(ComponentEntity):
     """A component entity that also follows the component's incident events."""
 
     async def async_added_to_hass(self) -> None:
-        """Listen for incident events, which may come between cycles."""
-        await super().async_added_to_hass()
-        async_follow_entry_signal(
-            self, signal_incident_event, self._async_on_incident_event
-        )
+        """Listen for this component's incident events, which may come between cycles.
 
-    @callback
-    def _async_on_incident_event(self, event: IncidentEvent) -> None:
-        if event.component_id == self.component_id:
-            self._async_handle_incident_event(event)
+        Each component has a signal of its own: an event reaches the entities
+        of its component only.
+        """
+        await super().async_added_to_hass()
+        self.async_on_remove(
+            async_dispatcher_connect(
+                self.hass,
+                signal_incident_event(
+                    self.coordinator.config_entry.entry_id, self.component_id
+                ),
+                self._async_handle_incident_event,
+            )
+        )
 
     @callback
     def _async_handle_incident_event(self, event: IncidentEvent) -> None:
         """React to an event of this component's incident (default: write state)."""
-        self.async_write_ha_state()
+        self.async_write_current_state()
 
 
 @callback

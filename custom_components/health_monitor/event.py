@@ -47,7 +47,7 @@ class IncidentEventEntity(ComponentIncidentEntity, EventEntity):
                 **{f"detail_{key}": value for key, value in event.details.items()},
             },
         )
-        self.async_write_ha_state()
+        self.async_write_current_state()
 
 
 # An incident event entity for every component, now and as components appear.

@@ -41,9 +41,9 @@ from .snapshot_store import SnapshotStore, incident_id_store_key, incident_store
 _LOGGER = logging.getLogger(__name__)
 
 
-def signal_incident_event(entry_id: str) -> str:
-    """Return the dispatcher signal carrying an entry's incident events."""
-    return f"{DOMAIN}_{entry_id}_incident_event"
+def signal_incident_event(entry_id: str, component_id: str) -> str:
+    """Return the dispatcher signal carrying the incident events of one component."""
+    return f"{DOMAIN}_{entry_id}_{component_id}_incident_event"
 
 
 def signal_incidents_changed(entry_id: str) -> str:
@@ -272,9 +272,7 @@ class Incidents:
             if self._held_events is not None:
                 self._held_events.append(event)
             else:
-                async_dispatcher_send(
-                    self._hass, signal_incident_event(entry_id), event
-                )
+                self._send_to_entities(event)
             self._hass.bus.async_fire(EVENT_INCIDENT, _bus_event_data(event))
             if self._notify_action and (notification := notification_for(event)):
                 self._async_notify(event.incident_id, notification)
@@ -287,9 +285,16 @@ class Incidents:
         """Send the events held back while the entities were being set up."""
         held, self._held_events = self._held_events or [], None
         for event in held:
-            async_dispatcher_send(
-                self._hass, signal_incident_event(self._entry.entry_id), event
-            )
+            self._send_to_entities(event)
+
+    @callback
+    def _send_to_entities(self, event: IncidentEvent) -> None:
+        """Hand ``event`` to its component's event entity and problem sensor."""
+        async_dispatcher_send(
+            self._hass,
+            signal_incident_event(self._entry.entry_id, event.component_id),
+            event,
+        )
 
     @callback
     def _async_notify(self, incident_id: str, notification: Notification) -> None:

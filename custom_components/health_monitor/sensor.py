@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Callable
+import re
 from typing import Any
 
 from homeassistant.components.sensor import SensorDeviceClass, SensorEntity
@@ -16,6 +17,7 @@ from .builtin.system_resources import disk_sensor
 from .const import BUILTIN_CHECKS
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .descriptions import (
+    DIAGNOSTIC,
     ComponentSensorDescription,
     IncidentSensorDescription,
     SystemSensorDescription,
@@ -43,41 +45,33 @@ TARGET_TYPES = frozenset(kind.component_type for kind in TARGET_KINDS.values())
 STATUS_OPTIONS = [status.value for status in HealthStatus]
 
 
-def _status_attributes(component: ComponentHealth) -> dict[str, Any]:
-    return {
-        "message": component.message,
-        "consecutive_failures": component.consecutive_failures,
-        "last_checked": component.last_checked.isoformat()
-        if component.last_checked
-        else None,
-    }
+STATUS_SENSOR = ComponentSensorDescription(
+    key="status",
+    translation_key="component_status",
+    device_class=SensorDeviceClass.ENUM,
+    options=STATUS_OPTIONS,
+    value_fn=lambda component: component.status.value,
+)
 
-
-# Sensors of every component (or of every target / built-in check).
+# Sensors of every component (or of every target / built-in check) but the status.
 COMMON_SENSORS: tuple[ComponentSensorDescription, ...] = (
-    ComponentSensorDescription(
-        key="status",
-        translation_key="component_status",
-        device_class=SensorDeviceClass.ENUM,
-        options=STATUS_OPTIONS,
-        value_fn=lambda component: component.status.value,
-        attributes_fn=_status_attributes,
-    ),
     # A target's response time is what users watch; a built-in check's is
-    # only how long reading it took.
-    *(
-        metric_sensor(
-            "response_time",
-            "response_time",
-            types,
-            **duration(),
-            entity_category=category,
-            value_fn=lambda component: component.response_time_ms,
-        )
-        for types, category in (
-            (TARGET_TYPES, None),
-            (BUILTIN_CHECKS, EntityCategory.DIAGNOSTIC),
-        )
+    # only how long reading it took (rarely looked at: off until enabled).
+    metric_sensor(
+        "response_time",
+        "response_time",
+        TARGET_TYPES,
+        **duration(),
+        value_fn=lambda component: component.response_time_ms,
+    ),
+    metric_sensor(
+        "response_time",
+        "response_time",
+        BUILTIN_CHECKS,
+        **duration(),
+        **DIAGNOSTIC,
+        entity_registry_enabled_default=False,
+        value_fn=lambda component: component.response_time_ms,
     ),
     metric_sensor(
         "uptime_percent",
@@ -90,6 +84,7 @@ COMMON_SENSORS: tuple[ComponentSensorDescription, ...] = (
 )
 
 COMPONENT_SENSORS: tuple[ComponentSensorDescription, ...] = (
+    STATUS_SENSOR,
     *COMMON_SENSORS,
     *BUILTIN_SENSORS,
     *(description for kind in TARGET_KINDS.values() for description in kind.sensors),
@@ -155,7 +150,9 @@ def _component_sensors(
     coordinator: HealthMonitorCoordinator, component: ComponentHealth
 ) -> list[SensorEntity]:
     sensors: list[SensorEntity] = [
-        ComponentSensor(coordinator, component, description)
+        (ComponentStatusSensor if description is STATUS_SENSOR else ComponentSensor)(
+            coordinator, component, description
+        )
         for description in COMPONENT_SENSORS
         if description.component_types is None
         or component.component_type in description.component_types
@@ -224,7 +221,7 @@ class IncidentSensor(HealthMonitorEntity, SensorEntity):
         """Also update when incidents change between cycles (once per batch)."""
         await super().async_added_to_hass()
         async_follow_entry_signal(
-            self, signal_incidents_changed, self.async_write_ha_state
+            self, signal_incidents_changed, self.async_write_current_state
         )
 
     @property
@@ -257,11 +254,55 @@ class ComponentSensor(ComponentEntity, SensorEntity):
             None if component is None else self.entity_description.value_fn(component)
         )
 
+
+# A reading in a message: a number standing alone ("connect 2.1 ms", "45%",
+# "12 threads"), not one inside an address or a name ("127.0.0.1:8123").
+_READING = re.compile(r"(?<![^\s(])\d+(?:\.\d+)?(?![.:]?\d)")
+
+
+def _wording(message: str) -> str:
+    """Return ``message`` without its readings: what it says, not what it measured."""
+    return _READING.sub("#", message)
+
+
+class ComponentStatusSensor(ComponentSensor):
+    """A component's status, with why it has it.
+
+    A healthy component's check message changes with every reading ("connect
+    1.2 ms"); written as it comes it would make a state change, a recorder
+    row and a history entry each cycle for a status that did not change. So
+    the attributes are taken from the check when the status changes, when
+    the message says something else (another port, "CPU measuring" becoming
+    a reading), and at every check while the component is not healthy (the
+    message then says what is wrong, and the failures count). A steady
+    healthy component writes nothing; its readings are in its own sensors.
+    The failure count changes every failed cycle and is not worth a recorder
+    row of its own: it is left out of the recorder.
+    """
+
+    _unrecorded_attributes = frozenset({"consecutive_failures"})
+
+    _shown: tuple[HealthStatus, str, dict[str, Any]] | None = None
+
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
-        """Return the attributes the description gives (the status sensor's)."""
-        attributes_fn = self.entity_description.attributes_fn
+        """Return the message and failure count (see the class doc for when)."""
         component = self.component
-        if attributes_fn is None or component is None:
+        if component is None:
             return None
-        return attributes_fn(component)
+        shown = self._shown
+        if (
+            shown is None
+            or component.status is not HealthStatus.HEALTHY
+            or shown[0] is not component.status
+            or shown[1] != _wording(component.message)
+        ):
+            shown = self._shown = (
+                component.status,
+                _wording(component.message),
+                {
+                    "message": component.message,
+                    "consecutive_failures": component.consecutive_failures,
+                },
+            )
+        return shown[2]

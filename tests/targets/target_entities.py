@@ -63,3 +63,18 @@ async def wait_for_status(
             return state
         await asyncio.sleep(0.1)
     pytest.fail(f"status stayed {state.state}, expected {wanted}")
+
+
+async def enable_sensors(
+    hass: HomeAssistant, entry: MockConfigEntry, *suffixes: str
+) -> None:
+    """Enable sensors that are off by default, as a user does, and reload the entry."""
+    registry = er.async_get(hass)
+    for suffix in suffixes:
+        entity_id = entity_id_of(hass, entry, suffix)
+        entity = registry.async_get(entity_id)
+        assert entity is not None
+        assert entity.disabled_by is er.RegistryEntryDisabler.INTEGRATION, entity_id
+        registry.async_update_entity(entity_id, disabled_by=None)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()

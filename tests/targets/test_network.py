@@ -22,7 +22,7 @@ from tests.lanes import find_device, needs_dns
 from .flows import submit_target_form
 from .http_servers import free_port
 from .mosquitto_server import MosquittoServer
-from .target_entities import refresh, sensor
+from .target_entities import enable_sensors, refresh, sensor
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -96,6 +96,7 @@ async def test_listening_port_is_added_and_healthy(
         f"localhost:{listening_port} reachable"
     )
     assert "DNS" in status.attributes["message"]
+    await enable_sensors(hass, loaded_entry, f"{sid}_dns_ms", f"{sid}_connect_ms")
     for key in ("dns_ms", "connect_ms"):
         state = sensor(hass, loaded_entry, sid, key)
         assert float(state.state) >= 0
@@ -111,6 +112,7 @@ async def test_an_ip_address_needs_no_name_resolution(
     status = sensor(hass, loaded_entry, sid, "status")
     assert status.state == "healthy"
     assert "DNS" not in status.attributes["message"]
+    await enable_sensors(hass, loaded_entry, f"{sid}_dns_ms", f"{sid}_connect_ms")
     assert sensor(hass, loaded_entry, sid, "dns_ms").state == "unknown"
     assert float(sensor(hass, loaded_entry, sid, "connect_ms").state) >= 0
 
@@ -125,6 +127,7 @@ async def test_host_without_port_only_resolves_the_name(
     assert status.state == "healthy"
     assert "resolves to" in status.attributes["message"]
     assert loaded_entry.subentries[sid].title == "localhost"
+    await enable_sensors(hass, loaded_entry, f"{sid}_dns_ms", f"{sid}_connect_ms")
     assert float(sensor(hass, loaded_entry, sid, "dns_ms").state) >= 0
     assert sensor(hass, loaded_entry, sid, "connect_ms").state == "unknown"
 
@@ -167,10 +170,8 @@ async def test_stopped_server_is_critical_next_cycle_and_healthy_once_back(
     async with tcp_server() as listening:
         sid = await add_target(hass, loaded_entry, "127.0.0.1", listening)
         assert sensor(hass, loaded_entry, sid, "status").state == "healthy"
-    checked_before = {
-        cid: sensor(hass, loaded_entry, cid, "status").attributes["last_checked"]
-        for cid in BUILT_IN
-    }
+    components = loaded_entry.runtime_data.monitor.components
+    checked_before = {cid: components[cid].last_checked for cid in BUILT_IN}
 
     await refresh(hass, loaded_entry)
 
@@ -181,7 +182,7 @@ async def test_stopped_server_is_critical_next_cycle_and_healthy_once_back(
         builtin = sensor(hass, loaded_entry, cid, "status")
         # Their own status depends on this busy machine; they still ran and reported.
         assert builtin.state not in ("unavailable", "unknown"), cid
-        assert builtin.attributes["last_checked"] != checked_before[cid], cid
+        assert components[cid].last_checked != checked_before[cid], cid
         assert str(listening) not in builtin.attributes["message"], cid
 
     async with tcp_server(listening):

@@ -16,8 +16,16 @@ _PROCESS = {ComponentType.HA_PROCESS}
 SENSORS = (
     metric_sensor("memory_percent", "process_memory_percent", _PROCESS, **percentage()),
     metric_sensor("rss_mb", "rss", _PROCESS, **data_size(precision=0)),
+    # Rarely looked at, and changing often: off until enabled.
     *(
-        metric_sensor(key, key, _PROCESS, **count(), **DIAGNOSTIC)
+        metric_sensor(
+            key,
+            key,
+            _PROCESS,
+            **count(),
+            **DIAGNOSTIC,
+            entity_registry_enabled_default=False,
+        )
         for key in ("threads", "open_files")
     ),
 )
