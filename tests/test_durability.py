@@ -55,6 +55,7 @@ _REAL_FILE_ACCESS = {
 }
 INCIDENT_RESPONSE = "switch.health_monitor_incident_response"
 STORED_AT = datetime(2025, 3, 1, 8, 0, tzinfo=UTC)
+EPOCH = datetime(1970, 1, 1, tzinfo=UTC)
 STORED_INCIDENTS = 32
 
 
@@ -222,9 +223,112 @@ async def test_the_last_history_entry_before_a_stop_is_on_disk(
     await hass.async_stop()
 
     stored = _read(storage_dir / history_store_key(entry.entry_id))
-    entries = stored["data"]["histories"][TARGET]
-    assert len(entries) == 2
-    assert entries[-1]["timestamp"] == last_checked.isoformat()
+    history = stored["data"]["histories"][TARGET]
+    assert len(history["status"]) == 2
+    newest = history["first_checked_us"] + history["checked_after_us"][-1]
+    assert newest == (last_checked - EPOCH) // timedelta(microseconds=1)
+
+
+async def test_each_history_is_written_on_one_line_and_read_back(
+    hass: HomeAssistant, storage_dir: Path, service: TcpService
+) -> None:
+    """The histories file stays small and a reload finds every check in it."""
+    entry = service_entry(service.port)
+    await _set_up(hass, entry)
+    await _cycle(hass, entry)
+    before = list(entry.runtime_data.monitor.history(TARGET) or [])
+
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+
+    history_file = storage_dir / history_store_key(entry.entry_id)
+    lines = history_file.read_text().splitlines()
+    (line,) = [line for line in lines if f'"{TARGET}": {{"first_checked_us"' in line]
+    assert line.rstrip(",").endswith("]}")
+    assert _read(history_file)["version"] == 2
+    after = list(entry.runtime_data.monitor.history(TARGET) or [])
+    assert after[: len(before)] == before
+
+
+async def test_a_history_file_of_version_1_is_read_and_rewritten_as_columns(
+    hass: HomeAssistant, storage_dir: Path, service: TcpService
+) -> None:
+    """Histories kept as entry lists come back, and are saved as columns."""
+    entry = service_entry(service.port)
+    entries = [
+        {
+            "timestamp": (STORED_AT + timedelta(minutes=minute)).isoformat(),
+            "status": "critical" if minute == 1 else "healthy",
+            "response_time_ms": None if minute == 1 else 1.5,
+            "message": "refused" if minute == 1 else "reachable",
+        }
+        for minute in range(3)
+    ]
+    history_file = _history_file(storage_dir, entry, 1, entries)
+
+    await _set_up(hass, entry)
+    history = entry.runtime_data.monitor.history(TARGET)
+    assert history is not None
+    assert [item.as_dict() for item in history][:3] == entries
+    assert await hass.config_entries.async_unload(entry.entry_id)
+
+    stored = _read(history_file)
+    assert stored["version"] == 2
+    columns = stored["data"]["histories"][TARGET]
+    assert columns["status"].startswith("hch")
+    assert columns["messages"][:2] == ["reachable", "refused"]
+    assert columns["response_time_ms"][:3] == [1.5, None, 1.5]
+
+
+def _history_file(
+    storage_dir: Path, entry: MockConfigEntry, version: int, history: Any
+) -> Path:
+    """Write a histories file with the target's history as ``version`` kept it."""
+    path = storage_dir / history_store_key(entry.entry_id)
+    storage_dir.mkdir()
+    path.write_text(
+        json.dumps(
+            {
+                "version": version,
+                "minor_version": 1,
+                "key": path.name,
+                "data": {"histories": {TARGET: history}},
+            }
+        )
+    )
+    return path
+
+
+async def test_damaged_history_columns_are_kept_and_reported(
+    hass: HomeAssistant,
+    issue_registry: ir.IssueRegistry,
+    storage_dir: Path,
+    service: TcpService,
+) -> None:
+    """A check that cannot be read is left out, the file kept, an issue raised."""
+    entry = service_entry(service.port)
+    columns = {
+        "first_checked_us": (STORED_AT - EPOCH) // timedelta(microseconds=1),
+        "checked_after_us": [0, 60_000_000],
+        "status": "h?",
+        "response_time_ms": [1.0, 2.0],
+        "message": [0, 0],
+        "messages": ["reachable"],
+    }
+    history_file = _history_file(storage_dir, entry, 2, columns)
+    original = history_file.read_text()
+
+    await _set_up(hass, entry)
+
+    history = entry.runtime_data.monitor.history(TARGET)
+    assert history is not None
+    assert next(iter(history)).timestamp == STORED_AT
+    issue = _storage_issue(issue_registry, history_file)
+    assert issue.translation_key == "storage_partly_unreadable"
+    assert issue.translation_placeholders is not None
+    assert issue.translation_placeholders["skipped"] == "1"
+    (backup,) = storage_dir.glob(f"{history_file.name}.corrupt-*")
+    assert backup.read_text() == original
 
 
 async def test_removing_the_entry_deletes_its_files_but_keeps_backups(

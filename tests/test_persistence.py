@@ -33,10 +33,10 @@ async def test_unload_saves_the_histories(
     await hass.async_block_till_done()
 
     stored = hass_storage[_storage_key(loaded_entry)]
-    assert stored["version"] == 1
+    assert stored["version"] == 2
     histories = stored["data"]["histories"]
     assert set(histories) == {"system_resources", "ha_process", "event_loop"}
-    assert all(len(entries) == 2 for entries in histories.values())
+    assert all(len(history["status"]) == 2 for history in histories.values())
 
 
 async def test_histories_are_saved_a_while_after_a_cycle(

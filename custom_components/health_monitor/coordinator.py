@@ -25,7 +25,7 @@ from .engine.monitor import HealthMonitor
 from .engine.runner import Check, run_checks
 from .incidents import Incidents
 from .settings import MonitorSettings
-from .snapshot_store import SnapshotStore, history_store_key
+from .snapshot_store import history_store
 from .targets import TARGET_KINDS
 from .targets.base import TargetCheck
 
@@ -98,9 +98,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self.checks: list[Check] = []
         # The target checks are made in _async_setup, once their kinds are imported.
         self._use_targets([])
-        self.history_store = SnapshotStore(
-            hass, history_store_key(entry.entry_id), self._history_snapshot
-        )
+        self.history_store = history_store(hass, entry.entry_id, self._history_snapshot)
         self._availability = AvailabilityLog()
         self.controls = Controls()
         self.incidents = Incidents(

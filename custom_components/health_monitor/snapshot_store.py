@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Callable, Mapping
 from enum import StrEnum
+import inspect
 import logging
 import os
 from pathlib import Path
@@ -19,10 +20,11 @@ from typing import Any, Final
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.exceptions import HomeAssistantError
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.helpers.json import json_bytes, json_fragment
 from homeassistant.helpers.storage import Store
 from homeassistant.util import dt as dt_util
 from homeassistant.util.async_ import run_callback_threadsafe
-from homeassistant.util.json import json_loads
+from homeassistant.util.json import json_loads, json_loads_object
 
 from .const import DOMAIN, STORAGE_MINOR_VERSION, STORAGE_SAVE_DELAY, STORAGE_VERSION
 from .engine.sanitize import sanitize_message
@@ -49,6 +51,23 @@ _SNAPSHOT_TIMEOUT: Final = 30
 # Skipped parts named in the log, at most.
 _LOGGED_PARTS: Final = 10
 
+# Version 2 of the histories file keeps each history as columns on one line;
+# version 1 kept a list of entry objects, which the monitor still reads, so
+# a version 1 file needs no rewriting before it is read.
+HISTORY_STORAGE_VERSION: Final = 2
+HISTORY_STORAGE_MINOR_VERSION: Final = 1
+# The parts of the histories file whose items are each written on one line.
+_HISTORY_ONE_LINE_PARTS: Final = ("histories",)
+
+# Home Assistant 2026 encodes a save in the event loop unless told the data
+# is safe to read from a worker thread (as a snapshot is); 2025.4 always
+# encodes in a worker thread and has no such argument.
+_THREAD_SAFE_DATA: Final[dict[str, Any]] = (
+    {"serialize_in_event_loop": False}
+    if "serialize_in_event_loop" in inspect.signature(Store.__init__).parameters
+    else {}
+)
+
 
 class _VersionedStore(Store[dict[str, Any]]):
     """Store whose migrations live in one place."""
@@ -56,10 +75,45 @@ class _VersionedStore(Store[dict[str, Any]]):
     async def _async_migrate_func(
         self, old_major_version: int, old_minor_version: int, old_data: dict[str, Any]
     ) -> dict[str, Any]:
-        """Migrate stored data; minor versions only ever add keys."""
-        if old_major_version > STORAGE_VERSION:
+        """Migrate stored data; minor versions only ever add keys.
+
+        Every older major version is read as it is: the histories of version
+        1 are entry lists, which the monitor reads beside version 2's columns.
+        """
+        if old_major_version > self.version:
             raise NotImplementedError(f"storage version {old_major_version} is newer")
         return old_data
+
+
+class _OneLine:
+    """A part of a snapshot written on one line, encoded only when it is written.
+
+    Home Assistant's JSON encoder takes ``json_fragment`` as it is, so the
+    encoding happens in the thread that writes the file and the part skips
+    the indentation of the rest of the file.
+    """
+
+    __slots__ = ("_part",)
+
+    def __init__(self, part: Any) -> None:
+        self._part = part
+
+    @property
+    def json_fragment(self) -> Any:
+        """Return the part encoded without indentation."""
+        return json_fragment(json_bytes(self._part))
+
+
+def stored_on_one_line(
+    snapshot: dict[str, Any], parts: tuple[str, ...]
+) -> dict[str, Any]:
+    """Return ``snapshot`` with each item of the mappings under ``parts`` on one line."""
+    wrapped = dict(snapshot)
+    for part in parts:
+        items = snapshot.get(part)
+        if isinstance(items, Mapping):
+            wrapped[part] = {key: _OneLine(item) for key, item in items.items()}
+    return wrapped
 
 
 class SnapshotStore:
@@ -78,19 +132,29 @@ class SnapshotStore:
         key: str,
         snapshot: Callable[[], dict[str, Any]],
         delay: float = STORAGE_SAVE_DELAY,
+        *,
+        version: tuple[int, int] = (STORAGE_VERSION, STORAGE_MINOR_VERSION),
+        one_line_parts: tuple[str, ...] = (),
     ) -> None:
-        """Persist what ``snapshot`` returns under ``key``, ``delay`` s after a change."""
+        """Persist what ``snapshot`` returns under ``key``, ``delay`` s after a change.
+
+        ``snapshot`` runs in the event loop and must hand back data no one
+        changes afterwards: it is encoded in a worker thread. Each item of
+        the mappings under ``one_line_parts`` is written on one line.
+        """
         self._hass = hass
         self._key = key
         self._snapshot = snapshot
+        self._one_line_parts = one_line_parts
         # Atomic writes are synced to disk: a power cut leaves the old or the
         # new file, never a truncated one.
         self._store = _VersionedStore(
             hass,
-            STORAGE_VERSION,
+            version[0],
             key,
-            minor_version=STORAGE_MINOR_VERSION,
+            minor_version=version[1],
             atomic_writes=True,
+            **_THREAD_SAFE_DATA,
         )
         self._delay = delay
         # Writes wait until the file was read (and backed up if it had to be).
@@ -133,7 +197,7 @@ class SnapshotStore:
         except ValueError:
             problem = StorageProblem.UNREADABLE
         else:
-            data, problem, version = _open_envelope(envelope)
+            data, problem, version = _open_envelope(envelope, self._store.version)
         skipped = restore(data)
         if problem is None and skipped:
             problem = StorageProblem.PARTLY_UNREADABLE
@@ -157,7 +221,8 @@ class SnapshotStore:
     async def _async_load_from_store(self, restore: Restore) -> None:
         """Without a file the Store answers (e.g. with data still waiting to be written)."""
         try:
-            data = await self._store.async_load() or {}
+            # Data still waiting to be written may hold parts not yet encoded.
+            data = json_loads_object(json_bytes(await self._store.async_load() or {}))
         except (
             HomeAssistantError,
             KeyError,
@@ -198,7 +263,7 @@ class SnapshotStore:
             return
         self._pending = False
         # Waits for a write in progress, so a reload reads the latest state.
-        await self._store.async_save(self._snapshot())
+        await self._store.async_save(self._async_take_snapshot())
 
     async def async_remove(self) -> None:
         """Delete the stored file (entry removal); backups are kept."""
@@ -220,7 +285,7 @@ class SnapshotStore:
     @callback
     def _async_take_snapshot(self) -> dict[str, Any]:
         self._pending = False
-        return self._snapshot()
+        return stored_on_one_line(self._snapshot(), self._one_line_parts)
 
     @callback
     def _report(
@@ -293,7 +358,7 @@ def _write_backup(path: str, raw: bytes, stamp: str) -> str:
 
 
 def _open_envelope(
-    envelope: Any,
+    envelope: Any, current_version: int
 ) -> tuple[Mapping[str, Any], StorageProblem | None, object]:
     """Return (data, problem, version) of a parsed storage file."""
     if envelope == {}:
@@ -304,7 +369,7 @@ def _open_envelope(
     version = envelope.get("version")
     if not isinstance(version, int) or isinstance(version, bool) or version < 1:
         return {}, StorageProblem.UNREADABLE, None
-    if version > STORAGE_VERSION:
+    if version > current_version:
         return {}, StorageProblem.NEWER_VERSION, version
     data = envelope.get("data")
     if not isinstance(data, dict):
@@ -316,6 +381,19 @@ def _open_envelope(
 def history_store_key(entry_id: str) -> str:
     """Return the storage key of an entry's component histories."""
     return f"{DOMAIN}.{entry_id}.history"
+
+
+def history_store(
+    hass: HomeAssistant, entry_id: str, snapshot: Callable[[], dict[str, Any]]
+) -> SnapshotStore:
+    """Return the store of an entry's component histories."""
+    return SnapshotStore(
+        hass,
+        history_store_key(entry_id),
+        snapshot,
+        version=(HISTORY_STORAGE_VERSION, HISTORY_STORAGE_MINOR_VERSION),
+        one_line_parts=_HISTORY_ONE_LINE_PARTS,
+    )
 
 
 def incident_store_key(entry_id: str) -> str:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+import json
 from typing import Any
 
 import pytest
@@ -51,18 +52,32 @@ def test_history_must_keep_at_least_one_entry() -> None:
         ComponentHistory(0)
 
 
+def stored(history: ComponentHistory) -> dict[str, Any]:
+    """Return the history as it comes back from the file."""
+    data: dict[str, Any] = json.loads(json.dumps(history.snapshot().as_dict()))
+    return data
+
+
 def test_record_copies_the_result_into_an_entry() -> None:
     """An entry keeps the time, status, response time and message of a check."""
     history = ComponentHistory(10)
-    entry = history.record(result_at(5, HealthStatus.DEGRADED, 42.0))
-    assert entry == HistoryEntry(
-        timestamp=T0 + timedelta(minutes=5),
-        status=HealthStatus.DEGRADED,
-        response_time_ms=42.0,
-        message="at 5",
-    )
-    assert list(history) == [entry]
+    history.record(result_at(5, HealthStatus.DEGRADED, 42.0))
+    assert list(history) == [
+        HistoryEntry(
+            timestamp=T0 + timedelta(minutes=5),
+            status=HealthStatus.DEGRADED,
+            response_time_ms=42.0,
+            message="at 5",
+        )
+    ]
     assert len(history) == 1
+
+
+def test_a_check_without_a_response_time_keeps_none() -> None:
+    """A check that measured no time shows none, not zero."""
+    history = ComponentHistory(10)
+    history.record(result_at(0, HealthStatus.CRITICAL, None))
+    assert [entry.response_time_ms for entry in history] == [None]
 
 
 def test_history_drops_the_oldest_entry_when_full() -> None:
@@ -90,6 +105,15 @@ def test_since_with_end_returns_entries_up_to_end_inclusive() -> None:
         history.record(result_at(minute))
     entries = history.since(T0 + timedelta(minutes=1), T0 + timedelta(minutes=3))
     assert [entry.message for entry in entries] == ["at 1", "at 2", "at 3"]
+
+
+def test_since_covers_the_window_after_the_oldest_entries_fell_off() -> None:
+    """A full history still answers a window oldest first."""
+    history = ComponentHistory(3)
+    for minute in range(7):
+        history.record(result_at(minute))
+    entries = history.since(T0 + timedelta(minutes=3), T0 + timedelta(minutes=5))
+    assert [entry.message for entry in entries] == ["at 4", "at 5"]
 
 
 def test_since_after_the_last_entry_is_empty() -> None:
@@ -133,6 +157,190 @@ def test_uptime_covers_only_kept_entries() -> None:
         max_entries=2,
     )
     assert history.uptime_percent() == 100.0
+
+
+def test_uptime_follows_every_entry_that_comes_and_goes() -> None:
+    """Across many wraps of the bound, the uptime is that of the kept entries."""
+    statuses = [
+        [HealthStatus.CRITICAL, HealthStatus.HEALTHY, HealthStatus.UNKNOWN][n % 3]
+        if n % 7
+        else HealthStatus.WARNING
+        for n in range(40)
+    ]
+    history = ComponentHistory(6)
+    for minute, status in enumerate(statuses):
+        history.record(result_at(minute, status))
+        kept = [entry.status for entry in history]
+        up = sum(s in {HealthStatus.HEALTHY, HealthStatus.WARNING} for s in kept)
+        assert history.uptime_percent() == round(100 * up / len(kept), 2)
+
+
+def test_a_check_time_without_a_zone_is_taken_as_utc() -> None:
+    """A naive time is kept as the same wall time in UTC."""
+    history = ComponentHistory(2)
+    history.add(
+        HistoryEntry(
+            timestamp=datetime(2025, 1, 1, 12, 0),  # noqa: DTZ001
+            status=HealthStatus.HEALTHY,
+            response_time_ms=None,
+            message="",
+        )
+    )
+    assert [entry.timestamp for entry in history] == [T0]
+
+
+# Stored form
+
+
+def test_stored_history_round_trips_to_the_microsecond() -> None:
+    """Every field of every entry comes back from the file as it was."""
+    history = ComponentHistory(3)
+    for minute, status in enumerate(
+        [HealthStatus.WARNING, HealthStatus.CRITICAL, HealthStatus.UNKNOWN]
+    ):
+        result = result_at(minute, status, None if minute == 1 else 0.25 * minute)
+        history.record(
+            CheckResult(
+                status=result.status,
+                message=result.message,
+                response_time_ms=result.response_time_ms,
+                checked_at=result.checked_at + timedelta(microseconds=123457),
+            )
+        )
+    restored = ComponentHistory.from_stored(stored(history), max_entries=3)
+    assert list(restored) == list(history)
+
+
+def test_stored_history_keeps_its_columns_oldest_first() -> None:
+    """One time offset, status letter, response time and message per check."""
+    history = ComponentHistory(3)
+    for minute, status in enumerate(
+        [
+            HealthStatus.HEALTHY,
+            HealthStatus.DEGRADED,
+            HealthStatus.CRITICAL,
+            HealthStatus.WARNING,
+        ]
+    ):
+        history.record(result_at(minute, status, None if minute == 2 else 1.5))
+    data = stored(history)
+    first = int((T0 + timedelta(minutes=1)).timestamp()) * 1_000_000
+    assert data == {
+        "first_checked_us": first,
+        "checked_after_us": [0, 60_000_000, 120_000_000],
+        "status": "dcw",
+        "response_time_ms": [1.5, None, 1.5],
+        "message": [0, 1, 2],
+        "messages": ["at 1", "at 2", "at 3"],
+    }
+
+
+def test_a_message_repeated_by_many_checks_is_stored_once() -> None:
+    """Checks that say the same refer to one stored text."""
+    history = ComponentHistory(10)
+    for minute in range(6):
+        history.record(
+            CheckResult(
+                status=HealthStatus.CRITICAL,
+                message=["refused", "timed out"][minute % 2],
+                checked_at=T0 + timedelta(minutes=minute),
+            )
+        )
+    data = stored(history)
+    assert data["messages"] == ["refused", "timed out"]
+    assert data["message"] == [0, 1, 0, 1, 0, 1]
+    restored = ComponentHistory.from_stored(data)
+    assert [entry.message for entry in restored] == ["refused", "timed out"] * 3
+
+
+def test_a_snapshot_does_not_change_with_later_checks() -> None:
+    """What is being written stays as it was taken, whatever comes next."""
+    history = history_of(HealthStatus.HEALTHY, HealthStatus.HEALTHY, max_entries=2)
+    snapshot = history.snapshot()
+    before = snapshot.as_dict()
+    history.record(result_at(9, HealthStatus.CRITICAL))
+    assert snapshot.as_dict() == before
+
+
+def test_an_empty_history_is_stored_and_read_back_empty() -> None:
+    """A history without entries stays without entries."""
+    assert len(ComponentHistory.from_stored(stored(ComponentHistory(5)))) == 0
+
+
+def test_a_stored_history_is_cut_to_the_bound_newest_kept() -> None:
+    """Restoring more entries than the bound keeps the newest."""
+    data = stored(history_of(*[HealthStatus.HEALTHY] * 5))
+    restored = ComponentHistory.from_stored(data, max_entries=2)
+    assert [entry.message for entry in restored] == ["at 3", "at 4"]
+    assert restored.uptime_percent() == 100.0
+
+
+@pytest.mark.parametrize(
+    ("column", "value"),
+    [
+        ("checked_after_us", "5"),
+        ("checked_after_us", 1.5),
+        ("checked_after_us", True),
+        ("checked_after_us", 10**20),
+        ("status", "x"),
+        ("response_time_ms", -1.0),
+        ("response_time_ms", "7"),
+        ("response_time_ms", [1]),
+        ("message", 5),
+        ("message", -1),
+        ("message", "0"),
+        ("messages", 3),
+    ],
+)
+def test_an_unreadable_stored_check_is_skipped_and_named(
+    column: str, value: Any
+) -> None:
+    """A value the monitor could not have written drops that check only."""
+    data = stored(history_of(HealthStatus.HEALTHY, HealthStatus.CRITICAL))
+    if column == "status":
+        data["status"] = "h" + value
+    elif column == "messages":
+        data["messages"][1] = value
+    else:
+        data[column][1] = value
+    skipped: list[str] = []
+    restored = ComponentHistory.from_stored(data, skipped=skipped)
+    assert [entry.message for entry in restored] == ["at 0"]
+    assert skipped == ["history entry 1"]
+
+
+@pytest.mark.parametrize(
+    "damage",
+    [
+        {"first_checked_us": "0"},
+        {"first_checked_us": False},
+        {"status": ["h", "c"]},
+        {"checked_after_us": "0,60"},
+        {"response_time_ms": None},
+        {"message": {}},
+        {"messages": "at 0"},
+        {"status": "hcc"},
+        {"checked_after_us": [0]},
+    ],
+)
+def test_stored_columns_not_laid_out_as_written_are_refused(
+    damage: dict[str, Any],
+) -> None:
+    """Columns of the wrong kind or length give no entry to trust."""
+    data = {**stored(history_of(HealthStatus.HEALTHY, HealthStatus.CRITICAL)), **damage}
+    with pytest.raises((TypeError, ValueError)):
+        ComponentHistory.from_stored(data)
+
+
+def test_stored_columns_without_a_column_are_refused() -> None:
+    """A missing column is not guessed."""
+    data = stored(history_of(HealthStatus.HEALTHY))
+    del data["messages"]
+    with pytest.raises(KeyError):
+        ComponentHistory.from_stored(data)
+
+
+# The first storage format: a list of entry objects
 
 
 def test_entry_serialization_round_trip() -> None:
@@ -181,12 +389,17 @@ def test_entry_response_time_is_read_as_float() -> None:
     assert entry.response_time_ms == 7.0
 
 
+def as_list(history: ComponentHistory) -> list[dict[str, Any]]:
+    """Return the history as the first storage format kept it."""
+    return [entry.as_dict() for entry in history]
+
+
 def test_history_serialization_round_trip() -> None:
     """A history survives as_list and from_list entry for entry."""
     history = history_of(
         HealthStatus.HEALTHY, HealthStatus.CRITICAL, HealthStatus.UNKNOWN
     )
-    restored = ComponentHistory.from_list(history.as_list(), max_entries=100)
+    restored = ComponentHistory.from_list(as_list(history), max_entries=100)
     assert list(restored) == list(history)
     assert restored.max_entries == 100
 
@@ -207,15 +420,15 @@ def test_history_serialization_round_trip() -> None:
 )
 def test_from_list_skips_unreadable_entries(garbage: Any) -> None:
     """An unreadable entry is dropped; the readable ones around it are kept."""
-    good = history_of(HealthStatus.HEALTHY, HealthStatus.CRITICAL).as_list()
+    good = as_list(history_of(HealthStatus.HEALTHY, HealthStatus.CRITICAL))
     restored = ComponentHistory.from_list([good[0], garbage, good[1]])
     assert [entry.as_dict() for entry in restored] == good
 
 
 def test_from_list_keeps_only_the_newest_entries_within_the_bound() -> None:
     """Restoring more entries than the bound keeps the newest."""
-    stored = history_of(*[HealthStatus.HEALTHY] * 5).as_list()
-    restored = ComponentHistory.from_list(stored, max_entries=2)
+    entries = as_list(history_of(*[HealthStatus.HEALTHY] * 5))
+    restored = ComponentHistory.from_list(entries, max_entries=2)
     assert [entry.message for entry in restored] == ["at 3", "at 4"]
 
 

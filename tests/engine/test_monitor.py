@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass, field
 from datetime import UTC, datetime, timedelta
+import json
 from typing import Any
 
 import pytest
@@ -302,12 +303,12 @@ async def test_export_restore_round_trip_keeps_histories_and_failures() -> None:
         ),
     ]
     await run_cycles(before, checks, 2)
-    exported = before.export()
+    exported = stored(before)
 
     after = HealthMonitor()
-    after.restore(exported)
+    assert after.restore(exported) == []
 
-    assert after.export()["histories"] == exported["histories"]
+    assert stored(after)["histories"] == exported["histories"]
     await after.run_cycle(checks)
     assert after.components["db"].consecutive_failures == 3
     assert after.components["web"].consecutive_failures == 0
@@ -317,15 +318,34 @@ async def test_export_restore_round_trip_keeps_histories_and_failures() -> None:
     assert after.components["db"].uptime_percent == 0.0
 
 
-async def test_export_is_plain_data() -> None:
-    """The export holds only JSON-friendly values."""
+def stored(monitor: HealthMonitor) -> dict[str, Any]:
+    """Return the monitor's export as it comes back from the file."""
+    data: dict[str, Any] = json.loads(
+        json.dumps(monitor.export(), default=lambda part: part.as_dict())
+    )
+    return data
+
+
+async def test_export_is_stored_as_columns() -> None:
+    """Each history is stored as columns with one value per check."""
     monitor = HealthMonitor()
     await monitor.run_cycle([ScriptedCheck("db", [HealthStatus.CRITICAL])])
-    exported = monitor.export()
+    exported = stored(monitor)
     assert exported["consecutive_failures"] == {"db": 1}
-    [entry] = exported["histories"]["db"]
-    assert entry["status"] == "critical"
-    assert isinstance(entry["timestamp"], str)
+    history = exported["histories"]["db"]
+    assert history["status"] == "c"
+    assert history["checked_after_us"] == [0]
+    assert history["response_time_ms"] == [20.0]
+
+
+async def test_an_export_stays_as_it_was_taken() -> None:
+    """Cycles after the export do not change what is being written."""
+    monitor = HealthMonitor()
+    check = ScriptedCheck("db", [HealthStatus.CRITICAL])
+    await monitor.run_cycle([check])
+    exported = monitor.export()
+    await run_cycles(monitor, [check], 2)
+    assert exported["histories"]["db"].as_dict()["status"] == "c"
 
 
 def test_restore_applies_the_monitor_history_size() -> None:

@@ -252,7 +252,29 @@ def test_a_complete_history_export_restores_with_nothing_skipped() -> None:
             "consecutive_failures": {"db": 1},
         }
     )
-    assert HealthMonitor().restore(json.loads(json.dumps(monitor.export()))) == []
+    exported = json.dumps(monitor.export(), default=lambda part: part.as_dict())
+    assert HealthMonitor().restore(json.loads(exported)) == []
+
+
+def test_a_stored_history_with_an_unreadable_check_keeps_the_others() -> None:
+    """One check the monitor could not have written is named; the rest stay."""
+    columns = {
+        "first_checked_us": 1_740_816_000_000_000,
+        "checked_after_us": [0, 60_000_000, 120_000_000],
+        "status": "hqc",
+        "response_time_ms": [2.0, 3.0, None],
+        "message": [0, 0, 1],
+        "messages": ["ok", "refused"],
+    }
+    monitor = HealthMonitor()
+    assert monitor.restore({"histories": {"db": columns}}) == ["history entry 1"]
+    history = monitor.history("db")
+    assert history is not None
+    assert [(entry.message, entry.response_time_ms) for entry in history] == [
+        ("ok", 2.0),
+        ("refused", None),
+    ]
+    assert history.uptime_percent() == 50.0
 
 
 @pytest.mark.parametrize("response_time", ["nan", "inf", -1.0, True, [1.0]])
@@ -288,6 +310,9 @@ def test_a_history_entry_with_a_message_that_is_not_text_is_skipped() -> None:
     [
         ({"histories": ["db"]}, "histories"),
         ({"histories": {"db": "entries"}}, "history"),
+        ({"histories": {"db": {"status": "h"}}}, "history"),
+        ({"histories": {"db": {"first_checked_us": None}}}, "history"),
+        ({"histories": {1: []}}, "history"),
         ({"consecutive_failures": [1]}, "consecutive failures"),
         ({"consecutive_failures": {"db": -2}}, "consecutive failure count"),
     ],

@@ -157,10 +157,15 @@ class HealthMonitor:
         self._failures_at_restore.pop(component_id, None)
 
     def export(self) -> dict[str, Any]:
-        """Serialize what must survive a restart."""
+        """Return what must survive a restart; each history as a snapshot of its columns.
+
+        Cheap enough for the event loop: the columns are copied, and each
+        :class:`HistorySnapshot` builds its stored form (``as_dict``) when it
+        is written, in any thread.
+        """
         return {
             "histories": {
-                cid: history.as_list() for cid, history in self._histories.items()
+                cid: history.snapshot() for cid, history in self._histories.items()
             },
             # Counts restored but not yet re-checked are kept, not lost.
             "consecutive_failures": {
@@ -169,8 +174,28 @@ class HealthMonitor:
             },
         }
 
+    def _stored_history(
+        self, component_id: Any, stored: Any, skipped: list[str]
+    ) -> ComponentHistory | None:
+        """Read one stored history: columns, or the entry list of storage version 1."""
+        if isinstance(component_id, str):
+            if isinstance(stored, list):
+                return ComponentHistory.from_list(stored, self.history_size, skipped)
+            if isinstance(stored, Mapping):
+                try:
+                    return ComponentHistory.from_stored(
+                        stored, self.history_size, skipped
+                    )
+                except (KeyError, TypeError, ValueError):
+                    pass
+        skipped.append("history")
+        return None
+
     def restore(self, data: Mapping[str, Any]) -> list[str]:
-        """Load what :meth:`export` produced; unreadable parts are skipped.
+        """Load what :meth:`export` produced, as read back from a file.
+
+        Histories are columns, or the entry lists of storage version 1;
+        unreadable parts are skipped.
 
         Returns the names of the skipped parts (empty when everything was
         read); a part that is absent is not skipped, just empty.
@@ -180,13 +205,10 @@ class HealthMonitor:
         if not isinstance(histories, Mapping):
             skipped.append("histories")
             histories = {}
-        for component_id, entries in histories.items():
-            if not isinstance(component_id, str) or not isinstance(entries, list):
-                skipped.append("history")
-                continue
-            self._histories[component_id] = ComponentHistory.from_list(
-                entries, self.history_size, skipped
-            )
+        for component_id, stored in histories.items():
+            history = self._stored_history(component_id, stored, skipped)
+            if history is not None:
+                self._histories[component_id] = history
         failures = data.get("consecutive_failures", {})
         if not isinstance(failures, Mapping):
             skipped.append("consecutive failures")
