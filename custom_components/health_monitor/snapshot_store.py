@@ -9,11 +9,8 @@ it was.
 from __future__ import annotations
 
 from collections.abc import Callable, Mapping
-from enum import StrEnum
 import inspect
 import logging
-import os
-from pathlib import Path
 import threading
 from typing import Any, Final
 
@@ -28,6 +25,7 @@ from homeassistant.util.json import json_loads, json_loads_object
 
 from .const import DOMAIN, STORAGE_MINOR_VERSION, STORAGE_SAVE_DELAY, STORAGE_VERSION
 from .engine.sanitize import sanitize_message
+from .storage_files import StorageProblem, open_envelope, read_file, write_backup
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -35,15 +33,6 @@ _LOGGER = logging.getLogger(__name__)
 type Restore = Callable[[Mapping[str, Any]], list[str]]
 # Takes what must never go back (incident ids) from the text of a bad file.
 type Salvage = Callable[[str], None]
-
-
-class StorageProblem(StrEnum):
-    """Why a storage file was not taken as it was; each is a repair issue key."""
-
-    UNREADABLE = "storage_unreadable"
-    NEWER_VERSION = "storage_newer_version"
-    PARTLY_UNREADABLE = "storage_partly_unreadable"
-    NOT_SAVED = "storage_not_saved"
 
 
 # A worker thread waits this long for the event loop to build a snapshot.
@@ -180,7 +169,7 @@ class SnapshotStore:
         """
         stamp = dt_util.utcnow().strftime("%Y%m%dT%H%M%SZ")
         try:
-            raw = await self._hass.async_add_executor_job(_read_file, self.path)
+            raw = await self._hass.async_add_executor_job(read_file, self.path)
         except OSError as err:
             restore({})
             self._report(StorageProblem.NOT_SAVED, stamp, error=str(err))
@@ -197,7 +186,7 @@ class SnapshotStore:
         except ValueError:
             problem = StorageProblem.UNREADABLE
         else:
-            data, problem, version = _open_envelope(envelope, self._store.version)
+            data, problem, version = open_envelope(envelope, self._store.version)
         skipped = restore(data)
         if problem is None and skipped:
             problem = StorageProblem.PARTLY_UNREADABLE
@@ -208,7 +197,7 @@ class SnapshotStore:
             salvage(raw.decode("utf-8", errors="replace"))
         try:
             backup = await self._hass.async_add_executor_job(
-                _write_backup, self.path, raw, stamp
+                write_backup, self.path, raw, stamp
             )
         except OSError as err:
             self._report(StorageProblem.NOT_SAVED, stamp, error=str(err))
@@ -332,50 +321,6 @@ class SnapshotStore:
                 "error": error,
             },
         )
-
-
-def _read_file(path: str) -> bytes | None:
-    """Return the file's bytes, None when there is no file."""
-    try:
-        return Path(path).read_bytes()
-    except FileNotFoundError:
-        return None
-
-
-def _write_backup(path: str, raw: bytes, stamp: str) -> str:
-    """Write ``raw`` to a new file next to ``path``; return its path."""
-    for attempt in range(100):
-        backup = f"{path}.corrupt-{stamp}" + (f"-{attempt}" if attempt else "")
-        try:
-            with Path(backup).open("xb") as file:
-                file.write(raw)
-                file.flush()
-                os.fsync(file.fileno())
-        except FileExistsError:
-            continue
-        return backup
-    raise FileExistsError(f"no free backup name next to {path}")
-
-
-def _open_envelope(
-    envelope: Any, current_version: int
-) -> tuple[Mapping[str, Any], StorageProblem | None, object]:
-    """Return (data, problem, version) of a parsed storage file."""
-    if envelope == {}:
-        # The Store's way of writing nothing.
-        return {}, None, None
-    if not isinstance(envelope, dict):
-        return {}, StorageProblem.UNREADABLE, None
-    version = envelope.get("version")
-    if not isinstance(version, int) or isinstance(version, bool) or version < 1:
-        return {}, StorageProblem.UNREADABLE, None
-    if version > current_version:
-        return {}, StorageProblem.NEWER_VERSION, version
-    data = envelope.get("data")
-    if not isinstance(data, dict):
-        return {}, StorageProblem.UNREADABLE, version
-    # Minor versions only ever add keys: a newer one is read as it is.
-    return data, None, version
 
 
 def history_store_key(entry_id: str) -> str:
