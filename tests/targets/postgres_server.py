@@ -254,6 +254,24 @@ class PostgresServer:
         finally:
             await connection.close()
 
+    async def wait_until_streaming(self, timeout: float = 60.0) -> None:
+        """Wait until this standby has received WAL from its primary.
+
+        A standby that has not yet connected to its primary knows no lag:
+        the monitor rightly shows it as unknown until then.
+        """
+        async with asyncio.timeout(timeout):
+            while True:
+                connection = await self.connect()
+                try:
+                    if await connection.fetchval(
+                        "SELECT pg_last_wal_receive_lsn() IS NOT NULL"
+                    ):
+                        return
+                finally:
+                    await connection.close()
+                await asyncio.sleep(0.1)
+
     def psql(self, sql: str, database: str = "postgres") -> None:
         """Run ``sql`` as the superuser through the private Unix socket."""
         self._run(

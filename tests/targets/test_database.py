@@ -722,6 +722,7 @@ async def test_replica_reports_its_replication_lag(
 ) -> None:
     """A streaming standby shows its replication lag; the primary shows none."""
     with running_postgres(primary=postgres) as replica:
+        await replica.wait_until_streaming()
         sid = await add_database(hass, entry, replica)
         lag = sensor(hass, entry, sid, "replication_lag_s")
         assert float(lag.state) >= 0
