@@ -26,8 +26,14 @@ def loaded_kind_modules() -> list[str]:
 async def test_setup_with_builtin_checks_only_imports_no_kind_driver(
     hass: HomeAssistant, enable_custom_integrations: None
 ) -> None:
-    """No target of a kind, no import of its driver."""
-    assert loaded_kind_modules() == []
+    """No target of a kind, no import of its driver.
+
+    The test harness itself may have imported some (HA 2026's plugin loads
+    paho for its MQTT fixtures); the drivers of our own kinds it does not.
+    """
+    before = loaded_kind_modules()
+    assert "asyncpg" not in before
+    assert "aiomqtt" not in before
     entry = MockConfigEntry(
         domain=DOMAIN,
         options={
@@ -39,5 +45,5 @@ async def test_setup_with_builtin_checks_only_imports_no_kind_driver(
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
-    assert loaded_kind_modules() == []
+    assert loaded_kind_modules() == before
     assert await hass.config_entries.async_unload(entry.entry_id)
