@@ -56,12 +56,12 @@ FULL = {
     # else on the machine: the database stops at 500.
     "size_caps": {"database": 500},
     "interval": 10,
-    "cycles": 4,
+    "cycles": 3,
     "host_interval": 5,
-    "host_cycles": 12,
+    "host_cycles": 8,
     "detection_interval": 5,
     "storage_interval": 30,
-    "storage_cycles": 6,
+    "storage_cycles": 4,
     "storage_targets": 100,
     "bare_s": 3,
 }
@@ -71,6 +71,9 @@ def log(message: str) -> None:
     """Say what the suite is doing (stderr, so the table stays clean)."""
     sys.stderr.write(f"[benchmark {time.strftime('%H:%M:%S')}] {message}\n")
     sys.stderr.flush()
+
+
+NAN = float("nan")
 
 
 def ratio(value: float, reference: float, window_cycles: float) -> float:
@@ -83,26 +86,37 @@ def ratio(value: float, reference: float, window_cycles: float) -> float:
     return value / max(reference, 1 / _TICKS / window_cycles)
 
 
+def figure(figures: dict[str, Any], key: str) -> float:
+    """Return one figure, NaN when its scenario failed (the suite reports it)."""
+    value = figures.get(key, NAN)
+    return float(value)
+
+
 def run_scenario(spec: dict[str, Any], work: Path, logs: Path) -> dict[str, Any]:
     """Run one scenario in a fresh pytest process; return its figures."""
     name = spec["name"]
     spec_file = work / f"{name}.spec.json"
     out = work / f"{name}.out.json"
     spec_file.write_text(json.dumps({**spec, "out": str(out)}), encoding="utf-8")
-    log_file = logs / f"{name}.log"
-    log(f"scenario {name}")
-    with log_file.open("wb") as output:
-        result = subprocess.run(  # noqa: S603 - our own interpreter and module
-            [
-                sys.executable, "-m", "pytest", "benchmarks/scenario.py",
-                "-p", "no:cacheprovider", "-p", "no:logging", "-q", "--no-cov", "-x",
-            ],
-            cwd=ROOT, env={**os.environ, "BENCH_SPEC": str(spec_file)},
-            stdout=output, stderr=subprocess.STDOUT, check=False,
-        )  # fmt: skip
-    if not out.exists():
-        tail = log_file.read_text(errors="replace")[-4000:]
-        raise RuntimeError(f"scenario {name} failed ({result.returncode}):\n{tail}")
+    for attempt in range(2):
+        log_file = logs / f"{name}{'-again' if attempt else ''}.log"
+        log(f"scenario {name}" + (" (again)" if attempt else ""))
+        with log_file.open("wb") as output:
+            result = subprocess.run(  # noqa: S603 - our own interpreter and module
+                [
+                    sys.executable, "-m", "pytest", "benchmarks/scenario.py",
+                    "-p", "no:cacheprovider", "-p", "no:logging", "-q", "--no-cov",
+                    "-x", "-s",
+                ],
+                cwd=ROOT, env={**os.environ, "BENCH_SPEC": str(spec_file)},
+                stdout=output, stderr=subprocess.STDOUT, check=False,
+            )  # fmt: skip
+        if out.exists():
+            break
+        log(f"scenario {name} wrote no figures ({result.returncode}); see {log_file}")
+    else:
+        tail = log_file.read_text(errors="replace")[-3000:]
+        return {"error": f"scenario {name} failed ({result.returncode}): {tail}"}
     if result.returncode != 0:
         log(f"scenario {name}: figures written, but pytest said {result.returncode}")
     figures: dict[str, Any] = json.loads(out.read_text(encoding="utf-8"))
@@ -225,14 +239,15 @@ def host_figures(config: dict[str, Any], work: Path, logs: Path) -> dict[str, An
         "health_monitor": hm,
         "systemmonitor": sm,
         "ratios": {
-            "update_median": both["health_monitor_update_ms_median"]
-            / both["systemmonitor_update_ms_median"],
-            "update_p95": both["health_monitor_update_ms_p95"]
-            / both["systemmonitor_update_ms_p95"],
+            "update_median": figure(both, "health_monitor_update_ms_median")
+            / figure(both, "systemmonitor_update_ms_median"),
+            "update_p95": figure(both, "health_monitor_update_ms_p95")
+            / figure(both, "systemmonitor_update_ms_p95"),
             "cpu_per_cycle": ratio(
-                hm["cpu_s_per_cycle"], sm["cpu_s_per_cycle"], cycles
+                figure(hm, "cpu_s_per_cycle"), figure(sm, "cpu_s_per_cycle"), cycles
             ),
-            "rss_added": hm["rss_added_mb"] / max(sm["rss_added_mb"], 0.1),
+            "rss_added": figure(hm, "rss_added_mb")
+            / max(figure(sm, "rss_added_mb"), 0.1),
         },
     }
 
@@ -267,13 +282,28 @@ def target_figures(
                 )
             figures["blackbox"] = peer
             figures["cpu_ratio_vs_blackbox"] = ratio(
-                figures["cpu_s_per_cycle"], peer["cpu_s_per_cycle"], config["cycles"]
+                figure(figures, "cpu_s_per_cycle"),
+                peer["cpu_s_per_cycle"],
+                config["cycles"],
             )
-            figures["rss_ratio_vs_blackbox"] = figures["rss_added_mb"] / max(
+            figures["rss_ratio_vs_blackbox"] = figure(figures, "rss_added_mb") / max(
                 peer["rss_added_mb"], 0.1
             )
             results[kind][str(size)] = figures
     return results
+
+
+def measure_targets(config: dict[str, Any], work: Path, logs: Path) -> dict[str, Any]:
+    """Start the loopback targets and measure every kind at every size."""
+    broker_dir = work / "mosquitto"
+    broker_dir.mkdir()
+    with (
+        farm() as ports,
+        mosquitto(broker_dir) as mqtt_port,
+        postgres(max(sizes_of(config, "database"))) as database,
+    ):
+        targets = {**ports, "mqtt_port": mqtt_port, "database": database}
+        return target_figures(config, targets, work, logs)
 
 
 def sizes_of(config: dict[str, Any], kind: str) -> list[int]:
@@ -291,47 +321,54 @@ def blackbox_port() -> int:
     return free_port()
 
 
-def run(config: dict[str, Any]) -> dict[str, Any]:
-    """Run every scenario; return all figures."""
+PARTS = ("host", "detection", "storage", "targets")
+
+
+def run(
+    config: dict[str, Any], previous: dict[str, Any] | None = None
+) -> dict[str, Any]:
+    """Run the scenarios of ``config["parts"]``; the other parts come from ``previous``."""
     blackbox.binary()
     cache = ROOT / ".cache" / "benchmark"
     logs = cache / "logs"
     logs.mkdir(parents=True, exist_ok=True)
     started = time.perf_counter()
     results: dict[str, Any] = {
+        **(previous or {}),
         "mode": config["mode"],
         "config": config,
         "machine": machine(),
     }
+    parts = config["parts"]
     with tempfile.TemporaryDirectory(prefix="hm-bench-") as directory:
         work = Path(directory)
-        results["host"] = host_figures(config, work, logs)
-        results["detection"] = run_scenario(
-            {"scenario": "detection", "name": "detection",
-             "interval": config["detection_interval"]},
-            work, logs,
-        )  # fmt: skip
-        results["storage"] = run_scenario(
-            {"scenario": "storage", "name": "storage",
-             "interval": config["storage_interval"],
-             "cycles": config["storage_cycles"], "size": config["storage_targets"],
-             "flush": config["mode"] == "quick"},
-            work, logs,
-        )  # fmt: skip
-        broker_dir = work / "mosquitto"
-        broker_dir.mkdir()
-        with (
-            farm() as ports,
-            mosquitto(broker_dir) as mqtt_port,
-            postgres(max(sizes_of(config, "database"))) as database,
-        ):
-            targets = {**ports, "mqtt_port": mqtt_port, "database": database}
-            results["targets"] = target_figures(config, targets, work, logs)
-    results["duration_s"] = time.perf_counter() - started
+        if "host" in parts:
+            results["host"] = host_figures(config, work, logs)
+        if "detection" in parts:
+            results["detection"] = run_scenario(
+                {"scenario": "detection", "name": "detection",
+                 "interval": config["detection_interval"]},
+                work, logs,
+            )  # fmt: skip
+        if "storage" in parts:
+            results["storage"] = run_scenario(
+                {"scenario": "storage", "name": "storage",
+                 "interval": config["storage_interval"],
+                 "cycles": config["storage_cycles"], "size": config["storage_targets"],
+                 "flush": config["mode"] == "quick"},
+                work, logs,
+            )  # fmt: skip
+        if "targets" in parts:
+            results["targets"] = measure_targets(config, work, logs)
+    results["duration_s"] = (
+        time.perf_counter() - started + ((previous or {}).get("duration_s", 0.0))
+    )
     return results
 
 
 def _f(value: float, digits: int = 3) -> str:
+    if math.isnan(value):
+        return "–"
     return f"{value:.{digits}g}" if abs(value) < 1000 else f"{value:.0f}"
 
 
@@ -350,23 +387,23 @@ def markdown(results: dict[str, Any]) -> str:
         f"{results['duration_s'] / 60:.1f} min.",
         "",
         f"Built-in checks (default set) beside `systemmonitor` (all "
-        f"{both['systemmonitor_entities']} entities enabled), "
+        f"{both.get('systemmonitor_entities', '?')} entities enabled), "
         f"{config['host_interval']} s interval, {config['host_cycles']} cycles:",
         "",
         "| figure | Health Monitor | systemmonitor | ratio |",
         "|---|---|---|---|",
-        f"| per update, median (same HA) | {_f(both['health_monitor_update_ms_median'])}"
-        f" ms | {_f(both['systemmonitor_update_ms_median'])} ms"
-        f" | {ratios['update_median']:.2f} |",
-        f"| per update, p95 (same HA) | {_f(both['health_monitor_update_ms_p95'])}"
-        f" ms | {_f(both['systemmonitor_update_ms_p95'])} ms"
-        f" | {ratios['update_p95']:.2f} |",
-        f"| process CPU per cycle (alone) | {_f(hm['cpu_s_per_cycle'])} s"
-        f" | {_f(sm['cpu_s_per_cycle'])} s | {ratios['cpu_per_cycle']:.2f} |",
-        f"| added RSS (alone) | {_f(hm['rss_added_mb'])} MB"
-        f" | {_f(sm['rss_added_mb'])} MB | {ratios['rss_added']:.2f} |",
-        f"| state writes per cycle (alone) | {_f(hm['state_writes_per_cycle'])}"
-        f" | {_f(sm['state_writes_per_cycle'])} | – |",
+        f"| per update, median (same HA) | {_f(figure(both, 'health_monitor_update_ms_median'))}"
+        f" ms | {_f(figure(both, 'systemmonitor_update_ms_median'))} ms"
+        f" | {figure(ratios, 'update_median'):.2f} |",
+        f"| per update, p95 (same HA) | {_f(figure(both, 'health_monitor_update_ms_p95'))}"
+        f" ms | {_f(figure(both, 'systemmonitor_update_ms_p95'))} ms"
+        f" | {figure(ratios, 'update_p95'):.2f} |",
+        f"| process CPU per cycle (alone) | {_f(figure(hm, 'cpu_s_per_cycle'))} s"
+        f" | {_f(figure(sm, 'cpu_s_per_cycle'))} s | {figure(ratios, 'cpu_per_cycle'):.2f} |",
+        f"| added RSS (alone) | {_f(figure(hm, 'rss_added_mb'))} MB"
+        f" | {_f(figure(sm, 'rss_added_mb'))} MB | {figure(ratios, 'rss_added'):.2f} |",
+        f"| state writes per cycle (alone) | {_f(figure(hm, 'state_writes_per_cycle'))}"
+        f" | {_f(figure(sm, 'state_writes_per_cycle'))} | – |",
         "",
         f"Targets on loopback, {config['interval']} s interval, {config['cycles']} "
         "cycles; blackbox_exporter probes the same targets at the same rate:",
@@ -378,30 +415,30 @@ def markdown(results: dict[str, Any]) -> str:
     ]
     for kind, sizes in results["targets"].items():
         for size, f in sizes.items():
-            peer = f["blackbox"]
+            peer = f.get("blackbox", {})
             lines.append(
-                f"| {KIND_NAMES[kind]} | {size} | {_f(f['cpu_s_per_cycle'])}"
-                f" | {_f(peer['cpu_s_per_cycle'])} | {f['cpu_ratio_vs_blackbox']:.2f}"
-                f" | {_f(f['rss_added_mb'])} ({_f(peer['rss_added_mb'])})"
-                f" | {_f(f['loop_lag_ms_p95'])} / {_f(f['loop_lag_ms_max'])}"
-                f" | {_f(f['cycle_ms_median'])} | {_f(f['state_writes_per_cycle'])}"
-                f" | {f['not_healthy_targets']} |"
+                f"| {KIND_NAMES[kind]} | {size} | {_f(figure(f, 'cpu_s_per_cycle'))}"
+                f" | {_f(figure(peer, 'cpu_s_per_cycle'))} | {figure(f, 'cpu_ratio_vs_blackbox'):.2f}"
+                f" | {_f(figure(f, 'rss_added_mb'))} ({_f(figure(peer, 'rss_added_mb'))})"
+                f" | {_f(figure(f, 'loop_lag_ms_p95'))} / {_f(figure(f, 'loop_lag_ms_max'))}"
+                f" | {_f(figure(f, 'cycle_ms_median'))} | {_f(figure(f, 'state_writes_per_cycle'))}"
+                f" | {f.get('not_healthy_targets', '–')} |"
             )
     detection, store = results["detection"], results["storage"]
     lines += [
         "",
         "| detection and storage | value |",
         "|---|---|",
-        f"| HTTP server killed → status leaves healthy ({detection['interval_s']} s"
-        f" interval) | {detection['http_endpoint_detection_s']:.2f} s |",
+        f"| HTTP server killed → status leaves healthy ({detection.get('interval_s', '?')} s"
+        f" interval) | {figure(detection, 'http_endpoint_detection_s'):.2f} s |",
         f"| MQTT broker killed → status leaves healthy | "
-        f"{detection['mqtt_broker_detection_s']:.2f} s |",
-        f"| storage written per cycle (default checks + {store['targets']} network "
-        f"targets, {store['interval_s']} s interval) | "
-        f"{store['bytes_per_cycle'] / 1e3:.1f} kB |",
+        f"{figure(detection, 'mqtt_broker_detection_s'):.2f} s |",
+        f"| storage written per cycle (default checks + {store.get('targets', '?')} network "
+        f"targets, {store.get('interval_s', '?')} s interval) | "
+        f"{figure(store, 'bytes_per_cycle') / 1e3:.1f} kB |",
         f"| storage written per day at a 30 s interval: Health Monitor's stores"
-        f" (all of HA's) | {store['health_monitor_mb_per_day_at_30s']:.1f} MB"
-        f" ({store['mb_per_day_at_30s']:.1f} MB) |",
+        f" (all of HA's) | {figure(store, 'health_monitor_mb_per_day_at_30s'):.1f} MB"
+        f" ({figure(store, 'mb_per_day_at_30s'):.1f} MB) |",
     ]
     return "\n".join(lines) + "\n"
 
@@ -420,6 +457,7 @@ def missing_or_not_finite(results: dict[str, Any]) -> list[str]:
             problems.append(path)
 
     walk(results, "")
+    problems += [f"{path}: scenario failed" for path in _failed(results, "")]
     for path in required_figures(results["config"]):
         node: Any = results
         for key in path.split("."):
@@ -428,6 +466,16 @@ def missing_or_not_finite(results: dict[str, Any]) -> list[str]:
                 break
             node = node[key]
     return problems
+
+
+def _failed(value: Any, path: str) -> list[str]:
+    """Return the paths of scenarios that wrote no figures."""
+    if not isinstance(value, dict):
+        return []
+    found = [path] if "error" in value else []
+    for key, item in value.items():
+        found += _failed(item, f"{path}.{key}")
+    return found
 
 
 TARGET_FIGURES = (
@@ -476,18 +524,33 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--interval", type=float, help="seconds between target cycles")
     parser.add_argument("--cycles", type=int, help="measured target cycles")
+    parser.add_argument(
+        "--parts", nargs="+", choices=PARTS, default=list(PARTS),
+        help="measure only these parts; the others come from --merge",
+    )  # fmt: skip
+    parser.add_argument(
+        "--merge", type=Path, help="results JSON of an earlier run to complete"
+    )
     args = parser.parse_args(argv)
     config = {
         **(QUICK if args.quick else FULL),
         "mode": "quick" if args.quick else "full",
     }
     config["kinds"] = args.kinds
+    config["parts"] = args.parts
+    previous = None
+    if args.merge is not None:
+        previous = json.loads(args.merge.read_text(encoding="utf-8"))
+        for key in ("markdown", "problems"):
+            previous.pop(key, None)
     if args.sizes is not None:
         config["size_caps"] = {}
     for key in ("sizes", "interval", "cycles"):
         if getattr(args, key) is not None:
             config[key] = getattr(args, key)
-    results = run(config)
+    results = run(config, previous)
+    args.json.parent.mkdir(parents=True, exist_ok=True)
+    args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     table = markdown(results)
     results["markdown"] = table
     problems = missing_or_not_finite(results)
