@@ -129,6 +129,8 @@ class CoordinatorTimer:
     cycle_ends: list[float] = field(default_factory=list)
     done: asyncio.Event = field(default_factory=asyncio.Event)
     wanted: int = 0
+    # Refreshes since install (never reset).
+    total: int = 0
 
     def install(self) -> None:
         """Wrap the coordinator's refresh and update (this instance only)."""
@@ -145,6 +147,7 @@ class CoordinatorTimer:
                 end = time.perf_counter()
                 if self.probe is not None:
                     self.probe.end()
+                self.total += 1
                 self.cycles.append((end - start) * 1000)
                 self.cycle_ends.append(end)
                 if len(self.cycles) >= self.wanted:
@@ -506,6 +509,9 @@ async def scenario_storage(
     written: dict[str, int] = {}
     writes: dict[str, int] = {}
     sizes: dict[str, int] = {}
+    # (refreshes so far, bytes) of each write of the integration's history store.
+    history_writes: list[tuple[int, int]] = []
+    timer: CoordinatorTimer | None = None
 
     async def write(store: storage.Store[Any], path: str, data: dict[str, Any]) -> None:
         target = tmp_path / ".storage" / store.key
@@ -513,6 +519,9 @@ async def scenario_storage(
         sizes[store.key] = target.stat().st_size
         written[store.key] = written.get(store.key, 0) + sizes[store.key]
         writes[store.key] = writes.get(store.key, 0) + 1
+        if store.key.startswith(DOMAIN) and store.key.endswith("history") and timer:
+            # Setup's first refresh and set_interval's ran before the timer.
+            history_writes.append((timer.total + 2, sizes[store.key]))
 
     farm, ports = start_farm()
     try:
@@ -527,6 +536,7 @@ async def scenario_storage(
             await timer.wait(1, interval)
             written.clear()
             writes.clear()
+            history_writes.clear()
             start = time.perf_counter()
             await timer.wait(cycles, interval)
             window = time.perf_counter() - start
@@ -537,6 +547,16 @@ async def scenario_storage(
                 await hass.async_block_till_done()
             mine = {key: value for key, value in written.items() if DOMAIN in key}
             per_cycle = sum(written.values()) / cycles
+            history_size = entry.runtime_data.settings.history_size
+            if not history_writes:
+                history_writes.append((0, 0))
+            (first_cycle, first), (last_cycle, last) = (
+                history_writes[0],
+                history_writes[-1],
+            )
+            growth = (last - first) / max(1, last_cycle - first_cycle)
+            full_size = last + growth * max(0, history_size - last_cycle)
+            history_writes_per_cycle = (len(history_writes) - spec["flush"]) / cycles
             figures = {
                 "interval_s": interval,
                 "cycles": cycles,
@@ -551,6 +571,18 @@ async def scenario_storage(
                 "mb_per_day_at_30s": per_cycle * 86400 / 30 / 1e6,
                 "health_monitor_mb_per_day_at_30s": sum(mine.values())
                 / cycles
+                * 86400
+                / 30
+                / 1e6,
+                # Histories grow until history_size entries: each write of
+                # the history store grows by `growth` bytes a cycle (first to
+                # last write), extrapolated to full histories at the measured
+                # writes per cycle.
+                "history_growth_bytes_per_cycle": growth,
+                "history_size": history_size,
+                "history_store_bytes_full": full_size,
+                "health_monitor_mb_per_day_full_histories_at_30s": full_size
+                * max(history_writes_per_cycle, 1 / cycles)
                 * 86400
                 / 30
                 / 1e6,

@@ -439,8 +439,22 @@ def markdown(results: dict[str, Any]) -> str:
         f"| storage written per day at a 30 s interval: Health Monitor's stores"
         f" (all of HA's) | {figure(store, 'health_monitor_mb_per_day_at_30s'):.1f} MB"
         f" ({figure(store, 'mb_per_day_at_30s'):.1f} MB) |",
+        "| the same, Health Monitor's, with full histories "
+        f"({store.get('history_size', '?')} entries each), extrapolated | "
+        f"{figure(store, 'health_monitor_mb_per_day_full_histories_at_30s'):.0f} MB |",
     ]
     return "\n".join(lines) + "\n"
+
+
+TABLE_START = "<!-- benchmark table: scripts/benchmark --readme -->"
+TABLE_END = "<!-- end of benchmark table -->"
+
+
+def into_readme(readme: str, table: str) -> str:
+    """Return ``readme`` with the table between its benchmark markers replaced."""
+    start = readme.index(TABLE_START) + len(TABLE_START)
+    end = readme.index(TABLE_END)
+    return f"{readme[:start]}\n\n{table}\n{readme[end:]}"
 
 
 def missing_or_not_finite(results: dict[str, Any]) -> list[str]:
@@ -505,6 +519,7 @@ def required_figures(config: dict[str, Any]) -> list[str]:
         "storage.bytes_per_cycle",
         "storage.mb_per_day_at_30s",
         "storage.health_monitor_mb_per_day_at_30s",
+        "storage.health_monitor_mb_per_day_full_histories_at_30s",
     ]
     for kind in config["kinds"]:
         for size in sizes_of(config, kind):
@@ -520,6 +535,11 @@ def main(argv: list[str] | None = None) -> int:
         "--json", type=Path, default=ROOT / ".cache" / "benchmark" / "results.json"
     )
     parser.add_argument("--markdown", type=Path, help="also write the table here")
+    parser.add_argument(
+        "--readme",
+        action="store_true",
+        help="put the table into README.md's Performance section",
+    )
     parser.add_argument("--sizes", type=int, nargs="+", help="target counts")
     parser.add_argument("--kinds", nargs="+", choices=KINDS, default=list(KINDS))
     parser.add_argument("--interval", type=float, help="seconds between target cycles")
@@ -559,6 +579,11 @@ def main(argv: list[str] | None = None) -> int:
     args.json.write_text(json.dumps(results, indent=1), encoding="utf-8")
     if args.markdown:
         args.markdown.write_text(table, encoding="utf-8")
+    if args.readme:
+        readme = ROOT / "README.md"
+        readme.write_text(
+            into_readme(readme.read_text(encoding="utf-8"), table), encoding="utf-8"
+        )
     sys.stdout.write(table)
     log(f"figures written to {args.json}")
     if problems:
