@@ -1,0 +1,627 @@
+"""One measured scenario in a real Home Assistant, run by ``benchmarks/suite.py``.
+
+Each scenario runs in a pytest process of its own (the ``hass`` fixture, a
+real recorder on SQLite), so its CPU and memory figures belong to it alone:
+``BENCH_SPEC=<spec.json> pytest benchmarks/scenario.py``. The spec names the
+scenario and its parameters; the figures are written to the spec's ``out``.
+
+CPU is read from /proc/self/stat (every thread: loop, executor, recorder),
+minus what the same process used per second while bare (before the
+integration was set up). Memory is VmRSS from /proc/self/status, minus the
+bare figure. Cycles are the coordinators' own, on their own timers at the
+spec's interval.
+"""
+
+from __future__ import annotations
+
+import asyncio
+from collections.abc import Awaitable, Callable
+from dataclasses import dataclass, field
+from datetime import timedelta
+import json
+import logging
+import os
+from pathlib import Path
+import signal
+import statistics
+import subprocess
+import sys
+import time
+from typing import Any
+from unittest.mock import PropertyMock, patch
+
+import pytest
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from custom_components.health_monitor.const import (
+    CONF_CHECKS,
+    CONF_DISK_PATHS,
+    CONF_UPDATE_INTERVAL,
+    DOMAIN,
+)
+from custom_components.health_monitor.engine.models import HealthStatus
+from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE, EVENT_STATE_CHANGED
+from homeassistant.core import Event, HomeAssistant
+from homeassistant.helpers import entity_registry as er, storage
+from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+
+from .procstat import cpu_seconds, rss_bytes
+
+pytestmark = pytest.mark.usefixtures("socket_enabled")
+
+SPEC: dict[str, Any] = (
+    json.loads(Path(os.environ["BENCH_SPEC"]).read_text(encoding="utf-8"))
+    if "BENCH_SPEC" in os.environ
+    else {}
+)
+DEFAULT_CHECKS = ["system_resources", "ha_process", "event_loop", "recorder"]
+# The latency levels the add forms propose (warning, critical), in ms.
+FORM_LATENCY = {
+    "network": (200, 1000),
+    "http_endpoint": (1000, 3000),
+    "mqtt_broker": (250, 1000),
+    "database": (100, 1000),
+}
+# The lag probe keeps running this long after a cycle ends: work a cycle
+# leaves behind (state writes, recorder) lands there.
+LAG_TAIL = 0.25
+SETTLE = 1.0
+# Seconds a cycle may take beyond twice its interval before the scenario gives up.
+CYCLE_SLACK = 30
+
+
+def percentile(values: list[float], share: float) -> float:
+    """Return the nearest-rank percentile (``share`` in 0..1) of ``values``."""
+    ordered = sorted(values)
+    return ordered[min(len(ordered) - 1, int(len(ordered) * share))]
+
+
+class LagProbe:
+    """Asks the loop for a 1 ms sleep again and again; lag is how late it wakes.
+
+    It runs only while a cycle runs (and :data:`LAG_TAIL` after), so its own
+    thousand wake-ups a second cost little outside the cycles measured.
+    """
+
+    def __init__(self) -> None:
+        """No samples yet."""
+        self.samples: list[float] = []
+        self._task: asyncio.Task[None] | None = None
+        self._until = 0.0
+        self._active = 0
+
+    async def _run(self) -> None:
+        last = time.perf_counter()
+        while self._active or time.perf_counter() < self._until:
+            await asyncio.sleep(0.001)
+            now = time.perf_counter()
+            self.samples.append(max(0.0, (now - last) * 1000 - 1.0))
+            last = now
+        self._task = None
+
+    def begin(self) -> None:
+        """Sample from now until the cycle ends."""
+        self._active += 1
+        if self._task is None:
+            self._task = asyncio.get_running_loop().create_task(self._run())
+
+    def end(self) -> None:
+        """Stop sampling a little after the cycle that ended."""
+        self._active -= 1
+        self._until = time.perf_counter() + LAG_TAIL
+
+    async def stop(self) -> None:
+        """Wait for the probe to finish."""
+        self._active = 0
+        self._until = 0.0
+        if self._task is not None:
+            await self._task
+
+
+@dataclass
+class CoordinatorTimer:
+    """Times a coordinator's cycles (refresh with its state writes) and updates."""
+
+    coordinator: DataUpdateCoordinator[Any]
+    probe: LagProbe | None = None
+    cycles: list[float] = field(default_factory=list)
+    updates: list[float] = field(default_factory=list)
+    cycle_ends: list[float] = field(default_factory=list)
+    done: asyncio.Event = field(default_factory=asyncio.Event)
+    wanted: int = 0
+    # Refreshes since install (never reset).
+    total: int = 0
+
+    def install(self) -> None:
+        """Wrap the coordinator's refresh and update (this instance only)."""
+        refresh = self.coordinator._async_refresh  # noqa: SLF001
+        update = self.coordinator._async_update_data  # noqa: SLF001
+
+        async def timed_refresh(*args: Any, **kwargs: Any) -> None:
+            if self.probe is not None:
+                self.probe.begin()
+            start = time.perf_counter()
+            try:
+                await refresh(*args, **kwargs)
+            finally:
+                end = time.perf_counter()
+                if self.probe is not None:
+                    self.probe.end()
+                self.total += 1
+                self.cycles.append((end - start) * 1000)
+                self.cycle_ends.append(end)
+                if len(self.cycles) >= self.wanted:
+                    self.done.set()
+
+        async def timed_update() -> Any:
+            start = time.perf_counter()
+            try:
+                return await update()
+            finally:
+                self.updates.append((time.perf_counter() - start) * 1000)
+
+        self.coordinator._async_refresh = timed_refresh  # type: ignore[method-assign]  # noqa: SLF001
+        self.coordinator._async_update_data = timed_update  # type: ignore[method-assign]  # noqa: SLF001
+
+    def reset(self, wanted: int) -> None:
+        """Forget what was timed; :attr:`done` is set after ``wanted`` more cycles."""
+        self.cycles.clear()
+        self.updates.clear()
+        self.cycle_ends.clear()
+        self.wanted = wanted
+        self.done.clear()
+
+    async def wait(self, cycles: int, interval: float) -> None:
+        """Wait until ``cycles`` more cycles ran."""
+        self.reset(cycles)
+        await self.wait_done(cycles, interval)
+
+    async def wait_done(self, cycles: int, interval: float) -> None:
+        """Wait for :attr:`done`; a stall shows every task's stack, then fails."""
+        try:
+            await asyncio.wait_for(
+                self.done.wait(), timeout=cycles * (2 * interval + CYCLE_SLACK) + 30
+            )
+        except TimeoutError:
+            for task in asyncio.all_tasks():
+                task.print_stack(file=sys.stderr)
+            raise
+
+
+class StateWrites:
+    """Counts state_changed events (state machine writes)."""
+
+    def __init__(self, hass: HomeAssistant) -> None:
+        """Start counting."""
+        self.count = 0
+        self.unsubscribe = hass.bus.async_listen(EVENT_STATE_CHANGED, self._count)
+
+    def _count(self, _: Event) -> None:
+        self.count += 1
+
+
+async def bare_rate(seconds: float) -> tuple[float, int]:
+    """Return the bare process's CPU seconds per second, and its RSS."""
+    await asyncio.sleep(SETTLE)
+    start_cpu, start = cpu_seconds(), time.perf_counter()
+    await asyncio.sleep(seconds)
+    return (cpu_seconds() - start_cpu) / (time.perf_counter() - start), rss_bytes()
+
+
+async def setup_entry(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Add and set up ``entry``, waiting until its platforms are up."""
+    entry.add_to_hass(hass)
+    assert await hass.config_entries.async_setup(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def set_interval(
+    coordinator: DataUpdateCoordinator[Any], interval: float
+) -> None:
+    """Run ``coordinator`` every ``interval`` seconds from now on.
+
+    A refresh now schedules the next one at the new interval.
+    """
+    coordinator.update_interval = timedelta(seconds=interval)
+    await coordinator.async_refresh()
+
+
+def health_monitor_entry(
+    checks: list[str], interval: float, subentries: list[dict[str, Any]]
+) -> MockConfigEntry:
+    """Return a Health Monitor entry with ``checks`` and target subentries."""
+    return MockConfigEntry(
+        domain=DOMAIN,
+        options={
+            CONF_CHECKS: checks,
+            CONF_DISK_PATHS: ["/"],
+            CONF_UPDATE_INTERVAL: max(5, int(interval)),
+        },
+        subentries_data=subentries,
+    )
+
+
+def target_data(kind: str, index: int, targets: dict[str, Any]) -> dict[str, Any]:
+    """Return the settings of target ``index`` of ``kind`` (form latency levels)."""
+    warning, critical = FORM_LATENCY[kind]
+    levels = {"latency_warning_ms": warning, "latency_critical_ms": critical}
+    if kind == "network":
+        return {"host": "127.0.0.1", "port": targets["tcp_port"], **levels}
+    if kind == "http_endpoint":
+        return {
+            "url": f"http://127.0.0.1:{targets['http_port']}/health/{index}",
+            "method": "GET",
+            "expected_status": "200",
+            "timeout": 10,
+            "verify_ssl": True,
+            **levels,
+        }
+    if kind == "mqtt_broker":
+        return {
+            "host": "127.0.0.1",
+            "port": targets["mqtt_port"],
+            "tls": False,
+            **levels,
+        }
+    database = targets["database"]
+    return {**database, "ssl_mode": "disable", **levels}
+
+
+def subentries(kind: str, size: int, targets: dict[str, Any]) -> list[dict[str, Any]]:
+    """Return ``size`` target subentries of ``kind``."""
+    return [
+        {
+            "data": target_data(kind, index, targets),
+            "subentry_id": f"t{index}",
+            "subentry_type": kind,
+            "title": f"Target {index}",
+            "unique_id": f"{kind}-{index}",
+        }
+        for index in range(size)
+    ]
+
+
+async def measure_cycles(
+    hass: HomeAssistant,
+    timers: list[CoordinatorTimer],
+    spec: dict[str, Any],
+    bare: tuple[float, int],
+) -> dict[str, Any]:
+    """Run one warm-up cycle, then the spec's cycles; return the common figures."""
+    interval, cycles = spec["interval"], spec["cycles"]
+    lead = timers[0]
+    await lead.wait(1, interval)
+    writes = StateWrites(hass)
+    start_cpu, start = cpu_seconds(), time.perf_counter()
+    lead.reset(cycles)
+    for timer in timers[1:]:
+        timer.reset(cycles)
+    probe = lead.probe
+    if probe is not None:
+        probe.samples.clear()
+    await lead.wait_done(cycles, interval)
+    window = time.perf_counter() - start
+    used = cpu_seconds() - start_cpu
+    writes.unsubscribe()
+    rate, bare_rss = bare
+    figures: dict[str, Any] = {
+        "interval_s": interval,
+        "cycles": cycles,
+        "window_s": window,
+        "bare_cpu_per_s": rate,
+        "cpu_s_per_cycle": max(0.0, used - rate * window) / cycles,
+        "rss_added_mb": (rss_bytes() - bare_rss) / 1e6,
+        "state_writes_per_cycle": writes.count / cycles,
+        "cycle_ms_median": statistics.median(lead.cycles),
+        "cycle_ms_max": max(lead.cycles),
+        "update_ms_median": statistics.median(lead.updates),
+        "update_ms_p95": percentile(lead.updates, 0.95),
+    }
+    if probe is not None:
+        await probe.stop()
+        figures["loop_lag_ms_max"] = max(probe.samples)
+        figures["loop_lag_ms_p95"] = percentile(probe.samples, 0.95)
+        figures["loop_lag_samples"] = len(probe.samples)
+    return figures
+
+
+async def systemmonitor(hass: HomeAssistant) -> tuple[MockConfigEntry, Any]:
+    """Set up HA's systemmonitor with all its entities; return entry and coordinator.
+
+    Its entities are registered enabled (as the test plugin's
+    ``entity_registry_enabled_by_default`` does): enabling them in the
+    registry afterwards would make HA reload the entry 30 s later, with a new
+    coordinator.
+    """
+    entry = MockConfigEntry(domain="systemmonitor", title="System Monitor", options={})
+    with patch(
+        "homeassistant.helpers.entity.Entity.entity_registry_enabled_default",
+        new_callable=PropertyMock,
+        return_value=True,
+    ):
+        await setup_entry(hass, entry)
+    return entry, entry.runtime_data.coordinator
+
+
+def enabled_entities(hass: HomeAssistant, entry: MockConfigEntry) -> int:
+    """Return how many entities of ``entry`` are enabled."""
+    registry = er.async_get(hass)
+    return sum(
+        1
+        for entity in er.async_entries_for_config_entry(registry, entry.entry_id)
+        if entity.disabled_by is None
+    )
+
+
+async def scenario_host(hass: HomeAssistant, spec: dict[str, Any]) -> dict[str, Any]:
+    """Measure the default checks, systemmonitor, or both in one HA at one interval."""
+    bare = await bare_rate(spec["bare_s"])
+    interval = spec["interval"]
+    timers = []
+    figures: dict[str, Any] = {}
+    if spec["with_health_monitor"]:
+        entry = health_monitor_entry(DEFAULT_CHECKS, interval, [])
+        await setup_entry(hass, entry)
+        timers.append(CoordinatorTimer(entry.runtime_data))
+        figures["health_monitor_entities"] = enabled_entities(hass, entry)
+    if spec["with_systemmonitor"]:
+        sm_entry, coordinator = await systemmonitor(hass)
+        timers.append(CoordinatorTimer(coordinator))
+        figures["systemmonitor_entities"] = enabled_entities(hass, sm_entry)
+    for timer in timers:
+        await set_interval(timer.coordinator, interval)
+        timer.install()
+    figures.update(await measure_cycles(hass, timers, spec, bare))
+    if spec["with_systemmonitor"]:
+        # Measured the coordinator that ran all along (no reload replaced it).
+        assert sm_entry.runtime_data.coordinator is timers[-1].coordinator
+    if len(timers) == 2:
+        # Per update of each, in the same HA over the same window.
+        for name, timer in zip(
+            ("health_monitor", "systemmonitor"), timers, strict=True
+        ):
+            figures[f"{name}_update_ms_median"] = statistics.median(timer.updates)
+            figures[f"{name}_update_ms_p95"] = percentile(timer.updates, 0.95)
+    await unload_all(hass)
+    return figures
+
+
+async def unload_all(hass: HomeAssistant) -> None:
+    """Unload every config entry (the test plugin wants no lingering timers)."""
+    for entry in hass.config_entries.async_entries():
+        await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def scenario_targets(hass: HomeAssistant, spec: dict[str, Any]) -> dict[str, Any]:
+    """``size`` targets of one kind, no built-in checks."""
+    bare = await bare_rate(spec["bare_s"])
+    kind, size, interval = spec["kind"], spec["size"], spec["interval"]
+    entry = health_monitor_entry([], interval, subentries(kind, size, spec["targets"]))
+    setup_start = time.perf_counter()
+    await setup_entry(hass, entry)
+    setup_s = time.perf_counter() - setup_start
+    coordinator = entry.runtime_data
+    await set_interval(coordinator, interval)
+    timer = CoordinatorTimer(coordinator, probe=LagProbe())
+    timer.install()
+    figures = await measure_cycles(hass, [timer], spec, bare)
+    counts = coordinator.data.counts
+    figures["setup_s"] = setup_s
+    figures["healthy_targets"] = counts.get(HealthStatus.HEALTHY, 0)
+    figures["not_healthy_targets"] = size - figures["healthy_targets"]
+    figures["open_incidents"] = len(coordinator.incidents.list_incidents())
+    await unload_all(hass)
+    return figures
+
+
+def status_entity(hass: HomeAssistant, entry: MockConfigEntry, sid: str) -> str:
+    """Return the entity id of a component's status sensor."""
+    entity_id = er.async_get(hass).async_get_entity_id(
+        "sensor", DOMAIN, f"{entry.entry_id}_{sid}_status"
+    )
+    assert entity_id is not None
+    return entity_id
+
+
+async def wait_state(
+    hass: HomeAssistant,
+    entity_id: str,
+    leaves: bool,
+    timeout: float,
+) -> float:
+    """Wait until the entity is (or, with ``leaves``, stops being) healthy; return when."""
+    deadline = time.perf_counter() + timeout
+    while time.perf_counter() < deadline:
+        state = hass.states.get(entity_id)
+        healthy = state is not None and state.state == HealthStatus.HEALTHY
+        if healthy != leaves:
+            return time.perf_counter()
+        await asyncio.sleep(0.01)
+    raise TimeoutError(f"{entity_id} stayed {hass.states.get(entity_id)}")
+
+
+def start_farm() -> tuple[subprocess.Popen[bytes], dict[str, int]]:
+    """Start the loopback target farm in its own process; return it and its ports."""
+    process = subprocess.Popen(  # noqa: S603 - our own module
+        [sys.executable, "-m", "benchmarks.farm"],
+        stdout=subprocess.PIPE,
+        cwd=Path(__file__).parent.parent,
+    )
+    assert process.stdout is not None
+    ports: dict[str, int] = json.loads(process.stdout.readline())
+    return process, ports
+
+
+async def scenario_detection(
+    hass: HomeAssistant, spec: dict[str, Any], tmp_path: Path
+) -> dict[str, Any]:
+    """Seconds from killing an HTTP server (then a broker) to the status leaving healthy."""
+    from tests.targets.mosquitto_server import MosquittoServer  # noqa: PLC0415
+
+    interval = spec["interval"]
+    farm, ports = start_farm()
+    broker = MosquittoServer(tmp_path)
+    broker.start()
+    try:
+        targets = {**ports, "mqtt_port": broker.anonymous_port}
+        entry = health_monitor_entry(
+            [],
+            interval,
+            [
+                {**subentries(kind, 1, targets)[0], "subentry_id": kind}
+                for kind in ("http_endpoint", "mqtt_broker")
+            ],
+        )
+        await setup_entry(hass, entry)
+        await set_interval(entry.runtime_data, interval)
+        figures: dict[str, Any] = {"interval_s": interval}
+        timeout = 3 * interval + 60
+        for kind, kill in (
+            ("http_endpoint", lambda: farm.send_signal(signal.SIGKILL)),
+            ("mqtt_broker", broker._process.kill),  # type: ignore[union-attr]  # noqa: SLF001
+        ):
+            entity_id = status_entity(hass, entry, kind)
+            await wait_state(hass, entity_id, leaves=False, timeout=timeout)
+            killed = time.perf_counter()
+            kill()
+            left = await wait_state(hass, entity_id, leaves=True, timeout=timeout)
+            figures[f"{kind}_detection_s"] = left - killed
+            figures[f"{kind}_state_after"] = hass.states.get(entity_id).state  # type: ignore[union-attr]
+        await unload_all(hass)
+        return figures
+    finally:
+        farm.kill()
+        farm.wait()
+        broker.stop()
+
+
+async def scenario_storage(
+    hass: HomeAssistant, spec: dict[str, Any], tmp_path: Path
+) -> dict[str, Any]:
+    """Bytes HA's stores write per cycle: default checks and ``size`` network targets.
+
+    The test plugin keeps stores in memory; here every write is made for real
+    (HA's own ``Store._write_data``, the same JSON) into a temporary
+    directory and its size counted: a store is rewritten whole.
+    """
+    interval, cycles, size = spec["interval"], spec["cycles"], spec["size"]
+    written: dict[str, int] = {}
+    writes: dict[str, int] = {}
+    sizes: dict[str, int] = {}
+    # (refreshes so far, bytes) of each write of the integration's history store.
+    history_writes: list[tuple[int, int]] = []
+    timer: CoordinatorTimer | None = None
+
+    async def write(store: storage.Store[Any], path: str, data: dict[str, Any]) -> None:
+        target = tmp_path / ".storage" / store.key
+        await hass.async_add_executor_job(store._write_data, str(target), data)  # noqa: SLF001
+        sizes[store.key] = target.stat().st_size
+        written[store.key] = written.get(store.key, 0) + sizes[store.key]
+        writes[store.key] = writes.get(store.key, 0) + 1
+        if store.key.startswith(DOMAIN) and store.key.endswith("history") and timer:
+            # Setup's first refresh and set_interval's ran before the timer.
+            history_writes.append((timer.total + 2, sizes[store.key]))
+
+    farm, ports = start_farm()
+    try:
+        with patch.object(storage.Store, "_async_write_data", write):
+            entry = health_monitor_entry(
+                DEFAULT_CHECKS, interval, subentries("network", size, ports)
+            )
+            await setup_entry(hass, entry)
+            await set_interval(entry.runtime_data, interval)
+            timer = CoordinatorTimer(entry.runtime_data)
+            timer.install()
+            await timer.wait(1, interval)
+            written.clear()
+            writes.clear()
+            history_writes.clear()
+            start = time.perf_counter()
+            await timer.wait(cycles, interval)
+            window = time.perf_counter() - start
+            if spec["flush"]:
+                # Quick runs end before a delayed save is due: write them now,
+                # as HA does when it stops, so every store's size is counted.
+                hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+                await hass.async_block_till_done()
+            mine = {key: value for key, value in written.items() if DOMAIN in key}
+            per_cycle = sum(written.values()) / cycles
+            history_size = entry.runtime_data.settings.history_size
+            if not history_writes:
+                history_writes.append((0, 0))
+            (first_cycle, first), (last_cycle, last) = (
+                history_writes[0],
+                history_writes[-1],
+            )
+            growth = (last - first) / max(1, last_cycle - first_cycle)
+            full_size = last + growth * max(0, history_size - last_cycle)
+            history_writes_per_cycle = (len(history_writes) - spec["flush"]) / cycles
+            figures = {
+                "interval_s": interval,
+                "cycles": cycles,
+                "targets": size,
+                "flushed_at_end": spec["flush"],
+                "window_s": window,
+                "bytes_per_cycle": per_cycle,
+                "health_monitor_bytes_per_cycle": sum(mine.values()) / cycles,
+                "writes_per_cycle": sum(writes.values()) / cycles,
+                "largest_store_bytes": max(sizes.values(), default=0),
+                # At a 30 s interval a day has 2880 cycles.
+                "mb_per_day_at_30s": per_cycle * 86400 / 30 / 1e6,
+                "health_monitor_mb_per_day_at_30s": sum(mine.values())
+                / cycles
+                * 86400
+                / 30
+                / 1e6,
+                # Histories grow until history_size entries: each write of
+                # the history store grows by `growth` bytes a cycle (first to
+                # last write), extrapolated to full histories at the measured
+                # writes per cycle.
+                "history_growth_bytes_per_cycle": growth,
+                "history_size": history_size,
+                "history_store_bytes_full": full_size,
+                "health_monitor_mb_per_day_full_histories_at_30s": full_size
+                * max(history_writes_per_cycle, 1 / cycles)
+                * 86400
+                / 30
+                / 1e6,
+                "by_store_bytes_per_cycle": {
+                    key: value / cycles for key, value in written.items()
+                },
+            }
+            await unload_all(hass)
+    finally:
+        farm.kill()
+        farm.wait()
+    return figures
+
+
+@pytest.fixture(autouse=True)
+def auto_enable_custom_integrations(
+    recorder_mock: Any, enable_custom_integrations: None
+) -> None:
+    """Start the recorder before HA (as in an installation), then allow custom_components."""
+
+
+SCENARIOS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
+    "host": scenario_host,
+    "targets": scenario_targets,
+}
+
+
+@pytest.mark.skipif(not SPEC, reason="run by benchmarks/suite.py with BENCH_SPEC")
+async def test_scenario(hass: HomeAssistant, tmp_path: Path) -> None:
+    """Run the scenario BENCH_SPEC names and write its figures to the spec's out."""
+    asyncio.get_running_loop().set_debug(False)
+    # The test plugin logs every SQL statement at INFO; an installation does not.
+    for logger in ("", "sqlalchemy.engine", "homeassistant", "custom_components"):
+        logging.getLogger(logger).setLevel(logging.WARNING)
+    name = SPEC["scenario"]
+    if name == "detection":
+        figures = await scenario_detection(hass, SPEC, tmp_path)
+    elif name == "storage":
+        figures = await scenario_storage(hass, SPEC, tmp_path)
+    else:
+        figures = await SCENARIOS[name](hass, SPEC)
+    Path(SPEC["out"]).write_text(json.dumps(figures, indent=1), encoding="utf-8")

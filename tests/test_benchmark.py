@@ -1,0 +1,64 @@
+"""The benchmark suite produces every figure it promises (its quick mode).
+
+No speed is asserted: the figures depend on the machine and on how busy it
+is. What is asserted is that ``scripts/benchmark --quick`` runs on this
+machine (real Home Assistant, systemmonitor, blackbox_exporter, Mosquitto and
+PostgreSQL) and writes every figure, each a finite number.
+"""
+
+from __future__ import annotations
+
+import json
+from pathlib import Path
+import subprocess
+import sys
+
+import pytest
+
+from benchmarks.suite import KINDS, missing_or_not_finite
+from homeassistant.const import MAJOR_VERSION
+
+ROOT = Path(__file__).resolve().parent.parent
+
+# Lane 2's Debian sid root (scripts/latest_lane) has no blackbox_exporter, the
+# peer the suite measures against; the benchmark is an instrument of lane 1.
+benchmark_of_lane_1 = pytest.mark.skipif(
+    MAJOR_VERSION >= 2026,
+    reason=(
+        "lane 2's sid root has no prometheus-blackbox-exporter; the benchmark runs "
+        "on lane 1 (HA 2025.4.4 with the psutil its systemmonitor pins)"
+    ),
+)
+
+
+@benchmark_of_lane_1
+def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
+    """Every figure of the quick run is present and finite; the table names them."""
+    results_file = tmp_path / "results.json"
+    table_file = tmp_path / "table.md"
+    run = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [
+            sys.executable, "-m", "benchmarks.suite", "--quick",
+            "--json", str(results_file), "--markdown", str(table_file),
+        ],
+        cwd=ROOT, capture_output=True, text=True, timeout=900, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-4000:]
+    results = json.loads(results_file.read_text(encoding="utf-8"))
+
+    assert missing_or_not_finite(results) == []
+    assert results["problems"] == []
+    assert set(results["targets"]) == set(KINDS)
+    for kind in KINDS:
+        for figures in results["targets"][kind].values():
+            # The exporter reached the same targets Health Monitor watched.
+            assert figures["blackbox"]["failed_probes_per_cycle"] == 0, kind
+            assert figures["state_writes_per_cycle"] > 0
+    assert results["host"]["same_ha"]["systemmonitor_entities"] > 0
+    assert results["detection"]["http_endpoint_state_after"] != "healthy"
+    assert results["detection"]["mqtt_broker_state_after"] != "healthy"
+    assert results["storage"]["bytes_per_cycle"] > 0
+    table = table_file.read_text(encoding="utf-8")
+    assert table == results["markdown"]
+    assert "blackbox CPU s/cycle" in table
+    assert "systemmonitor" in table
