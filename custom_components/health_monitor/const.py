@@ -74,9 +74,12 @@ SYSTEM_DEVICE_KEY: Final = "system"
 
 STORAGE_VERSION: Final = 1
 STORAGE_MINOR_VERSION: Final = 1
-# Seconds from a change to its write: histories are large and change every
-# cycle; incidents and switches are what people act on.
-STORAGE_SAVE_DELAY: Final = 30
+# Seconds from a change to its write. Histories change every cycle and are
+# rewritten whole, so they are saved at most every 15 minutes (HA's own
+# restore state has the same cadence) and when HA stops: at 100 targets with
+# full histories, every 30 s would be gigabytes a day on an SD card.
+# Incidents and switches, which people act on, have their own delay.
+STORAGE_SAVE_DELAY: Final = 900
 # Half a second, so that with the write itself a change is on disk within 1 s.
 INCIDENT_SAVE_DELAY: Final = 0.5
 # Escalation and auto-close are reviewed on this cadence even while monitoring is off.
