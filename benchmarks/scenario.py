@@ -38,8 +38,11 @@ from custom_components.health_monitor.const import (
     CONF_DISK_PATHS,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
+    STORAGE_SAVE_DELAY,
 )
+from custom_components.health_monitor.engine.history import HistoryEntry
 from custom_components.health_monitor.engine.models import HealthStatus
+from custom_components.health_monitor.snapshot_store import history_store_key
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE, EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant
 from homeassistant.helpers import entity_registry as er, storage
@@ -496,6 +499,37 @@ async def scenario_detection(
         broker.stop()
 
 
+async def write_full_histories(
+    hass: HomeAssistant, coordinator: Any, sizes: dict[str, int]
+) -> int:
+    """Fill every history to its size as later cycles would; return the file's size.
+
+    Each added entry repeats the component's latest status and message (a
+    steady installation) with its own time and a response time that varies
+    as real ones do, so the stored columns are as large as they get.
+    """
+    monitor = coordinator.monitor
+    for component_id in monitor.known_component_ids():
+        history = monitor.history(component_id)
+        if history is None or not len(history):
+            continue
+        *_, last = history
+        step = timedelta(seconds=30)
+        at = last.timestamp
+        n = 0
+        while len(history) < history.max_entries:
+            n += 1
+            at += step
+            response = (
+                None if last.response_time_ms is None else 0.5 + (n * 37 % 997) / 100
+            )
+            history.add(HistoryEntry(at, last.status, response, last.message))
+    coordinator.history_store.async_schedule_save()
+    hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+    await hass.async_block_till_done()
+    return sizes.get(history_store_key(coordinator.config_entry.entry_id), 0)
+
+
 async def scenario_storage(
     hass: HomeAssistant, spec: dict[str, Any], tmp_path: Path
 ) -> dict[str, Any]:
@@ -509,8 +543,6 @@ async def scenario_storage(
     written: dict[str, int] = {}
     writes: dict[str, int] = {}
     sizes: dict[str, int] = {}
-    # (refreshes so far, bytes) of each write of the integration's history store.
-    history_writes: list[tuple[int, int]] = []
     timer: CoordinatorTimer | None = None
 
     async def write(store: storage.Store[Any], path: str, data: dict[str, Any]) -> None:
@@ -519,9 +551,6 @@ async def scenario_storage(
         sizes[store.key] = target.stat().st_size
         written[store.key] = written.get(store.key, 0) + sizes[store.key]
         writes[store.key] = writes.get(store.key, 0) + 1
-        if store.key.startswith(DOMAIN) and store.key.endswith("history") and timer:
-            # Setup's first refresh and set_interval's ran before the timer.
-            history_writes.append((timer.total + 2, sizes[store.key]))
 
     farm, ports = start_farm()
     try:
@@ -536,55 +565,59 @@ async def scenario_storage(
             await timer.wait(1, interval)
             written.clear()
             writes.clear()
-            history_writes.clear()
             start = time.perf_counter()
             await timer.wait(cycles, interval)
             window = time.perf_counter() - start
-            if spec["flush"]:
-                # Quick runs end before a delayed save is due: write them now,
-                # as HA does when it stops, so every store's size is counted.
-                hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
-                await hass.async_block_till_done()
-            mine = {key: value for key, value in written.items() if DOMAIN in key}
-            per_cycle = sum(written.values()) / cycles
+            # The stores not yet written (histories wait up to
+            # STORAGE_SAVE_DELAY) are written now, as when HA stops, so that
+            # every store's size is known.
+            during = dict(written)
+            hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
+            await hass.async_block_till_done()
+            history_key = history_store_key(entry.entry_id)
+            history_bytes = sizes.get(history_key, 0)
+            # Every other store is counted as it was written during the window.
+            others = {k: v for k, v in during.items() if k != history_key}
+            mine = {key: value for key, value in others.items() if DOMAIN in key}
+            per_cycle = sum(others.values()) / cycles
             history_size = entry.runtime_data.settings.history_size
-            if not history_writes:
-                history_writes.append((0, 0))
-            (first_cycle, first), (last_cycle, last) = (
-                history_writes[0],
-                history_writes[-1],
-            )
-            growth = (last - first) / max(1, last_cycle - first_cycle)
-            full_size = last + growth * max(0, history_size - last_cycle)
-            history_writes_per_cycle = (len(history_writes) - spec["flush"]) / cycles
+            # Entries kept per component when the history was written: one a
+            # cycle (setup's refresh and set_interval's ran before the timer).
+            entries = min(history_size, timer.total + 2)
+            full_size = await write_full_histories(hass, entry.runtime_data, sizes)
+            # A history is rewritten whole, at most once per save delay.
+            history_writes_per_day = 86400 / max(STORAGE_SAVE_DELAY, 30)
             figures = {
                 "interval_s": interval,
                 "cycles": cycles,
                 "targets": size,
-                "flushed_at_end": spec["flush"],
                 "window_s": window,
                 "bytes_per_cycle": per_cycle,
                 "health_monitor_bytes_per_cycle": sum(mine.values()) / cycles,
                 "writes_per_cycle": sum(writes.values()) / cycles,
                 "largest_store_bytes": max(sizes.values(), default=0),
-                # At a 30 s interval a day has 2880 cycles.
-                "mb_per_day_at_30s": per_cycle * 86400 / 30 / 1e6,
-                "health_monitor_mb_per_day_at_30s": sum(mine.values())
-                / cycles
-                * 86400
-                / 30
+                "history_save_delay_s": STORAGE_SAVE_DELAY,
+                "history_store_bytes": history_bytes,
+                "history_entries": entries,
+                # At a 30 s interval a day has 2880 cycles; histories are
+                # written history_writes_per_day times.
+                "mb_per_day_at_30s": (
+                    per_cycle * 86400 / 30 + history_bytes * history_writes_per_day
+                )
                 / 1e6,
-                # Histories grow until history_size entries: each write of
-                # the history store grows by `growth` bytes a cycle (first to
-                # last write), extrapolated to full histories at the measured
-                # writes per cycle.
-                "history_growth_bytes_per_cycle": growth,
+                "health_monitor_mb_per_day_at_30s": (
+                    sum(mine.values()) / cycles * 86400 / 30
+                    + history_bytes * history_writes_per_day
+                )
+                / 1e6,
+                # Histories grow until history_size entries: measured by
+                # filling every history and writing it once more.
                 "history_size": history_size,
                 "history_store_bytes_full": full_size,
-                "health_monitor_mb_per_day_full_histories_at_30s": full_size
-                * max(history_writes_per_cycle, 1 / cycles)
-                * 86400
-                / 30
+                "health_monitor_mb_per_day_full_histories_at_30s": (
+                    sum(mine.values()) / cycles * 86400 / 30
+                    + full_size * history_writes_per_day
+                )
                 / 1e6,
                 "by_store_bytes_per_cycle": {
                     key: value / cycles for key, value in written.items()

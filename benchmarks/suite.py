@@ -354,8 +354,7 @@ def run(
             results["storage"] = run_scenario(
                 {"scenario": "storage", "name": "storage",
                  "interval": config["storage_interval"],
-                 "cycles": config["storage_cycles"], "size": config["storage_targets"],
-                 "flush": config["mode"] == "quick"},
+                 "cycles": config["storage_cycles"], "size": config["storage_targets"]},
                 work, logs,
             )  # fmt: skip
         if "targets" in parts:
@@ -440,7 +439,8 @@ def markdown(results: dict[str, Any]) -> str:
         f" (all of HA's) | {figure(store, 'health_monitor_mb_per_day_at_30s'):.1f} MB"
         f" ({figure(store, 'mb_per_day_at_30s'):.1f} MB) |",
         "| the same, Health Monitor's, with full histories "
-        f"({store.get('history_size', '?')} entries each), extrapolated | "
+        f"({store.get('history_size', '?')} entries each, saved every "
+        f"{store.get('history_save_delay_s', '?')} s), measured by filling them | "
         f"{figure(store, 'health_monitor_mb_per_day_full_histories_at_30s'):.0f} MB |",
     ]
     return "\n".join(lines) + "\n"

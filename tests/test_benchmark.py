@@ -57,7 +57,11 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert results["host"]["same_ha"]["systemmonitor_entities"] > 0
     assert results["detection"]["http_endpoint_state_after"] != "healthy"
     assert results["detection"]["mqtt_broker_state_after"] != "healthy"
-    assert results["storage"]["bytes_per_cycle"] > 0
+    storage = results["storage"]
+    # A steady installation rewrites only its histories, and those are filled to
+    # measure them full.
+    assert storage["bytes_per_cycle"] >= 0
+    assert 0 < storage["history_store_bytes"] < storage["history_store_bytes_full"]
     table = table_file.read_text(encoding="utf-8")
     assert table == results["markdown"]
     assert "blackbox CPU s/cycle" in table
