@@ -651,10 +651,24 @@ async def test_scenario(hass: HomeAssistant, tmp_path: Path) -> None:
     for logger in ("", "sqlalchemy.engine", "homeassistant", "custom_components"):
         logging.getLogger(logger).setLevel(logging.WARNING)
     name = SPEC["scenario"]
+    # BENCH_PROFILE=<folder>: a pyinstrument profile of the scenario's event
+    # loop thread is written there (pyinstrument must be importable).
+    profile_dir = os.environ.get("BENCH_PROFILE")
+    profiler = None
+    if profile_dir:
+        from pyinstrument import Profiler  # noqa: PLC0415 - only when asked for
+
+        profiler = Profiler(interval=0.001)
+        profiler.start()
     if name == "detection":
         figures = await scenario_detection(hass, SPEC, tmp_path)
     elif name == "storage":
         figures = await scenario_storage(hass, SPEC, tmp_path)
     else:
         figures = await SCENARIOS[name](hass, SPEC)
+    if profiler is not None and profile_dir:
+        profiler.stop()
+        Path(profile_dir, f"{SPEC['name']}.txt").write_text(
+            profiler.output_text(unicode=False, color=False), encoding="utf-8"
+        )
     Path(SPEC["out"]).write_text(json.dumps(figures, indent=1), encoding="utf-8")
