@@ -406,6 +406,9 @@ async def scenario_targets(hass: HomeAssistant, spec: dict[str, Any]) -> dict[st
     setup_s = time.perf_counter() - setup_start
     coordinator = entry.runtime_data
     await set_interval(coordinator, interval)
+    if spec.get("full_histories"):
+        # As after history_size cycles: memory, uptime and saves at their largest.
+        fill_histories(coordinator)
     timer = CoordinatorTimer(coordinator, probe=LagProbe())
     timer.install()
     figures = await measure_cycles(hass, [timer], spec, bare)
@@ -499,22 +502,20 @@ async def scenario_detection(
         broker.stop()
 
 
-async def write_full_histories(
-    hass: HomeAssistant, coordinator: Any, sizes: dict[str, int]
-) -> int:
-    """Fill every history to its size as later cycles would; return the file's size.
+def fill_histories(coordinator: Any) -> None:
+    """Fill every history to its size as later cycles would.
 
     Each added entry repeats the component's latest status and message (a
     steady installation) with its own time and a response time that varies
-    as real ones do, so the stored columns are as large as they get.
+    as real ones do, so the histories are as large as they get.
     """
     monitor = coordinator.monitor
+    step = timedelta(seconds=30)
     for component_id in monitor.known_component_ids():
         history = monitor.history(component_id)
         if history is None or not len(history):
             continue
         *_, last = history
-        step = timedelta(seconds=30)
         at = last.timestamp
         n = 0
         while len(history) < history.max_entries:
@@ -524,6 +525,13 @@ async def write_full_histories(
                 None if last.response_time_ms is None else 0.5 + (n * 37 % 997) / 100
             )
             history.add(HistoryEntry(at, last.status, response, last.message))
+
+
+async def write_full_histories(
+    hass: HomeAssistant, coordinator: Any, sizes: dict[str, int]
+) -> int:
+    """Fill every history, write the history store now; return the file's size."""
+    fill_histories(coordinator)
     coordinator.history_store.async_schedule_save()
     hass.bus.async_fire(EVENT_HOMEASSISTANT_FINAL_WRITE)
     await hass.async_block_till_done()

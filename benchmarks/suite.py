@@ -48,6 +48,7 @@ QUICK = {
     "storage_interval": 1,
     "storage_cycles": 3,
     "storage_targets": 3,
+    "full_history_sizes": {"network": [3]},
     "bare_s": 1,
 }
 FULL = {
@@ -63,6 +64,8 @@ FULL = {
     "storage_interval": 30,
     "storage_cycles": 4,
     "storage_targets": 100,
+    # The issue's hardest case: 500 targets whose histories are full.
+    "full_history_sizes": {"network": [500]},
     "bare_s": 3,
 }
 
@@ -260,12 +263,13 @@ def target_figures(
     exporter_port = blackbox_port()
     for kind in config["kinds"]:
         results[kind] = {}
-        for size in sizes_of(config, kind):
+        for size, full in cases_of(config, kind):
+            label = f"{size} full" if full else str(size)
             spec = {
-                "scenario": "targets", "name": f"{kind}-{size}", "kind": kind,
-                "size": size, "interval": config["interval"],
+                "scenario": "targets", "name": f"{kind}-{label.replace(' ', '-')}",
+                "kind": kind, "size": size, "interval": config["interval"],
                 "cycles": config["cycles"], "bare_s": config["bare_s"],
-                "targets": targets,
+                "targets": targets, "full_histories": full,
             }  # fmt: skip
             figures = run_scenario(spec, work, logs)
             log(f"blackbox_exporter {kind}-{size}")
@@ -289,8 +293,16 @@ def target_figures(
             figures["rss_ratio_vs_blackbox"] = figure(figures, "rss_added_mb") / max(
                 peer["rss_added_mb"], 0.1
             )
-            results[kind][str(size)] = figures
+            results[kind][label] = figures
     return results
+
+
+def cases_of(config: dict[str, Any], kind: str) -> list[tuple[int, bool]]:
+    """Return (size, full histories) of every target scenario of ``kind``."""
+    full = config.get("full_history_sizes", {}).get(kind, [])
+    return [(size, False) for size in sizes_of(config, kind)] + [
+        (size, True) for size in full
+    ]
 
 
 def measure_targets(config: dict[str, Any], work: Path, logs: Path) -> dict[str, Any]:
@@ -416,7 +428,8 @@ def markdown(results: dict[str, Any]) -> str:
         for size, f in sizes.items():
             peer = f.get("blackbox", {})
             lines.append(
-                f"| {KIND_NAMES[kind]} | {size} | {_f(figure(f, 'cpu_s_per_cycle'))}"
+                f"| {KIND_NAMES[kind]} | {size.replace(' full', ', full histories')}"
+                f" | {_f(figure(f, 'cpu_s_per_cycle'))}"
                 f" | {_f(figure(peer, 'cpu_s_per_cycle'))} | {figure(f, 'cpu_ratio_vs_blackbox'):.2f}"
                 f" | {_f(figure(f, 'rss_added_mb'))} ({_f(figure(peer, 'rss_added_mb'))})"
                 f" | {_f(figure(f, 'loop_lag_ms_p95'))} / {_f(figure(f, 'loop_lag_ms_max'))}"
@@ -522,8 +535,9 @@ def required_figures(config: dict[str, Any]) -> list[str]:
         "storage.health_monitor_mb_per_day_full_histories_at_30s",
     ]
     for kind in config["kinds"]:
-        for size in sizes_of(config, kind):
-            paths += [f"targets.{kind}.{size}.{name}" for name in TARGET_FIGURES]
+        for size, full in cases_of(config, kind):
+            label = f"{size} full" if full else str(size)
+            paths += [f"targets.{kind}.{label}.{name}" for name in TARGET_FIGURES]
     return paths
 
 
