@@ -7,6 +7,7 @@ import asyncio
 from ..const import EVENT_LOOP_LAG_CRITICAL_MS, EVENT_LOOP_LAG_WARNING_MS
 from ..descriptions import DIAGNOSTIC, count, duration, metric_sensor
 from ..engine.classification import Thresholds
+from ..engine.loop_lag import loop_lag
 from ..engine.models import CheckResult, ComponentType, HealthStatus
 
 SAMPLES = 5
@@ -35,15 +36,8 @@ class EventLoopCheck:
 
     async def async_check(self) -> CheckResult:
         """Schedule a few callbacks and report the worst wait (the lag)."""
-        loop = asyncio.get_running_loop()
-        lags: list[float] = []
-        for _ in range(SAMPLES):
-            ran: asyncio.Future[float] = loop.create_future()
-            scheduled = loop.time()
-            loop.call_soon(_mark_ran, ran)
-            lags.append((await ran - scheduled) * 1000)
-        lag_ms = round(max(lags), 2)
-        tasks = len(asyncio.all_tasks(loop))
+        lag_ms = round(max([await loop_lag() for _ in range(SAMPLES)]) * 1000, 2)
+        tasks = len(asyncio.all_tasks())
         status = LAG_THRESHOLDS.classify(lag_ms)
         return CheckResult(
             status=status,
@@ -53,9 +47,3 @@ class EventLoopCheck:
             # Lag is latency: setting up or reloading (ours included) causes it.
             latency_only=status is not HealthStatus.HEALTHY,
         )
-
-
-def _mark_ran(ran: asyncio.Future[float]) -> None:
-    """Record when the loop got round to this callback."""
-    if not ran.done():
-        ran.set_result(ran.get_loop().time())

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import asyncio
 from collections.abc import Mapping
 import time
 from typing import Any
@@ -10,6 +9,7 @@ from typing import Any
 import voluptuous as vol
 
 from ..engine.classification import InvalidThresholdsError, Thresholds
+from ..engine.loop_lag import loop_lag
 from ..engine.models import CheckResult, HealthStatus, MetricValue
 from ..validation import FieldLimit, NumberRange
 
@@ -63,20 +63,6 @@ def latency_result(
         metrics=metrics,
         latency_only=latency_only(status),
     )
-
-
-async def loop_lag() -> float:
-    """Return how long a callback scheduled now waits for the event loop, in seconds."""
-    loop = asyncio.get_running_loop()
-    ran: asyncio.Future[float] = loop.create_future()
-    start = time.perf_counter()
-    loop.call_soon(_stamp, ran)
-    return await ran - start
-
-
-def _stamp(ran: asyncio.Future[float]) -> None:
-    if not ran.done():
-        ran.set_result(time.perf_counter())
 
 
 class IoClock:
