@@ -30,6 +30,7 @@ from custom_components.health_monitor.engine.models import (
 )
 from custom_components.health_monitor.engine.monitor import HealthMonitor
 from homeassistant.core import HomeAssistant
+from tests.tcp_service import network_target, targets_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -175,24 +176,11 @@ async def test_cycle_of_500_targets(hass: HomeAssistant) -> None:
 
     server = await asyncio.start_server(hang_up, "127.0.0.1", 0, backlog=1024)
     port = server.sockets[0].getsockname()[1]
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"]},
-        subentries_data=[
-            {
-                "data": {
-                    "host": "127.0.0.1",
-                    "port": port,
-                    "latency_warning_ms": 5000,
-                    "latency_critical_ms": 10000,
-                },
-                "subentry_id": f"t{index}",
-                "subentry_type": "network",
-                "title": f"Target {index}",
-                "unique_id": f"t{index}",
-            }
+    entry = targets_entry(
+        [
+            network_target(port, f"t{index}", f"Target {index}", unique_id=f"t{index}")
             for index in range(500)
-        ],
+        ]
     )
     await _setup(hass, entry)
     asyncio.get_running_loop().set_debug(False)

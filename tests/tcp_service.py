@@ -44,22 +44,32 @@ class TcpService:
         self._server = None
 
 
-def network_target(port: int, subentry_id: str, title: str) -> dict[str, Any]:
+def network_target(
+    port: int,
+    subentry_id: str,
+    title: str,
+    *,
+    warning_ms: float = 5000,
+    critical_ms: float = 10000,
+    unique_id: str | None = None,
+) -> dict[str, Any]:
     """Return the subentry of a network target on ``port`` of loopback.
 
-    Its latency levels are ones no busy machine reaches on loopback.
+    Its latency levels are by default ones no busy machine reaches on
+    loopback; ``unique_id`` (default ``127.0.0.1:<port>``) tells apart
+    several targets on one port.
     """
     return {
         "data": {
             "host": "127.0.0.1",
             "port": port,
-            "latency_warning_ms": 5000,
-            "latency_critical_ms": 10000,
+            "latency_warning_ms": warning_ms,
+            "latency_critical_ms": critical_ms,
         },
         "subentry_id": subentry_id,
         "subentry_type": "network",
         "title": title,
-        "unique_id": f"127.0.0.1:{port}",
+        "unique_id": unique_id or f"127.0.0.1:{port}",
     }
 
 

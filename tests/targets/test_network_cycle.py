@@ -5,12 +5,12 @@ from __future__ import annotations
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
+from custom_components.health_monitor.const import DOMAIN
 from custom_components.health_monitor.engine.models import HealthStatus
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
-from tests.tcp_service import TcpService
+from tests.tcp_service import TcpService, network_target, targets_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -23,24 +23,18 @@ DEFAULT_CRITICAL_MS = 1000
 
 def many_targets(port: int) -> MockConfigEntry:
     """Return an entry watching TARGETS network targets on ``port``, default levels."""
-    return MockConfigEntry(
-        domain=DOMAIN,
-        options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"]},
-        subentries_data=[
-            {
-                "data": {
-                    "host": "127.0.0.1",
-                    "port": port,
-                    "latency_warning_ms": DEFAULT_WARNING_MS,
-                    "latency_critical_ms": DEFAULT_CRITICAL_MS,
-                },
-                "subentry_id": f"t{index}",
-                "subentry_type": "network",
-                "title": f"Target {index}",
-                "unique_id": f"t{index}",
-            }
+    return targets_entry(
+        [
+            network_target(
+                port,
+                f"t{index}",
+                f"Target {index}",
+                warning_ms=DEFAULT_WARNING_MS,
+                critical_ms=DEFAULT_CRITICAL_MS,
+                unique_id=f"t{index}",
+            )
             for index in range(TARGETS)
-        ],
+        ]
     )
 
 
