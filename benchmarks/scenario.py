@@ -38,6 +38,7 @@ from custom_components.health_monitor.const import (
     CONF_DISK_PATHS,
     CONF_UPDATE_INTERVAL,
     DOMAIN,
+    EVENT_INCIDENT,
     STORAGE_SAVE_DELAY,
 )
 from custom_components.health_monitor.engine.history import HistoryEntry
@@ -71,6 +72,7 @@ LAG_TAIL = 0.25
 SETTLE = 1.0
 # Seconds a cycle may take beyond twice its interval before the scenario gives up.
 CYCLE_SLACK = 30
+NOT_MEASURED = float("nan")
 
 
 def percentile(values: list[float], share: float) -> float:
@@ -421,6 +423,93 @@ async def scenario_targets(hass: HomeAssistant, spec: dict[str, Any]) -> dict[st
     return figures
 
 
+async def scenario_soak(hass: HomeAssistant, spec: dict[str, Any]) -> dict[str, Any]:
+    """``size`` targets with full histories for a long time: memory over time, false incidents.
+
+    ``samples`` samples, one every ``sample_s`` seconds: added RSS, CPU,
+    cycles, incidents opened so far (bus events) and the loop lag of that
+    sample's cycles. The targets stay up the
+    whole time, so every incident opened is a false one.
+    """
+    bare = await bare_rate(spec["bare_s"])
+    bare_cpu_rate, bare_rss = bare
+    kind, size, interval = spec["kind"], spec["size"], spec["interval"]
+    entry = health_monitor_entry([], interval, subentries(kind, size, spec["targets"]))
+    await setup_entry(hass, entry)
+    coordinator = entry.runtime_data
+    await set_interval(coordinator, interval)
+    fill_histories(coordinator)
+    probe = LagProbe()
+    timer = CoordinatorTimer(coordinator, probe=probe)
+    timer.install()
+    await timer.wait(1, interval)
+    opened: list[str] = []
+
+    def _count(event: Event) -> None:
+        if event.data.get("type") in ("opened", "reopened"):
+            opened.append(str(event.data.get("component_id")))
+
+    unsubscribe = hass.bus.async_listen(EVENT_INCIDENT, _count)
+    samples: list[dict[str, Any]] = []
+    lag: list[float] = []
+    start, start_cpu = time.perf_counter(), cpu_seconds()
+    every = spec["sample_s"]
+    for number in range(1, spec["samples"] + 1):
+        probe.samples.clear()
+        cycles_before, cpu_before = timer.total, cpu_seconds()
+        await asyncio.sleep(max(0.0, start + number * every - time.perf_counter()))
+        lag += probe.samples
+        cycles = timer.total - cycles_before
+        samples.append(
+            {
+                "at_s": number * every,
+                "rss_added_mb": round((rss_bytes() - bare_rss) / 1e6, 2),
+                "cpu_s_per_cycle": round(
+                    max(0.0, cpu_seconds() - cpu_before - bare_cpu_rate * every)
+                    / max(cycles, 1),
+                    4,
+                ),
+                "cycles": cycles,
+                "incidents_opened": len(opened),
+                "loop_lag_ms_p95": round(percentile(probe.samples, 0.95), 2)
+                if probe.samples
+                else None,
+                "loop_lag_ms_max": round(max(probe.samples), 2)
+                if probe.samples
+                else None,
+            }
+        )
+    window = time.perf_counter() - start
+    unsubscribe()
+    await probe.stop()
+    first, last = samples[0], samples[-1]
+    counts = coordinator.data.counts
+    healthy = counts.get(HealthStatus.HEALTHY, 0)
+    figures: dict[str, Any] = {
+        "kind": kind,
+        "size": size,
+        "interval_s": interval,
+        "minutes": round(window / 60, 1),
+        "cycles": sum(sample["cycles"] for sample in samples),
+        "cpu_s_per_cycle": max(0.0, cpu_seconds() - start_cpu - bare_cpu_rate * window)
+        / max(1, sum(sample["cycles"] for sample in samples)),
+        "rss_added_mb_first": first["rss_added_mb"],
+        "rss_added_mb_last": last["rss_added_mb"],
+        "rss_added_mb_max": max(sample["rss_added_mb"] for sample in samples),
+        "rss_growth_mb_per_hour": (last["rss_added_mb"] - first["rss_added_mb"])
+        * 3600
+        / max(every, last["at_s"] - first["at_s"]),
+        "loop_lag_ms_p95": percentile(lag, 0.95) if lag else NOT_MEASURED,
+        "loop_lag_ms_max": max(lag) if lag else NOT_MEASURED,
+        "incidents_opened": len(opened),
+        "incident_components": sorted(set(opened))[:20],
+        "not_healthy_targets": size - healthy,
+        "samples": samples,
+    }
+    await unload_all(hass)
+    return figures
+
+
 def status_entity(hass: HomeAssistant, entry: MockConfigEntry, sid: str) -> str:
     """Return the entity id of a component's status sensor."""
     entity_id = er.async_get(hass).async_get_entity_id(
@@ -648,6 +737,7 @@ def auto_enable_custom_integrations(
 SCENARIOS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "host": scenario_host,
     "targets": scenario_targets,
+    "soak": scenario_soak,
 }
 
 

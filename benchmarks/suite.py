@@ -50,6 +50,7 @@ QUICK = {
     "storage_targets": 3,
     "full_history_sizes": {"network": [3]},
     "bare_s": 1,
+    "soak": {"kind": "network", "size": 3, "interval": 1, "sample_s": 3, "samples": 2},
 }
 FULL = {
     "sizes": [100, 500, 1000],
@@ -67,6 +68,15 @@ FULL = {
     # The issue's hardest case: 500 targets whose histories are full.
     "full_history_sizes": {"network": [500]},
     "bare_s": 3,
+    # An hour of 500 network targets with full histories (--parts soak; not
+    # in a default run): memory flat, no false incident.
+    "soak": {
+        "kind": "network",
+        "size": 500,
+        "interval": 10,
+        "sample_s": 60,
+        "samples": 60,
+    },
 }
 
 
@@ -318,6 +328,17 @@ def measure_targets(config: dict[str, Any], work: Path, logs: Path) -> dict[str,
         return target_figures(config, targets, work, logs)
 
 
+def soak_figures(config: dict[str, Any], work: Path, logs: Path) -> dict[str, Any]:
+    """Run the long scenario against targets that stay up the whole time."""
+    soak = config["soak"]
+    with farm() as ports:
+        return run_scenario(
+            {"scenario": "soak", "name": "soak", "bare_s": config["bare_s"],
+             "targets": ports, **soak},
+            work, logs,
+        )  # fmt: skip
+
+
 def sizes_of(config: dict[str, Any], kind: str) -> list[int]:
     """Return the target counts measured for ``kind``."""
     cap = config["size_caps"].get(kind)
@@ -333,7 +354,9 @@ def blackbox_port() -> int:
     return free_port()
 
 
-PARTS = ("host", "detection", "storage", "targets")
+PARTS = ("host", "detection", "storage", "targets", "soak")
+# A default full run leaves the hour-long soak out; --quick runs a short one.
+DEFAULT_PARTS = ("host", "detection", "storage", "targets")
 
 
 def run(
@@ -371,6 +394,8 @@ def run(
             )  # fmt: skip
         if "targets" in parts:
             results["targets"] = measure_targets(config, work, logs)
+        if "soak" in parts:
+            results["soak"] = soak_figures(config, work, logs)
     results["duration_s"] = (
         time.perf_counter() - started + ((previous or {}).get("duration_s", 0.0))
     )
@@ -384,11 +409,7 @@ def _f(value: float, digits: int = 3) -> str:
 
 
 def markdown(results: dict[str, Any]) -> str:
-    """Return the figures as markdown tables."""
-    host = results["host"]
-    both, hm, sm, ratios = (
-        host["same_ha"], host["health_monitor"], host["systemmonitor"], host["ratios"],
-    )  # fmt: skip
+    """Return the figures as markdown tables (the parts that were measured)."""
     config = results["config"]
     info = results["machine"]
     lines = [
@@ -396,6 +417,26 @@ def markdown(results: dict[str, Any]) -> str:
         f"HA {info['home_assistant']}, Python {info['python']}, psutil "
         f"{info['psutil']}; mode {results['mode']}, run took "
         f"{results['duration_s'] / 60:.1f} min.",
+    ]
+    if "host" in results:
+        lines += host_lines(results["host"], config)
+    if "targets" in results:
+        lines += target_lines(results["targets"], config)
+    if "detection" in results or "storage" in results:
+        lines += detection_storage_lines(
+            results.get("detection", {}), results.get("storage", {})
+        )
+    if "soak" in results:
+        lines += soak_lines(results["soak"])
+    return "\n".join(lines) + "\n"
+
+
+def host_lines(host: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """Return the built-in checks' table beside systemmonitor."""
+    both, hm, sm, ratios = (
+        host["same_ha"], host["health_monitor"], host["systemmonitor"], host["ratios"],
+    )  # fmt: skip
+    return [
         "",
         f"Built-in checks (default set) beside `systemmonitor` (all "
         f"{both.get('systemmonitor_entities', '?')} entities enabled), "
@@ -415,6 +456,12 @@ def markdown(results: dict[str, Any]) -> str:
         f" | {_f(figure(sm, 'rss_added_mb'))} MB | {figure(ratios, 'rss_added'):.2f} |",
         f"| state writes per cycle (alone) | {_f(figure(hm, 'state_writes_per_cycle'))}"
         f" | {_f(figure(sm, 'state_writes_per_cycle'))} | – |",
+    ]
+
+
+def target_lines(targets: dict[str, Any], config: dict[str, Any]) -> list[str]:
+    """Return the targets' table beside blackbox_exporter."""
+    lines = [
         "",
         f"Targets on loopback, {config['interval']} s interval, {config['cycles']} "
         "cycles; blackbox_exporter probes the same targets at the same rate:",
@@ -424,7 +471,7 @@ def markdown(results: dict[str, Any]) -> str:
         "| state writes/cycle | not healthy |",
         "|---|---|---|---|---|---|---|---|---|---|",
     ]
-    for kind, sizes in results["targets"].items():
+    for kind, sizes in targets.items():
         for size, f in sizes.items():
             peer = f.get("blackbox", {})
             lines.append(
@@ -436,8 +483,14 @@ def markdown(results: dict[str, Any]) -> str:
                 f" | {_f(figure(f, 'cycle_ms_median'))} | {_f(figure(f, 'state_writes_per_cycle'))}"
                 f" | {f.get('not_healthy_targets', '–')} |"
             )
-    detection, store = results["detection"], results["storage"]
-    lines += [
+    return lines
+
+
+def detection_storage_lines(
+    detection: dict[str, Any], store: dict[str, Any]
+) -> list[str]:
+    """Return the detection latency and storage table."""
+    return [
         "",
         "| detection and storage | value |",
         "|---|---|",
@@ -456,7 +509,28 @@ def markdown(results: dict[str, Any]) -> str:
         f"{store.get('history_save_delay_s', '?')} s), measured by filling them | "
         f"{figure(store, 'health_monitor_mb_per_day_full_histories_at_30s'):.0f} MB |",
     ]
-    return "\n".join(lines) + "\n"
+
+
+def soak_lines(soak: dict[str, Any]) -> list[str]:
+    """Return the soak part's table (long run, targets up all the time)."""
+    return [
+        "",
+        f"Soak: {soak.get('size', '?')} {KIND_NAMES.get(soak.get('kind', ''), '?')} "
+        f"targets with full histories, {soak.get('interval_s', '?')} s interval, "
+        f"{soak.get('minutes', '?')} min, targets up throughout:",
+        "",
+        "| soak figure | value |",
+        "|---|---|",
+        f"| added RSS, first / last / highest sample | {_f(figure(soak, 'rss_added_mb_first'))}"
+        f" / {_f(figure(soak, 'rss_added_mb_last'))} / {_f(figure(soak, 'rss_added_mb_max'))}"
+        f" MB |",
+        f"| RSS growth | {figure(soak, 'rss_growth_mb_per_hour'):.1f} MB per hour |",
+        f"| CPU per cycle | {_f(figure(soak, 'cpu_s_per_cycle'))} s |",
+        f"| loop lag during cycles, p95 / max | {_f(figure(soak, 'loop_lag_ms_p95'))} / "
+        f"{_f(figure(soak, 'loop_lag_ms_max'))} ms |",
+        f"| incidents opened (all false) | {soak.get('incidents_opened', '–')} |",
+        f"| targets not healthy at the end | {soak.get('not_healthy_targets', '–')} |",
+    ]
 
 
 TABLE_START = "<!-- benchmark table: scripts/benchmark --readme -->"
@@ -485,7 +559,9 @@ def missing_or_not_finite(results: dict[str, Any]) -> list[str]:
 
     walk(results, "")
     problems += [f"{path}: scenario failed" for path in _failed(results, "")]
-    for path in required_figures(results["config"]):
+    # A part counts when it was measured now or merged from an earlier run.
+    parts = set(results["config"]["parts"]) | (set(PARTS) & set(results))
+    for path in required_figures(results["config"], parts):
         node: Any = results
         for key in path.split("."):
             if not isinstance(node, dict) or key not in node:
@@ -512,8 +588,15 @@ TARGET_FIGURES = (
 )  # fmt: skip
 
 
-def required_figures(config: dict[str, Any]) -> list[str]:
-    """Return the path of every figure the suite promises."""
+SOAK_FIGURES = (
+    "cpu_s_per_cycle", "rss_added_mb_first", "rss_added_mb_last", "rss_added_mb_max",
+    "rss_growth_mb_per_hour", "loop_lag_ms_p95", "loop_lag_ms_max", "incidents_opened",
+    "not_healthy_targets",
+)  # fmt: skip
+
+
+def required_figures(config: dict[str, Any], parts: set[str]) -> list[str]:
+    """Return the path of every figure the suite promises for ``parts``."""
     paths = [
         "host.same_ha.health_monitor_update_ms_median",
         "host.same_ha.health_monitor_update_ms_p95",
@@ -538,7 +621,8 @@ def required_figures(config: dict[str, Any]) -> list[str]:
         for size, full in cases_of(config, kind):
             label = f"{size} full" if full else str(size)
             paths += [f"targets.{kind}.{label}.{name}" for name in TARGET_FIGURES]
-    return paths
+    paths += [f"soak.{name}" for name in SOAK_FIGURES]
+    return [path for path in paths if path.split(".", 1)[0] in parts]
 
 
 def main(argv: list[str] | None = None) -> int:
@@ -559,9 +643,13 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--interval", type=float, help="seconds between target cycles")
     parser.add_argument("--cycles", type=int, help="measured target cycles")
     parser.add_argument(
-        "--parts", nargs="+", choices=PARTS, default=list(PARTS),
-        help="measure only these parts; the others come from --merge",
+        "--parts", nargs="+", choices=PARTS,
+        help="measure only these parts; the others come from --merge "
+        "(default: all but soak; --quick: all)",
     )  # fmt: skip
+    parser.add_argument(
+        "--soak-minutes", type=int, help="length of the soak part (default 60)"
+    )
     parser.add_argument(
         "--merge", type=Path, help="results JSON of an earlier run to complete"
     )
@@ -571,7 +659,13 @@ def main(argv: list[str] | None = None) -> int:
         "mode": "quick" if args.quick else "full",
     }
     config["kinds"] = args.kinds
-    config["parts"] = args.parts
+    config["parts"] = args.parts or list(PARTS if args.quick else DEFAULT_PARTS)
+    if args.soak_minutes is not None:
+        config["soak"] = {
+            **config["soak"],
+            "sample_s": 60,
+            "samples": args.soak_minutes,
+        }
     previous = None
     if args.merge is not None:
         previous = json.loads(args.merge.read_text(encoding="utf-8"))

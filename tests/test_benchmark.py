@@ -62,7 +62,14 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     # measure them full.
     assert storage["bytes_per_cycle"] >= 0
     assert 0 < storage["history_store_bytes"] < storage["history_store_bytes_full"]
+    soak = results["soak"]
+    # The soak's targets stay up: a sample per interval, none of them failing.
+    assert [sample["at_s"] for sample in soak["samples"]] == [3, 6]
+    assert all(sample["cycles"] > 0 for sample in soak["samples"])
+    assert soak["not_healthy_targets"] == 0
+    assert soak["incidents_opened"] == 0
     table = table_file.read_text(encoding="utf-8")
     assert table == results["markdown"]
     assert "blackbox CPU s/cycle" in table
     assert "systemmonitor" in table
+    assert "Soak: 3 network (TCP) targets with full histories" in table
