@@ -15,7 +15,8 @@ spec's interval.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Awaitable, Callable
+from collections.abc import Awaitable, Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import dataclass, field
 from datetime import timedelta
 import json
@@ -27,6 +28,7 @@ import statistics
 import subprocess
 import sys
 import time
+import tracemalloc
 from typing import Any
 from unittest.mock import PropertyMock, patch
 
@@ -419,8 +421,49 @@ async def scenario_targets(hass: HomeAssistant, spec: dict[str, Any]) -> dict[st
     figures["healthy_targets"] = counts.get(HealthStatus.HEALTHY, 0)
     figures["not_healthy_targets"] = size - figures["healthy_targets"]
     figures["open_incidents"] = len(coordinator.incidents.list_incidents())
+    write_memory_profile(spec)
     await unload_all(hass)
     return figures
+
+
+def write_memory_profile(spec: dict[str, Any]) -> None:
+    """With BENCH_TRACEMALLOC=<folder>, write where the live memory was allocated.
+
+    Python allocations still alive, grouped by the package that made them
+    (first frame inside site-packages or this repository), largest first.
+    """
+    folder = os.environ.get("BENCH_TRACEMALLOC")
+    if not folder or not tracemalloc.is_tracing():
+        return
+    snapshot = tracemalloc.take_snapshot()
+    by_package: dict[str, int] = {}
+    for stat in snapshot.statistics("traceback"):
+        by_package[_package(stat.traceback)] = (
+            by_package.get(_package(stat.traceback), 0) + stat.size
+        )
+    lines = [f"total {sum(by_package.values()) / 1e6:.1f} MB (Python allocations)"]
+    lines += [
+        f"{size / 1e6:8.2f} MB  {name}"
+        for name, size in sorted(by_package.items(), key=lambda item: -item[1])[:40]
+    ]
+    lines += ["", "largest single lines:"]
+    lines += [str(stat) for stat in snapshot.statistics("lineno")[:40]]
+    Path(folder, f"{spec['name']}.memory.txt").write_text(
+        "\n".join(lines) + "\n", encoding="utf-8"
+    )
+
+
+def _package(traceback: tracemalloc.Traceback) -> str:
+    """Name the module that allocated: the innermost frame of a known package."""
+    for frame in reversed(traceback):
+        name = frame.filename
+        for marker in ("site-packages/", "/custom_components/", "/benchmarks/"):
+            if marker in name:
+                tail = name.split(marker, 1)[1]
+                parts = tail.split("/")
+                depth = 3 if marker == "/custom_components/" else 2
+                return "/".join(parts[:depth])
+    return traceback[-1].filename if len(traceback) else "?"
 
 
 async def scenario_soak(hass: HomeAssistant, spec: dict[str, Any]) -> dict[str, Any]:
@@ -627,6 +670,29 @@ async def write_full_histories(
     return sizes.get(history_store_key(coordinator.config_entry.entry_id), 0)
 
 
+@contextmanager
+def real_storage(
+    hass: HomeAssistant,
+    directory: Path,
+    written: Callable[[str, int], None] = lambda key, size: None,
+) -> Iterator[None]:
+    """Write every store for real into ``directory`` (HA's own ``Store._write_data``).
+
+    The test plugin's storage keeps a parsed copy of each store written,
+    which a real installation does not hold in memory (about 10 MB at 500
+    targets): memory figures are taken with stores written to files, as in
+    an installation. ``written`` is told each store's size after each write.
+    """
+
+    async def write(store: storage.Store[Any], path: str, data: dict[str, Any]) -> None:
+        target = directory / ".storage" / store.key
+        await hass.async_add_executor_job(store._write_data, str(target), data)  # noqa: SLF001
+        written(store.key, target.stat().st_size)
+
+    with patch.object(storage.Store, "_async_write_data", write):
+        yield
+
+
 async def scenario_storage(
     hass: HomeAssistant, spec: dict[str, Any], tmp_path: Path
 ) -> dict[str, Any]:
@@ -642,16 +708,14 @@ async def scenario_storage(
     sizes: dict[str, int] = {}
     timer: CoordinatorTimer | None = None
 
-    async def write(store: storage.Store[Any], path: str, data: dict[str, Any]) -> None:
-        target = tmp_path / ".storage" / store.key
-        await hass.async_add_executor_job(store._write_data, str(target), data)  # noqa: SLF001
-        sizes[store.key] = target.stat().st_size
-        written[store.key] = written.get(store.key, 0) + sizes[store.key]
-        writes[store.key] = writes.get(store.key, 0) + 1
+    def count(key: str, size: int) -> None:
+        sizes[key] = size
+        written[key] = written.get(key, 0) + size
+        writes[key] = writes.get(key, 0) + 1
 
     farm, ports = start_farm()
     try:
-        with patch.object(storage.Store, "_async_write_data", write):
+        with real_storage(hass, tmp_path, count):
             entry = health_monitor_entry(
                 DEFAULT_CHECKS, interval, subentries("network", size, ports)
             )
@@ -751,6 +815,8 @@ async def test_scenario(hass: HomeAssistant, tmp_path: Path) -> None:
     name = SPEC["scenario"]
     # BENCH_PROFILE=<folder>: a pyinstrument profile of the scenario's event
     # loop thread is written there (pyinstrument must be importable).
+    if os.environ.get("BENCH_TRACEMALLOC"):
+        tracemalloc.start(25)
     profile_dir = os.environ.get("BENCH_PROFILE")
     profiler = None
     if profile_dir:
@@ -763,7 +829,8 @@ async def test_scenario(hass: HomeAssistant, tmp_path: Path) -> None:
     elif name == "storage":
         figures = await scenario_storage(hass, SPEC, tmp_path)
     else:
-        figures = await SCENARIOS[name](hass, SPEC)
+        with real_storage(hass, tmp_path):
+            figures = await SCENARIOS[name](hass, SPEC)
     if profiler is not None and profile_dir:
         profiler.stop()
         Path(profile_dir, f"{SPEC['name']}.txt").write_text(
