@@ -389,6 +389,7 @@ async def scenario_host(hass: HomeAssistant, spec: dict[str, Any]) -> dict[str, 
         ):
             figures[f"{name}_update_ms_median"] = statistics.median(timer.updates)
             figures[f"{name}_update_ms_p95"] = percentile(timer.updates, 0.95)
+    write_memory_profile(spec)
     await unload_all(hass)
     return figures
 
