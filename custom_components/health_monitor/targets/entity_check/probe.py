@@ -1,0 +1,280 @@
+"""Entity checks: Home Assistant entities watched against a check's rules.
+
+Nothing is polled and no state is walked per cycle. The members are
+resolved through the registries at start and again when a registry change
+can move an entity in or out (coalesced to one resolve per loop turn); their
+state changes (and, for the stale rule, their state reports) arrive through
+HA's per-entity trackers, each costing the engine O(1). A change of an
+entity's outcome is pushed at once (one result per loop turn), a duration
+rule reaching its level by a timer at its due time; a cycle's check only
+summarizes what is tracked (O(affected)).
+"""
+
+from __future__ import annotations
+
+from datetime import datetime
+from typing import Any
+
+from homeassistant.const import STATE_ON
+from homeassistant.core import (
+    CALLBACK_TYPE,
+    Event,
+    EventStateChangedData,
+    EventStateReportedData,
+    State,
+    callback,
+)
+from homeassistant.exceptions import TemplateError
+from homeassistant.helpers import (
+    area_registry as ar,
+    device_registry as dr,
+    entity_registry as er,
+)
+from homeassistant.helpers.event import (
+    TrackTemplate,
+    TrackTemplateResult,
+    TrackTemplateResultInfo,
+    async_track_point_in_utc_time,
+    async_track_state_change_event,
+    async_track_state_report_event,
+    async_track_template_result,
+)
+from homeassistant.helpers.template import Template, result_as_boolean
+from homeassistant.util import dt as dt_util
+
+from ...engine.entity_rules import EntityObservation, EntityWatch, number
+from ...engine.models import CheckResult, ComponentType, HealthStatus
+from ...engine.sanitize import sanitize_message
+from ..base import PushResult, TargetCheck
+from .config import CONF_TEMPLATE, Members, entity_rules, template_status
+from .members import device_change_matters, entity_change_matters, member_entity_ids
+
+BATTERY = "battery"
+BATTERY_LEVEL = "battery_level"
+
+
+def battery_of(state: State) -> float | None:
+    """Return the battery level an entity reports, in percent, if any.
+
+    A battery sensor's state is its level; a battery binary sensor says
+    only low (on, counted as 0 %) or not (off, 100 %); other entities may
+    carry a ``battery_level`` attribute.
+    """
+    if state.attributes.get("device_class") == BATTERY:
+        if state.domain == "binary_sensor":
+            return 0.0 if state.state == STATE_ON else 100.0
+        return number(state.state)
+    return number(state.attributes.get(BATTERY_LEVEL))
+
+
+def observation(
+    entity_id: str, state: State | None, now: datetime
+) -> EntityObservation:
+    """Return what the rules need of an entity's state (no state: since ``now``)."""
+    if state is None:
+        return EntityObservation(entity_id, None, now, now)
+    return EntityObservation(
+        entity_id,
+        state.state,
+        state.last_changed,
+        state.last_reported,
+        battery_of(state),
+    )
+
+
+class EntityCheck(TargetCheck):
+    """Watches the entities of a label, area, device or list against rules."""
+
+    component_type = ComponentType.ENTITY_CHECK
+
+    def _setup(self) -> None:
+        """Read the members and rules (bad levels raise ValueError)."""
+        self._members = Members.of(self.config)
+        self._watch = EntityWatch(entity_rules(self.config))
+        self._template_text: str | None = self.config.get(CONF_TEMPLATE)
+        self._template_status = template_status(self.config)
+        self.member_ids: frozenset[str] = frozenset()
+        self._push: PushResult | None = None
+        self._listeners: list[CALLBACK_TYPE] = []
+        self._unsubscribe_states: list[CALLBACK_TYPE] = []
+        self._template_info: TrackTemplateResultInfo | None = None
+        self._cancel_timer: CALLBACK_TYPE | None = None
+        self._timer_due: datetime | None = None
+        self._push_pending = False
+        self._resolve_pending = False
+        self._resolved = False
+
+    async def async_start(self, push: PushResult) -> None:
+        """Resolve the members, follow their states and the registries."""
+        self._push = push
+        bus = self.hass.bus
+        self._listeners = [
+            bus.async_listen(
+                er.EVENT_ENTITY_REGISTRY_UPDATED,
+                self._async_registry_changed,
+                event_filter=entity_change_matters,
+            ),
+            bus.async_listen(
+                dr.EVENT_DEVICE_REGISTRY_UPDATED,
+                self._async_registry_changed,
+                event_filter=device_change_matters,
+            ),
+            bus.async_listen(
+                ar.EVENT_AREA_REGISTRY_UPDATED, self._async_registry_changed
+            ),
+        ]
+        self._resolve()
+        if self._template_text:
+            self._template_info = async_track_template_result(
+                self.hass,
+                [TrackTemplate(Template(self._template_text, self.hass), None)],
+                self._async_template_result,
+            )
+            self._template_info.async_refresh()
+
+    async def async_check_or_raise(self) -> CheckResult:
+        """Summarize what is tracked (the members' states come by themselves)."""
+        now = dt_util.utcnow()
+        self._watch.advance(now)
+        self._schedule_timer()
+        return self._watch.result(now)
+
+    async def async_close(self) -> None:
+        """Stop following states, registries, the template and the timer."""
+        self._push = None
+        for unsubscribe in (*self._listeners, *self._unsubscribe_states):
+            unsubscribe()
+        self._listeners = []
+        self._unsubscribe_states = []
+        if self._template_info is not None:
+            self._template_info.async_remove()
+            self._template_info = None
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = self._timer_due = None
+
+    # Members
+
+    @callback
+    def _async_registry_changed(self, event: Event[Any]) -> None:
+        """Resolve the members again, once for a burst of registry changes."""
+        if self._resolve_pending or self._push is None:
+            return
+        self._resolve_pending = True
+        self.hass.loop.call_soon(self._resolve)
+
+    @callback
+    def _resolve(self) -> None:
+        self._resolve_pending = False
+        if self._push is None:
+            return
+        members = frozenset(member_entity_ids(self.hass, self._members))
+        if members == self.member_ids and self._resolved:
+            return
+        self._resolved = True
+        for entity_id in self.member_ids - members:
+            self._watch.remove(entity_id)
+        joined = members - self.member_ids
+        self.member_ids = members
+        for unsubscribe in self._unsubscribe_states:
+            unsubscribe()
+        self._unsubscribe_states = []
+        if members:
+            self._unsubscribe_states.append(
+                async_track_state_change_event(
+                    self.hass, members, self._async_state_changed
+                )
+            )
+            if self._watch.rules.stale:
+                self._unsubscribe_states.append(
+                    async_track_state_report_event(
+                        self.hass, members, self._async_state_reported
+                    )
+                )
+        now = dt_util.utcnow()
+        for entity_id in joined:
+            self._watch.observe(
+                observation(entity_id, self.hass.states.get(entity_id), now)
+            )
+        # The count of watched entities changed either way.
+        self._changed()
+
+    # States
+
+    @callback
+    def _async_state_changed(self, event: Event[EventStateChangedData]) -> None:
+        entity_id = event.data["entity_id"]
+        state = event.data["new_state"]
+        if state is None:
+            # Removed: it leaves the check (it joins again if it comes back).
+            self._watch.remove(entity_id)
+            self._changed()
+        elif self._watch.observe(observation(entity_id, state, state.last_changed)):
+            self._changed()
+
+    @callback
+    def _async_state_reported(self, event: Event[EventStateReportedData]) -> None:
+        state = event.data["new_state"]
+        if state is not None and self._watch.observe(
+            observation(event.data["entity_id"], state, state.last_reported)
+        ):
+            self._changed()
+
+    @callback
+    def _async_template_result(
+        self,
+        event: Event[EventStateChangedData] | None,
+        updates: list[TrackTemplateResult],
+    ) -> None:
+        result = updates[-1].result
+        condition: tuple[HealthStatus, str] | None = None
+        if isinstance(result, TemplateError):
+            condition = (
+                HealthStatus.UNKNOWN,
+                sanitize_message(f"Template condition failed: {result}"),
+            )
+        elif result_as_boolean(result):
+            condition = (self._template_status, "Template condition is true")
+        if condition != self._watch.condition:
+            self._watch.condition = condition
+            self._changed()
+
+    # Results
+
+    @callback
+    def _changed(self) -> None:
+        """Push the new result once this loop turn's changes are in."""
+        self._schedule_timer()
+        if self._push_pending or self._push is None:
+            return
+        self._push_pending = True
+        self.hass.loop.call_soon(self._flush)
+
+    @callback
+    def _flush(self) -> None:
+        self._push_pending = False
+        if self._push is not None:
+            self._push(self._watch.result(dt_util.utcnow()))
+
+    @callback
+    def _schedule_timer(self) -> None:
+        """Wake up when the next duration rule reaches its level."""
+        due = self._watch.next_due()
+        if due == self._timer_due or self._push is None:
+            return
+        if self._cancel_timer is not None:
+            self._cancel_timer()
+            self._cancel_timer = None
+        self._timer_due = due
+        if due is not None:
+            self._cancel_timer = async_track_point_in_utc_time(
+                self.hass, self._async_due, due
+            )
+
+    @callback
+    def _async_due(self, now: datetime) -> None:
+        self._cancel_timer = self._timer_due = None
+        if self._watch.advance(max(now, dt_util.utcnow())):
+            self._changed()
+        else:
+            self._schedule_timer()
