@@ -135,6 +135,14 @@ class _StepCheckedLabelSelector(LabelSelector):
         return data
 
 
+class _StepCheckedTemplateSelector(TemplateSelector):
+    """A template field the step checks (HA's own refuses a bad one untranslated)."""
+
+    def __call__(self, data: Any) -> Any:
+        """Pass the value on to the step."""
+        return data
+
+
 def _select(key: str, options: list[str]) -> SelectSelector:
     return SelectSelector(
         SelectSelectorConfig(
@@ -187,7 +195,7 @@ def schema(values: Mapping[str, Any]) -> vol.Schema:
         CONF_BATTERY_CRITICAL,
     ):
         fields[_optional(key, values)] = _limit_selector(key)
-    fields[_optional(CONF_TEMPLATE, values)] = TemplateSelector()
+    fields[_optional(CONF_TEMPLATE, values)] = _StepCheckedTemplateSelector()
     fields[
         vol.Required(
             CONF_TEMPLATE_STATUS,

@@ -5,7 +5,7 @@ resolved through the registries at start and again when a registry change
 can move an entity in or out (coalesced to one resolve per loop turn); their
 state changes (and, for the stale rule, their state reports) arrive through
 HA's per-entity trackers, each costing the engine O(1). A change of an
-entity's outcome is pushed at once (one result per loop turn), a duration
+entity's outcome is pushed at once (one result per loop turn, from a task), a duration
 rule reaching its level by a timer at its due time; a cycle's check only
 summarizes what is tracked (O(affected)).
 """
@@ -161,7 +161,12 @@ class EntityCheck(TargetCheck):
         if self._resolve_pending or self._push is None:
             return
         self._resolve_pending = True
-        self.hass.loop.call_soon(self._resolve)
+        self.hass.async_create_task(
+            self._async_resolve(), f"health_monitor entity check {self.name} members"
+        )
+
+    async def _async_resolve(self) -> None:
+        self._resolve()
 
     @callback
     def _resolve(self) -> None:
@@ -196,6 +201,7 @@ class EntityCheck(TargetCheck):
             self._watch.observe(
                 observation(entity_id, self.hass.states.get(entity_id), now)
             )
+        self._watch.advance(now)
         # The count of watched entities changed either way.
         self._changed()
 
@@ -209,15 +215,22 @@ class EntityCheck(TargetCheck):
             # Removed: it leaves the check (it joins again if it comes back).
             self._watch.remove(entity_id)
             self._changed()
-        elif self._watch.observe(observation(entity_id, state, state.last_changed)):
-            self._changed()
+        else:
+            self._observe(observation(entity_id, state, state.last_changed))
 
     @callback
     def _async_state_reported(self, event: Event[EventStateReportedData]) -> None:
         state = event.data["new_state"]
-        if state is not None and self._watch.observe(
-            observation(event.data["entity_id"], state, state.last_reported)
-        ):
+        if state is not None:
+            self._observe(
+                observation(event.data["entity_id"], state, state.last_reported)
+            )
+
+    @callback
+    def _observe(self, seen: EntityObservation) -> None:
+        """Judge one entity's state; a level due at once (0 min) is reached now."""
+        changed = self._watch.observe(seen)
+        if self._watch.advance(dt_util.utcnow()) or changed:
             self._changed()
 
     @callback
@@ -248,10 +261,12 @@ class EntityCheck(TargetCheck):
         if self._push_pending or self._push is None:
             return
         self._push_pending = True
-        self.hass.loop.call_soon(self._flush)
+        # A task (not a bare callback) so that waiting for HA to settle waits for it.
+        self.hass.async_create_task(
+            self._async_flush(), f"health_monitor entity check {self.name}"
+        )
 
-    @callback
-    def _flush(self) -> None:
+    async def _async_flush(self) -> None:
         self._push_pending = False
         if self._push is not None:
             self._push(self._watch.result(dt_util.utcnow()))
