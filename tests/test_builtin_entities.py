@@ -7,10 +7,7 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.builtin.entities import MAX_OFFENDERS
 from custom_components.health_monitor.config_flow import default_watch
@@ -25,9 +22,8 @@ from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import entity_registry as er
-from homeassistant.util import dt as dt_util
 
-from .targets.target_entities import refresh, sensor, status
+from .targets.target_entities import elapse, refresh, sensor, status
 
 COMPONENT = "entities"
 
@@ -42,15 +38,6 @@ async def setup_entry(hass: HomeAssistant, **options: Any) -> MockConfigEntry:
     await hass.async_block_till_done()
     assert entry.state is ConfigEntryState.LOADED
     return entry
-
-
-async def elapse(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
-) -> None:
-    """Let ``delta`` pass and fire what is due."""
-    freezer.tick(delta)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
 
 
 def counts(hass: HomeAssistant, entry: MockConfigEntry) -> tuple[float, float]:

@@ -35,42 +35,33 @@ def seen(
     return EntityObservation(entity_id, state, T0, T0, battery)
 
 
-@pytest.mark.parametrize(
-    ("value", "current", "expected"),
-    [
-        (29.99, HEALTHY, HEALTHY),
-        (30.0, HEALTHY, WARNING),
-        (40.0, WARNING, CRITICAL),
-        (38.01, CRITICAL, CRITICAL),
-        (37.99, CRITICAL, WARNING),
-        (28.0, WARNING, WARNING),
-        (27.99, WARNING, HEALTHY),
-    ],
-)
-def test_above_levels_with_hysteresis(
-    value: float, current: HealthStatus, expected: HealthStatus
-) -> None:
-    """Above levels with hysteresis."""
-    levels = ValueLevels(Direction.ABOVE, 30.0, 40.0, hysteresis=2.0)
-    assert levels.classify(value, current) is expected
+ABOVE = ValueLevels(Direction.ABOVE, 30.0, 40.0, hysteresis=2.0)
+BELOW = ValueLevels(Direction.BELOW, 15.0, 5.0, hysteresis=2.0)
 
 
-@pytest.mark.parametrize(
-    ("value", "current", "expected"),
-    [
-        (15.01, HEALTHY, HEALTHY),
-        (15.0, HEALTHY, WARNING),
-        (5.0, WARNING, CRITICAL),
-        (6.0, CRITICAL, CRITICAL),
-        (7.01, CRITICAL, WARNING),
-    ],
-)
-def test_below_levels_with_hysteresis(
-    value: float, current: HealthStatus, expected: HealthStatus
-) -> None:
-    """Below levels with hysteresis."""
-    levels = ValueLevels(Direction.BELOW, 15.0, 5.0, hysteresis=2.0)
-    assert levels.classify(value, current) is expected
+# Levels, value, status before, status after.
+CASES = """
+above 29.99 healthy healthy
+above 30 healthy warning
+above 40 warning critical
+above 38.01 critical critical
+above 37.99 critical warning
+above 28 warning warning
+above 27.99 warning healthy
+below 15.01 healthy healthy
+below 15 healthy warning
+below 5 warning critical
+below 6 critical critical
+below 7.01 critical warning
+"""
+
+
+@pytest.mark.parametrize("case", CASES.strip().splitlines())
+def test_a_level_counts_at_it_and_clears_past_the_hysteresis(case: str) -> None:
+    """Above 30/40 and below 15/5, each with a hysteresis of 2."""
+    direction, value, before, after = case.split()
+    levels = ABOVE if direction == "above" else BELOW
+    assert levels.classify(float(value), HealthStatus(before)) is HealthStatus(after)
 
 
 @pytest.mark.parametrize(

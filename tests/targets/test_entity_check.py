@@ -7,14 +7,10 @@ from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import (
-    MockConfigEntry,
-    async_fire_time_changed,
-)
+from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.const import CONF_CHECKS, DOMAIN
 from custom_components.health_monitor.engine.incidents import TimelineEvent
-from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import (
@@ -23,23 +19,23 @@ from homeassistant.helpers import (
     label_registry as lr,
 )
 from homeassistant.setup import async_setup_component
-from homeassistant.util import dt as dt_util
 
 from .flows import submit_target_form
-from .target_entities import sensor, status
+from .target_entities import elapse, sensor, status
 
 KIND = "entity_check"
 
 
 @pytest.fixture
-async def entry(hass: HomeAssistant) -> MockConfigEntry:
+def options() -> dict[str, Any]:
     """Health Monitor with no built-in check: only the entity checks added."""
-    config_entry = MockConfigEntry(domain=DOMAIN, options={CONF_CHECKS: []})
-    config_entry.add_to_hass(hass)
-    assert await hass.config_entries.async_setup(config_entry.entry_id)
-    await hass.async_block_till_done()
-    assert config_entry.state is ConfigEntryState.LOADED
-    return config_entry
+    return {CONF_CHECKS: []}
+
+
+@pytest.fixture
+def entry(loaded_entry: MockConfigEntry) -> MockConfigEntry:
+    """Return the loaded entry the entity checks are added to."""
+    return loaded_entry
 
 
 @pytest.fixture
@@ -78,6 +74,15 @@ def registered(hass: HomeAssistant, object_id: str, **fields: Any) -> str:
     return entry.entity_id
 
 
+def labelled(hass: HomeAssistant, name: str, *object_ids: str) -> tuple[str, list[str]]:
+    """Create label ``name`` and registered sensors carrying it; return their ids."""
+    label_id = lr.async_get(hass).async_create(name).label_id
+    entity_ids = [registered(hass, object_id) for object_id in object_ids]
+    for entity_id in entity_ids:
+        er.async_get(hass).async_update_entity(entity_id, labels={label_id})
+    return label_id, entity_ids
+
+
 async def add_check(hass: HomeAssistant, entry: MockConfigEntry, **fields: Any) -> str:
     """Add an entity check through its form; return its subentry id."""
     result = await submit_target_form(hass, entry, KIND, {"name": "Check", **fields})
@@ -86,15 +91,6 @@ async def add_check(hass: HomeAssistant, entry: MockConfigEntry, **fields: Any) 
     return next(
         sid for sid, sub in entry.subentries.items() if sub.subentry_type == KIND
     )
-
-
-async def elapse(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
-) -> None:
-    """Let ``delta`` pass and fire what is due."""
-    freezer.tick(delta)
-    async_fire_time_changed(hass, dt_util.utcnow())
-    await hass.async_block_till_done()
 
 
 def affected(hass: HomeAssistant, entry: MockConfigEntry, sid: str) -> float:
@@ -178,48 +174,35 @@ async def test_area_and_device_members_are_watched(
 
 
 @pytest.mark.usefixtures("numbers")
+@pytest.mark.parametrize(
+    ("levels", "steps"),
+    [
+        # Above 30/40, hysteresis 2: at a level counts; 2 back clears it.
+        (
+            {
+                "value_direction": "above",
+                "value_warning": 30,
+                "value_critical": 40,
+                "value_hysteresis": 2,
+            },
+            "29.9 healthy, 30 warning, 39.9 warning, 40 critical, 38.1 critical, "
+            "37.9 warning, 28.1 warning, 27.9 healthy",
+        ),
+        # Below 5/0: a low value is the problem.
+        (
+            {"value_direction": "below", "value_warning": 5, "value_critical": 0},
+            "5.1 healthy, 5 warning, 0 critical, 0.1 warning",
+        ),
+    ],
+)
 async def test_value_levels_count_at_the_level_and_clear_past_the_hysteresis(
-    hass: HomeAssistant, entry: MockConfigEntry
+    hass: HomeAssistant, entry: MockConfigEntry, levels: dict[str, Any], steps: str
 ) -> None:
-    """Above 30/40 with hysteresis 2: 29.9 fine, 30 warning, 40 critical, 38.1 still."""
-    sid = await add_check(
-        hass,
-        entry,
-        entities=["input_number.boiler"],
-        value_direction="above",
-        value_warning=30,
-        value_critical=40,
-        value_hysteresis=2,
-    )
-    for value, expected in (
-        (29.9, "healthy"),
-        (30, "warning"),
-        (39.9, "warning"),
-        (40, "critical"),
-        (38.1, "critical"),
-        (37.9, "warning"),
-        (28.1, "warning"),
-        (27.9, "healthy"),
-    ):
-        await set_number(hass, "input_number.boiler", value)
-        assert status(hass, entry, sid).state == expected, value
-
-
-@pytest.mark.usefixtures("numbers")
-async def test_value_below_levels_and_inverted_order(
-    hass: HomeAssistant, entry: MockConfigEntry
-) -> None:
-    """Below 5/0: 5.1 fine, 5 warning, 0 critical."""
-    sid = await add_check(
-        hass,
-        entry,
-        entities=["input_number.tank"],
-        value_direction="below",
-        value_warning=5,
-        value_critical=0,
-    )
-    for value, expected in ((5.1, "healthy"), (5, "warning"), (0, "critical")):
-        await set_number(hass, "input_number.tank", value)
+    """An input_number set step by step shows each status at the boundary."""
+    sid = await add_check(hass, entry, entities=["input_number.boiler"], **levels)
+    for step in steps.split(", "):
+        value, expected = step.split()
+        await set_number(hass, "input_number.boiler", float(value))
         assert status(hass, entry, sid).state == expected, value
 
 
@@ -227,14 +210,9 @@ async def test_battery_sensors_under_15_percent(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
     """Battery sensors and battery_level attributes at or below the levels."""
-    label = lr.async_get(hass).async_create("batteries")
-    registry = er.async_get(hass)
-    phone = registered(hass, "phone_battery")
-    lock = registered(hass, "lock")
-    for entity_id in (phone, lock):
-        registry.async_update_entity(entity_id, labels={label.label_id})
+    label_id, (phone, lock) = labelled(hass, "batteries", "phone_battery", "lock")
     sid = await add_check(
-        hass, entry, labels=[label.label_id], battery_warning=15, battery_critical=5
+        hass, entry, labels=[label_id], battery_warning=15, battery_critical=5
     )
     hass.states.async_set(phone, "16", {"device_class": "battery"})
     hass.states.async_set(lock, "locked", {"battery_level": 40})
@@ -289,14 +267,9 @@ async def test_two_failing_entities_make_one_incident_naming_both(
     hass: HomeAssistant, entry: MockConfigEntry
 ) -> None:
     """One incident per check; its timeline names each entity as it joins."""
-    label = lr.async_get(hass).async_create("critical")
-    registry = er.async_get(hass)
-    first = registered(hass, "first")
-    second = registered(hass, "second")
-    for entity_id in (first, second):
-        registry.async_update_entity(entity_id, labels={label.label_id})
+    label_id, (first, second) = labelled(hass, "critical", "first", "second")
     sid = await add_check(
-        hass, entry, labels=[label.label_id], unavailable_critical_minutes=0
+        hass, entry, labels=[label_id], unavailable_critical_minutes=0
     )
     hass.states.async_set(first, "unavailable")
     await hass.async_block_till_done()
@@ -354,7 +327,7 @@ async def test_removed_entity_leaves_the_check(
 
 
 @pytest.mark.parametrize(
-    ("fields", "errors"),
+    "case",
     [
         (
             {"entities": ["sensor.x"], "value_warning": "nan"},
@@ -411,14 +384,13 @@ async def test_removed_entity_leaves_the_check(
 async def test_invalid_form_input_is_refused_and_nothing_is_stored(
     hass: HomeAssistant,
     entry: MockConfigEntry,
-    fields: dict[str, Any],
-    errors: dict[str, str],
+    case: tuple[dict[str, Any], dict[str, str]],
 ) -> None:
     """Bad numbers, long texts, inverted levels and bad templates are field errors."""
+    fields, error = case
     hass.states.async_set("sensor.x", "1")
     result = await submit_target_form(hass, entry, KIND, {"name": "Check", **fields})
-    assert result["type"] is FlowResultType.FORM
-    assert result["errors"] == errors
+    assert (result["type"], result["errors"]) == (FlowResultType.FORM, error)
     assert not entry.subentries
 
 

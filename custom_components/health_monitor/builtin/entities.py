@@ -19,6 +19,7 @@ counts and the longest offenders (O(counted)).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from itertools import chain
 
 from homeassistant.const import (
@@ -27,7 +28,6 @@ from homeassistant.const import (
     STATE_UNAVAILABLE,
 )
 from homeassistant.core import (
-    CALLBACK_TYPE,
     Event,
     EventStateChangedData,
     EventStateReportedData,
@@ -81,7 +81,7 @@ class EntitiesCheck:
             [AgeLevel(settings.entities_stale_after, HealthStatus.WARNING)]
         )
         self._registry: er.EntityRegistry | None = None
-        self._unsubscribe: list[CALLBACK_TYPE] = []
+        self._unsubscribe: list[Callable[[], None]] = []
 
     @callback
     def async_start(self) -> None:

@@ -111,36 +111,31 @@ _RULE_KEYS = (
 _OPTIONAL_KEYS = (*MEMBER_KEYS, *_RULE_KEYS, CONF_HYSTERESIS)
 
 
-class _StepCheckedDeviceSelector(DeviceSelector):
-    """A device field whose value the step checks, for a translated error."""
+class _StepChecked:
+    """A field whose value the step checks, for a translated error.
+
+    HA's own selectors refuse a bad value with an untranslated schema error.
+    """
 
     def __call__(self, data: Any) -> Any:
         """Pass the value on to the step."""
         return data
 
 
-class _StepCheckedAreaSelector(AreaSelector):
-    """An area field whose value the step checks, for a translated error."""
-
-    def __call__(self, data: Any) -> Any:
-        """Pass the value on to the step."""
-        return data
+class _DeviceField(_StepChecked, DeviceSelector):
+    """Devices, checked by the step."""
 
 
-class _StepCheckedLabelSelector(LabelSelector):
-    """A label field whose value the step checks, for a translated error."""
-
-    def __call__(self, data: Any) -> Any:
-        """Pass the value on to the step."""
-        return data
+class _AreaField(_StepChecked, AreaSelector):
+    """Areas, checked by the step."""
 
 
-class _StepCheckedTemplateSelector(TemplateSelector):
-    """A template field the step checks (HA's own refuses a bad one untranslated)."""
+class _LabelField(_StepChecked, LabelSelector):
+    """Labels, checked by the step."""
 
-    def __call__(self, data: Any) -> Any:
-        """Pass the value on to the step."""
-        return data
+
+class _TemplateField(_StepChecked, TemplateSelector):
+    """A template, checked (rendered) by the step."""
 
 
 def _select(key: str, options: list[str]) -> SelectSelector:
@@ -165,15 +160,11 @@ def schema(values: Mapping[str, Any]) -> vol.Schema:
         _optional(CONF_ENTITIES, values): StepCheckedEntitySelector(
             EntitySelectorConfig(multiple=True)
         ),
-        _optional(CONF_DEVICES, values): _StepCheckedDeviceSelector(
+        _optional(CONF_DEVICES, values): _DeviceField(
             DeviceSelectorConfig(multiple=True)
         ),
-        _optional(CONF_AREAS, values): _StepCheckedAreaSelector(
-            AreaSelectorConfig(multiple=True)
-        ),
-        _optional(CONF_LABELS, values): _StepCheckedLabelSelector(
-            LabelSelectorConfig(multiple=True)
-        ),
+        _optional(CONF_AREAS, values): _AreaField(AreaSelectorConfig(multiple=True)),
+        _optional(CONF_LABELS, values): _LabelField(LabelSelectorConfig(multiple=True)),
     }
     for key in (
         CONF_UNAVAILABLE_WARNING,
@@ -195,7 +186,7 @@ def schema(values: Mapping[str, Any]) -> vol.Schema:
         CONF_BATTERY_CRITICAL,
     ):
         fields[_optional(key, values)] = _limit_selector(key)
-    fields[_optional(CONF_TEMPLATE, values)] = _StepCheckedTemplateSelector()
+    fields[_optional(CONF_TEMPLATE, values)] = _TemplateField()
     fields[
         vol.Required(
             CONF_TEMPLATE_STATUS,

@@ -12,16 +12,16 @@ summarizes what is tracked (O(affected)).
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import datetime
 from typing import Any
 
-from homeassistant.const import STATE_ON
 from homeassistant.core import (
     CALLBACK_TYPE,
     Event,
     EventStateChangedData,
     EventStateReportedData,
-    State,
+    HomeAssistant,
     callback,
 )
 from homeassistant.exceptions import TemplateError
@@ -42,44 +42,40 @@ from homeassistant.helpers.event import (
 from homeassistant.helpers.template import Template, result_as_boolean
 from homeassistant.util import dt as dt_util
 
-from ...engine.entity_rules import EntityObservation, EntityWatch, number
+from ...engine.entity_rules import EntityObservation, EntityWatch
 from ...engine.models import CheckResult, ComponentType, HealthStatus
 from ...engine.sanitize import sanitize_message
 from ..base import PushResult, TargetCheck
 from .config import CONF_TEMPLATE, Members, entity_rules, template_status
 from .members import device_change_matters, entity_change_matters, member_entity_ids
-
-BATTERY = "battery"
-BATTERY_LEVEL = "battery_level"
+from .observation import observation
 
 
-def battery_of(state: State) -> float | None:
-    """Return the battery level an entity reports, in percent, if any.
+class OncePerTurn:
+    """Runs a job once, soon, however often it is asked for until then.
 
-    A battery sensor's state is its level; a battery binary sensor says
-    only low (on, counted as 0 %) or not (off, 100 %); other entities may
-    carry a ``battery_level`` attribute.
+    A burst (a label given to fifty entities, fifty states changing at once)
+    costs one run. The run is a task, not a bare callback, so that waiting
+    for Home Assistant to settle waits for it too.
     """
-    if state.attributes.get("device_class") == BATTERY:
-        if state.domain == "binary_sensor":
-            return 0.0 if state.state == STATE_ON else 100.0
-        return number(state.state)
-    return number(state.attributes.get(BATTERY_LEVEL))
 
+    def __init__(self, hass: HomeAssistant, job: Callable[[], None], name: str) -> None:
+        """Run ``job`` (named after ``name`` in the task list) when asked."""
+        self._hass = hass
+        self._job = job
+        self._name = f"health_monitor entity check {name}"
+        self._pending = False
 
-def observation(
-    entity_id: str, state: State | None, now: datetime
-) -> EntityObservation:
-    """Return what the rules need of an entity's state (no state: since ``now``)."""
-    if state is None:
-        return EntityObservation(entity_id, None, now, now)
-    return EntityObservation(
-        entity_id,
-        state.state,
-        state.last_changed,
-        state.last_reported,
-        battery_of(state),
-    )
+    @callback
+    def __call__(self) -> None:
+        """Ask for a run (nothing more if one is pending)."""
+        if not self._pending:
+            self._pending = True
+            self._hass.async_create_task(self._async_run(), self._name)
+
+    async def _async_run(self) -> None:
+        self._pending = False
+        self._job()
 
 
 class EntityCheck(TargetCheck):
@@ -100,8 +96,8 @@ class EntityCheck(TargetCheck):
         self._template_info: TrackTemplateResultInfo | None = None
         self._cancel_timer: CALLBACK_TYPE | None = None
         self._timer_due: datetime | None = None
-        self._push_pending = False
-        self._resolve_pending = False
+        self._flush_soon = OncePerTurn(self.hass, self._flush, self.name)
+        self._resolve_soon = OncePerTurn(self.hass, self._resolve, self.name)
         self._resolved = False
 
     async def async_start(self, push: PushResult) -> None:
@@ -158,19 +154,11 @@ class EntityCheck(TargetCheck):
     @callback
     def _async_registry_changed(self, event: Event[Any]) -> None:
         """Resolve the members again, once for a burst of registry changes."""
-        if self._resolve_pending or self._push is None:
-            return
-        self._resolve_pending = True
-        self.hass.async_create_task(
-            self._async_resolve(), f"health_monitor entity check {self.name} members"
-        )
-
-    async def _async_resolve(self) -> None:
-        self._resolve()
+        if self._push is not None:
+            self._resolve_soon()
 
     @callback
     def _resolve(self) -> None:
-        self._resolve_pending = False
         if self._push is None:
             return
         members = frozenset(member_entity_ids(self.hass, self._members))
@@ -258,16 +246,11 @@ class EntityCheck(TargetCheck):
     def _changed(self) -> None:
         """Push the new result once this loop turn's changes are in."""
         self._schedule_timer()
-        if self._push_pending or self._push is None:
-            return
-        self._push_pending = True
-        # A task (not a bare callback) so that waiting for HA to settle waits for it.
-        self.hass.async_create_task(
-            self._async_flush(), f"health_monitor entity check {self.name}"
-        )
+        if self._push is not None:
+            self._flush_soon()
 
-    async def _async_flush(self) -> None:
-        self._push_pending = False
+    @callback
+    def _flush(self) -> None:
         if self._push is not None:
             self._push(self._watch.result(dt_util.utcnow()))
 
