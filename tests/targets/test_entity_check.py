@@ -15,6 +15,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import (
     area_registry as ar,
+    device_registry as dr,
     entity_registry as er,
     label_registry as lr,
 )
@@ -410,3 +411,47 @@ async def test_a_check_is_renamed_by_its_name_and_unique_by_it(
     )
     assert result["type"] is FlowResultType.ABORT
     assert result["reason"] == "already_configured"
+
+
+async def test_device_members_and_a_battery_binary_sensor_that_is_low(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """Every entity of a chosen device is watched; a low battery sensor is 0 %."""
+    config_entry = MockConfigEntry(domain="test")
+    config_entry.add_to_hass(hass)
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=config_entry.entry_id, identifiers={("test", "lock")}
+    )
+    entity_id = (
+        er.async_get(hass)
+        .async_get_or_create(
+            "binary_sensor",
+            "test",
+            "lock_battery",
+            device_id=device.id,
+            config_entry=config_entry,
+        )
+        .entity_id
+    )
+    hass.states.async_set(entity_id, "off", {"device_class": "battery"})
+    sid = await add_check(hass, entry, devices=[device.id], battery_critical=5)
+    assert status(hass, entry, sid).state == "healthy"
+    hass.states.async_set(entity_id, "on", {"device_class": "battery"})
+    await hass.async_block_till_done()
+    assert status(hass, entry, sid).state == "critical"
+
+
+async def test_a_template_that_fails_to_render_shows_unknown(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """A template error later on is unknown, not a false alarm."""
+    hass.states.async_set("sensor.source", "1")
+    sid = await add_check(
+        hass, entry, template="{{ (states('sensor.source') | int) > 0 }}"
+    )
+    assert status(hass, entry, sid).state == "warning"
+    hass.states.async_set("sensor.source", "text")
+    await hass.async_block_till_done()
+    state = status(hass, entry, sid)
+    assert state.state == "unknown"
+    assert "Template condition failed" in state.attributes["message"]
