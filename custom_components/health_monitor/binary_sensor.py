@@ -43,6 +43,7 @@ class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
             "status": incident.status.value,
             "acknowledged": incident.acknowledged_at is not None
             and incident.status is not IncidentStatus.NEW,
+            **({"affected": list(incident.affected)} if incident.affected else {}),
         }
 
 

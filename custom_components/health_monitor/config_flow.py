@@ -19,15 +19,17 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import HomeAssistant, callback
 
+from .builtin.entities import integration_choices
 from .const import (
     CONF_CHECKS,
     CONF_DISK_PATHS,
+    CONF_ENTITIES_EXCLUDED,
     CONF_NOTIFY_ACTION,
     DOMAIN,
     THRESHOLD_OPTIONS,
 )
 from .options import (
-    CHECK_NAMES,
+    DEFAULT_CHECK_NAMES,
     OPTION_LIMITS,
     OPTIONS,
     WATCH_OPTIONS,
@@ -41,7 +43,7 @@ from .validation import InvalidValueError, are_folders, check_fields, check_path
 def default_watch(hass: HomeAssistant) -> dict[str, Any]:
     """Return what a new installation watches: every check, the config disk."""
     return {
-        CONF_CHECKS: list(CHECK_NAMES),
+        CONF_CHECKS: list(DEFAULT_CHECK_NAMES),
         CONF_DISK_PATHS: [hass.config.config_dir],
     }
 
@@ -56,9 +58,17 @@ def watch_schema(values: Mapping[str, Any]) -> vol.Schema:
     return form_schema(WATCH_OPTIONS, values)
 
 
-def options_schema(values: Mapping[str, Any]) -> vol.Schema:
-    """Return the schema of every option, defaulting to ``values``."""
-    return form_schema(OPTIONS, values)
+def options_schema(
+    values: Mapping[str, Any], hass: HomeAssistant | None = None
+) -> vol.Schema:
+    """Return the schema of every option, defaulting to ``values``.
+
+    With ``hass``, the integrations the Entities check may exclude are listed.
+    """
+    choices = (
+        None if hass is None else {CONF_ENTITIES_EXCLUDED: integration_choices(hass)}
+    )
+    return form_schema(OPTIONS, values, choices)
 
 
 def validate_notify_action(
@@ -251,7 +261,7 @@ class HealthMonitorOptionsFlow(OptionsFlow):
             "init",
             user_input,
             validate=async_validate_options,
-            schema=options_schema,
+            schema=lambda values: options_schema(values, self.hass),
             shown=lambda: stored_options(self.hass, self.config_entry),
             finish=finish,
         )

@@ -30,6 +30,9 @@ CONF_ESCALATION_MINUTES: Final = "escalation_minutes"
 CONF_NOTIFY_ACTION: Final = "notify_action"
 CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
 CONF_GRACE_PERIOD: Final = "grace_period"
+CONF_ENTITIES_GRACE: Final = "entities_grace_minutes"
+CONF_ENTITIES_STALE_HOURS: Final = "entities_stale_hours"
+CONF_ENTITIES_EXCLUDED: Final = "entities_excluded_integrations"
 
 # The incident rules' defaults are the engine's (the specification's).
 _INCIDENT_DEFAULTS: Final = IncidentSettings()
@@ -54,7 +57,15 @@ BUILTIN_CHECKS: Final = (
     ComponentType.HA_PROCESS,
     ComponentType.EVENT_LOOP,
     ComponentType.RECORDER,
+    ComponentType.ENTITIES,
 )
+# Built-in checks a new installation leaves off: most homes have some
+# entities that are unavailable for good, which would warn from day one.
+OFF_BY_DEFAULT_CHECKS: Final = frozenset({ComponentType.ENTITIES})
+# The Entities check: minutes before an unavailable entity counts, hours
+# without a report before a measurement sensor counts as stale.
+DEFAULT_ENTITIES_GRACE: Final = 5
+DEFAULT_ENTITIES_STALE_HOURS: Final = 6
 
 # Pairs of (warning, critical) option keys with their defaults, in percent.
 THRESHOLD_OPTIONS: Final = {

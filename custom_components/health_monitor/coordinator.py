@@ -16,7 +16,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .availability_log import AvailabilityLog
-from .builtin import build_builtin_checks
+from .builtin import ListeningCheck, build_builtin_checks
 from .const import BUILTIN_CHECKS, DOMAIN
 from .controls import Controls
 from .devices import async_remove_component_device, component_device_identifier
@@ -123,6 +123,9 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         current = {check.component_id for check in self.checks}
         for component_id in self.monitor.known_component_ids() - current - builtin:
             self.monitor.forget(component_id)
+        for check in self._builtin_checks:
+            if isinstance(check, ListeningCheck):
+                check.async_start()
         for target in self.targets:
             await target.async_start(partial(self._async_push_result, target))
         await self.incidents.async_start()
@@ -217,6 +220,9 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
     async def async_shutdown(self) -> None:
         """Stop polling, close target connections and save the histories."""
         await super().async_shutdown()
+        for check in self._builtin_checks:
+            if isinstance(check, ListeningCheck):
+                check.async_close()
         for target in self.targets:
             await target.async_close()
         await self.history_store.async_flush()

@@ -14,7 +14,13 @@ from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr, entity_registry as er
 from homeassistant.util import slugify
 
-from .const import BUILTIN_CHECKS, CONF_CHECKS, DOMAIN, SYSTEM_DEVICE_KEY
+from .const import (
+    BUILTIN_CHECKS,
+    CONF_CHECKS,
+    DOMAIN,
+    OFF_BY_DEFAULT_CHECKS,
+    SYSTEM_DEVICE_KEY,
+)
 from .engine.models import ComponentType
 from .targets import TARGET_KINDS
 
@@ -31,7 +37,10 @@ def disk_sensor_key(path: str) -> str:
 
 def watched_component_ids(entry: ConfigEntry) -> set[str]:
     """Return the ids of the components the entry watches, from its configuration."""
-    checks = entry.options.get(CONF_CHECKS, [str(check) for check in BUILTIN_CHECKS])
+    checks = entry.options.get(
+        CONF_CHECKS,
+        [str(check) for check in BUILTIN_CHECKS if check not in OFF_BY_DEFAULT_CHECKS],
+    )
     return {str(check) for check in checks} | {
         subentry_id
         for subentry_id, subentry in entry.subentries.items()

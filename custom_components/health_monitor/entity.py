@@ -34,6 +34,8 @@ MODELS: dict[ComponentType, str] = {
     ComponentType.MQTT: "MQTT broker",
     ComponentType.HTTP_ENDPOINT: "HTTP endpoint",
     ComponentType.NETWORK: "Network target",
+    ComponentType.ENTITIES: "Entities",
+    ComponentType.ENTITY_CHECK: "Entity check",
 }
 
 

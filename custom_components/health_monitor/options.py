@@ -17,6 +17,7 @@ from typing import Any
 import voluptuous as vol
 
 from homeassistant.helpers.selector import (
+    SelectOptionDict,
     Selector,
     SelectSelector,
     SelectSelectorConfig,
@@ -31,6 +32,9 @@ from .const import (
     CONF_CHECKS,
     CONF_CLOSE_AFTER_MINUTES,
     CONF_DISK_PATHS,
+    CONF_ENTITIES_EXCLUDED,
+    CONF_ENTITIES_GRACE,
+    CONF_ENTITIES_STALE_HOURS,
     CONF_ESCALATION_MINUTES,
     CONF_FAILURE_THRESHOLD,
     CONF_GRACE_PERIOD,
@@ -41,6 +45,8 @@ from .const import (
     CONF_UPDATE_INTERVAL,
     DEFAULT_CHECK_TIMEOUT,
     DEFAULT_CLOSE_AFTER_MINUTES,
+    DEFAULT_ENTITIES_GRACE,
+    DEFAULT_ENTITIES_STALE_HOURS,
     DEFAULT_ESCALATION_MINUTES,
     DEFAULT_FAILURE_THRESHOLD,
     DEFAULT_GRACE_PERIOD,
@@ -49,6 +55,7 @@ from .const import (
     DEFAULT_RESOLVE_AFTER_CHECKS,
     DEFAULT_UPDATE_INTERVAL,
     MIN_UPDATE_INTERVAL,
+    OFF_BY_DEFAULT_CHECKS,
     THRESHOLD_OPTIONS,
 )
 from .engine.incidents import THRESHOLD_ORDER
@@ -58,11 +65,17 @@ from .validation import (
     PATH,
     FieldLimit,
     InvalidValueError,
+    NameListLimit,
     NumberRange,
     TextLimit,
 )
 
 CHECK_NAMES = tuple(str(check) for check in BUILTIN_CHECKS)
+# What a new installation watches.
+DEFAULT_CHECK_NAMES = tuple(
+    str(check) for check in BUILTIN_CHECKS if check not in OFF_BY_DEFAULT_CHECKS
+)
+INTEGRATION_DOMAINS = NameListLimit(500)
 INCIDENT_THRESHOLDS = tuple(str(status) for status in THRESHOLD_ORDER)
 NOTIFY_ACTION = TextLimit(MAX_SHORT_TEXT_LENGTH)
 # A percentage level; decimals allowed (e.g. 99.5).
@@ -146,10 +159,14 @@ def _minutes(value: float) -> timedelta:
     return timedelta(minutes=value)
 
 
+def _hours(value: float) -> timedelta:
+    return timedelta(hours=value)
+
+
 def _read_checks(value: Any) -> tuple[list[str], bool]:
     """Return the known check names of ``value`` and whether nothing was dropped."""
     if not isinstance(value, list | tuple):
-        return list(CHECK_NAMES), False
+        return list(DEFAULT_CHECK_NAMES), False
     known = [name for name in CHECK_NAMES if name in value]
     return known, len(known) == len(value)
 
@@ -199,7 +216,7 @@ def _checks(names: list[str]) -> frozenset[ComponentType]:
 OPTIONS: tuple[Option, ...] = (
     Option(
         CONF_CHECKS,
-        list(CHECK_NAMES),
+        list(DEFAULT_CHECK_NAMES),
         SelectSelector(
             SelectSelectorConfig(
                 options=list(CHECK_NAMES),
@@ -266,6 +283,38 @@ OPTIONS: tuple[Option, ...] = (
     _incident_minutes(
         CONF_ESCALATION_MINUTES, DEFAULT_ESCALATION_MINUTES, 1, "escalation_interval"
     ),
+    # The Entities check (see builtin/entities.py).
+    _number(
+        CONF_ENTITIES_GRACE,
+        DEFAULT_ENTITIES_GRACE,
+        NumberRange(0, 1440, unit="min"),
+        _minutes,
+        "entities_grace",
+    ),
+    _number(
+        CONF_ENTITIES_STALE_HOURS,
+        DEFAULT_ENTITIES_STALE_HOURS,
+        NumberRange(0.1, 8760, whole=False, unit="h"),
+        _hours,
+        "entities_stale_after",
+    ),
+    # Its choices are the integrations with entities (see form_schema).
+    Option(
+        CONF_ENTITIES_EXCLUDED,
+        [],
+        SelectSelector(
+            SelectSelectorConfig(
+                options=[],
+                multiple=True,
+                custom_value=True,
+                mode=SelectSelectorMode.DROPDOWN,
+            )
+        ),
+        _limited(INTEGRATION_DOMAINS, []),
+        INTEGRATION_DOMAINS,
+        "entities_excluded",
+        frozenset,
+    ),
     Option(
         CONF_NOTIFY_ACTION,
         None,
@@ -287,9 +336,28 @@ OPTION_LIMITS: dict[str, FieldLimit] = {
 }
 
 
-def form_schema(options: tuple[Option, ...], values: Mapping[str, Any]) -> vol.Schema:
-    """Return the form of ``options``, showing ``values``."""
-    return vol.Schema({option.marker(values): option.selector for option in options})
+def form_schema(
+    options: tuple[Option, ...],
+    values: Mapping[str, Any],
+    choices: Mapping[str, list[SelectOptionDict]] | None = None,
+) -> vol.Schema:
+    """Return the form of ``options``, showing ``values``.
+
+    ``choices`` fills the options of a select field known only at run time
+    (e.g. the integrations that have entities), by option key.
+    """
+    choices = choices or {}
+    fields: dict[vol.Marker, Any] = {}
+    for option in options:
+        selector = option.selector
+        if option.key in choices and isinstance(selector, SelectSelector):
+            selector = SelectSelector(
+                SelectSelectorConfig(
+                    **{**selector.config, "options": choices[option.key]}
+                )
+            )
+        fields[option.marker(values)] = selector
+    return vol.Schema(fields)
 
 
 def read_options(

@@ -40,7 +40,10 @@ from .targets import TARGET_KINDS
 # Coordinator entities only read; they never update in parallel.
 PARALLEL_UPDATES = 0
 
-TARGET_TYPES = frozenset(kind.component_type for kind in TARGET_KINDS.values())
+# An entity check answers from what it tracks: it has no response time.
+TARGET_TYPES = frozenset(kind.component_type for kind in TARGET_KINDS.values()) - {
+    ComponentType.ENTITY_CHECK
+}
 
 STATUS_OPTIONS = [status.value for status in HealthStatus]
 
@@ -303,6 +306,12 @@ class ComponentStatusSensor(ComponentSensor):
                 {
                     "message": component.message,
                     "consecutive_failures": component.consecutive_failures,
+                    # What the status is about (e.g. the failing entities).
+                    **(
+                        {"affected": list(component.affected)}
+                        if component.affected
+                        else {}
+                    ),
                 },
             )
         return shown[2]

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from .const import THRESHOLD_OPTIONS
@@ -33,6 +34,11 @@ class MonitorSettings:
     notify_action: str | None
     grace_period: float
     invalid_options: frozenset[str] = frozenset()
+    # The Entities check: grace before an unavailable entity counts, max age
+    # of a measurement sensor's last report, integrations not counted.
+    entities_grace: timedelta = timedelta(minutes=5)
+    entities_stale_after: timedelta = timedelta(hours=6)
+    entities_excluded: frozenset[str] = frozenset()
 
     @classmethod
     def from_options(

@@ -43,6 +43,7 @@ NOT_TEXT = "not_text"
 TOO_LONG = "too_long"
 INVALID_CHARACTERS = "invalid_characters"
 INVALID_PATH = "invalid_path"
+INVALID_SELECTION = "invalid_selection"
 TOO_MANY_PATHS = "too_many_paths"
 
 # No number in range is written with more characters; refusing longer text
@@ -163,7 +164,28 @@ class TextLimit:
         return text
 
 
-type FieldLimit = NumberRange | TextLimit
+@dataclass(frozen=True, slots=True)
+class NameListLimit:
+    """A list of at most ``max_items`` names (e.g. integration domains), no repeats.
+
+    A name is lowercase letters, digits and underscores, at most 64 long.
+    """
+
+    max_items: int
+
+    def __call__(self, value: Any) -> list[str]:
+        """Return the names of ``value`` in order, or raise InvalidValueError."""
+        if not isinstance(value, list) or len(value) > self.max_items:
+            raise InvalidValueError(INVALID_SELECTION)
+        for name in value:
+            if not isinstance(name, str) or not _NAME.fullmatch(name):
+                raise InvalidValueError(INVALID_SELECTION)
+        return list(dict.fromkeys(value))
+
+
+_NAME = re.compile(r"[a-z0-9_]{1,64}")
+
+type FieldLimit = NumberRange | TextLimit | NameListLimit
 
 PATH = TextLimit(MAX_PATH_LENGTH)
 PORT = NumberRange(1, 65535)

@@ -3,13 +3,28 @@
 from __future__ import annotations
 
 import asyncio
+from datetime import timedelta
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
 from custom_components.health_monitor.const import DOMAIN
 from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
+from homeassistant.util import dt as dt_util
+
+
+async def elapse(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
+) -> None:
+    """Let ``delta`` pass (frozen time) and fire the timers that are due."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass, dt_util.utcnow())
+    await hass.async_block_till_done()
 
 
 async def refresh(hass: HomeAssistant, entry: MockConfigEntry) -> None:

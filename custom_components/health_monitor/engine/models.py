@@ -37,6 +37,9 @@ _RANK = {
     HealthStatus.CRITICAL: 3,
 }
 
+# Most things a result names as affected (see CheckResult.affected).
+MAX_AFFECTED = 50
+
 # Statuses during which a component counts as up for its uptime percentage.
 UP_STATUSES = frozenset(
     {HealthStatus.HEALTHY, HealthStatus.WARNING, HealthStatus.DEGRADED}
@@ -54,6 +57,8 @@ class ComponentType(StrEnum):
     MQTT = "mqtt"
     HTTP_ENDPOINT = "http_endpoint"
     NETWORK = "network"
+    ENTITIES = "entities"
+    ENTITY_CHECK = "entity_check"
 
 
 def utcnow() -> datetime:
@@ -73,6 +78,10 @@ def elapsed_ms(start: float) -> float:
 class CheckResult:
     """What one check observed about its component.
 
+    ``affected``: what, within the component, the status is about (e.g. the
+    entities a check found failing), worst first, at most
+    :data:`MAX_AFFECTED`; an incident records in its timeline who joins and
+    leaves this set.
     ``latency_only``: the status is not healthy only because an answer came
     slowly (the target answered, or the event loop ran late), which the
     monitor's own start-up load can cause. ``pushed``: the target reported
@@ -87,6 +96,7 @@ class CheckResult:
     checked_at: datetime = field(default_factory=utcnow)
     latency_only: bool = False
     pushed: bool = False
+    affected: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)
@@ -106,6 +116,8 @@ class ComponentHealth:
     consecutive_failures: int = 0
     uptime_percent: float | None = None
     last_checked: datetime | None = None
+    # What the status is about (see CheckResult.affected).
+    affected: tuple[str, ...] = ()
 
 
 @dataclass(slots=True)

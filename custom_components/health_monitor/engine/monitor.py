@@ -10,6 +10,7 @@ from typing import Any
 
 from .history import DEFAULT_HISTORY_SIZE, ComponentHistory, HistoryEntry
 from .models import (
+    MAX_AFFECTED,
     CheckResult,
     ComponentHealth,
     HealthStatus,
@@ -110,6 +111,7 @@ class HealthMonitor:
         component.last_checked = result.checked_at
         component.latency_only = result.latency_only
         component.pushed = result.pushed
+        component.affected = result.affected[:MAX_AFFECTED]
         if result.status in FAILURE_STATUSES:
             component.consecutive_failures += 1
         else:

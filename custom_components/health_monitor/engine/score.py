@@ -39,6 +39,8 @@ COMPONENT_WEIGHTS: dict[ComponentType, float] = {
     ComponentType.MQTT: 2.0,
     ComponentType.HTTP_ENDPOINT: 1.0,
     ComponentType.NETWORK: 1.0,
+    ComponentType.ENTITIES: 1.0,
+    ComponentType.ENTITY_CHECK: 1.0,
 }
 
 CRITICAL_SCORE_CAP = 40.0

@@ -9,6 +9,7 @@ kinds up here. A new kind is a new folder and one line below.
 from __future__ import annotations
 
 from .database import DATABASE
+from .entity_check import ENTITY_CHECK
 from .ha_mqtt import HA_MQTT
 from .http_endpoint import HTTP_ENDPOINT
 from .kind import TargetKind
@@ -17,7 +18,7 @@ from .network import NETWORK
 
 TARGET_KINDS: dict[str, TargetKind] = {
     kind.subentry_type: kind
-    for kind in (NETWORK, HTTP_ENDPOINT, MQTT_BROKER, HA_MQTT, DATABASE)
+    for kind in (NETWORK, HTTP_ENDPOINT, MQTT_BROKER, HA_MQTT, DATABASE, ENTITY_CHECK)
 }
 
 __all__ = ["TARGET_KINDS", "TargetKind"]

@@ -12,7 +12,8 @@ from collections.abc import Mapping
 from datetime import UTC, datetime
 from typing import Any, Final
 
-from ..models import ComponentType, HealthStatus
+from ..models import MAX_AFFECTED, ComponentType, HealthStatus
+from ..sanitize import sanitize_message
 from .lifecycle import IncidentStatus, TimelineEvent
 from .model import (
     DEFAULT_TIMELINE_LIMIT,
@@ -78,6 +79,15 @@ def _details(raw: Any) -> dict[str, DetailValue]:
         for key, value in raw.items()
         if value is None or isinstance(value, str | int | float | bool)
     }
+
+
+def _affected(raw: Any) -> tuple[str, ...]:
+    """Read what an incident is about: texts, at most MAX_AFFECTED, bounded."""
+    if raw is None:
+        return ()
+    if not isinstance(raw, list) or len(raw) > MAX_AFFECTED:
+        raise ValueError("affected is a short list")
+    return tuple(sanitize_message(_text(item)) for item in raw)
 
 
 def _note(skipped: list[str] | None, what: str) -> None:
@@ -185,6 +195,7 @@ def incident_summary(incident: Incident) -> dict[str, Any]:
         "closed_by": incident.closed_by,
         "escalation_level": incident.escalation_level,
         "recovery_attempts": incident.recovery_attempts,
+        "affected": list(incident.affected),
     }
 
 
@@ -248,6 +259,7 @@ def incident_from_dict(
             data.get("recovery_awaiting_confirmation")
         ),
         recoveries_succeeded=_count(data.get("recoveries_succeeded", 0)),
+        affected=_affected(data.get("affected")),
     )
     if not incident.component_id:
         raise ValueError("an incident belongs to a component")

@@ -89,6 +89,8 @@ class TimelineEvent(StrEnum):
 
     OPENED = "opened"
     COMPONENT_STATUS_CHANGED = "component_status_changed"
+    # What the component's status is about changed (e.g. entities joined).
+    AFFECTED_CHANGED = "affected_changed"
     ESCALATED = "escalated"
     ACKNOWLEDGED = "acknowledged"
     STATUS_CHANGED = "status_changed"

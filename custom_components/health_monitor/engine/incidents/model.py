@@ -222,6 +222,8 @@ class Incident:
     # Action whose successful attempt the next check confirms or refutes.
     recovery_awaiting_confirmation: str | None = None
     recoveries_succeeded: int = 0
+    # What the component's status is about (see CheckResult.affected).
+    affected: tuple[str, ...] = ()
 
     def __post_init__(self) -> None:
         """Count creation as the first update."""

@@ -28,6 +28,12 @@ Rules:
   escalation reached, and the title to "<component> is <status>"; healthy and
   unknown keep both (an incident about to resolve, or a component we cannot
   see, is no better than before).
+- Affected: a check may name what its status is about (``affected``, e.g.
+  the entities an entity check finds failing). While the incident is open,
+  a change of that set adds one timeline entry naming who joined and who
+  left (with the status change, if the status changed too) and an
+  ``updated`` event; the incident keeps the current set. One incident per
+  component lists them, rather than one incident per entity.
 - Resolving: ``settings.healthy_checks_to_resolve`` consecutive healthy checks
   resolve the open incident (actor ``system``); only healthy checks count.
 - Reopening: a resolved incident whose component fails again before it
@@ -124,6 +130,8 @@ class IncidentTracker(IncidentStore):
             return events
         if status is not incident.component_status:
             events.append(self._update(incident, component, now))
+        elif set(component.affected) != set(incident.affected):
+            events.append(self._affected_changed(incident, component, now))
         if streak >= self.settings.healthy_checks_to_resolve:
             events.append(self._transition(incident, IncidentStatus.RESOLVED, now))
         return events
@@ -210,6 +218,7 @@ class IncidentTracker(IncidentStore):
         while incident_id in self._incidents:
             incident_id = self._ids.next_id(now)
         incident = Incident(
+            affected=component.affected,
             id=incident_id,
             title=_title(component),
             description=component.message,
@@ -239,6 +248,7 @@ class IncidentTracker(IncidentStore):
     ) -> IncidentEvent:
         previous_status = incident.component_status
         previous_severity = incident.severity
+        affected = _take_affected(incident, component)
         self._follow(incident, component)
         details: dict[str, DetailValue] = {
             "from": previous_status.value,
@@ -246,10 +256,20 @@ class IncidentTracker(IncidentStore):
         }
         if incident.severity is not previous_severity:
             details["previous_severity"] = previous_severity.value
+        details.update(affected)
         incident.record(
             TimelineEntry(
                 now, TimelineEvent.COMPONENT_STATUS_CHANGED, SYSTEM_ACTOR, details
             )
+        )
+        return IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)
+
+    def _affected_changed(
+        self, incident: Incident, component: ComponentHealth, now: datetime
+    ) -> IncidentEvent:
+        details = _take_affected(incident, component)
+        incident.record(
+            TimelineEntry(now, TimelineEvent.AFFECTED_CHANGED, SYSTEM_ACTOR, details)
         )
         return IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)
 
@@ -267,6 +287,7 @@ class IncidentTracker(IncidentStore):
     def _follow(self, incident: Incident, component: ComponentHealth) -> None:
         """Take over the component's status, message, name, title and severity."""
         status = component.status
+        incident.affected = component.affected
         incident.component_status = status
         incident.component_name = component.name
         if status in (HealthStatus.HEALTHY, HealthStatus.UNKNOWN):
@@ -360,8 +381,45 @@ def _count(streaks: dict[str, int], component_id: str, counts: bool) -> int:
 def _status_details(
     component: ComponentHealth, severity: Severity
 ) -> dict[str, DetailValue]:
-    return {
+    details: dict[str, DetailValue] = {
         "component_status": component.status.value,
         "severity": severity.value,
         "message": component.message,
     }
+    if component.affected:
+        details["affected"] = named(component.affected)
+    return details
+
+
+# Names written into one timeline entry; the rest are counted.
+MAX_NAMED = 10
+
+
+def named(names: Iterable[str]) -> str:
+    """Return up to :data:`MAX_NAMED` names, joined, and how many more there are."""
+    listed = list(names)
+    text = ", ".join(listed[:MAX_NAMED])
+    if len(listed) > MAX_NAMED:
+        text += f" and {len(listed) - MAX_NAMED} more"
+    return text
+
+
+def _take_affected(
+    incident: Incident, component: ComponentHealth
+) -> dict[str, DetailValue]:
+    """Take over the component's affected set; return who joined and who left."""
+    before = set(incident.affected)
+    now = set(component.affected)
+    incident.affected = component.affected
+    details: dict[str, DetailValue] = {}
+    joined = [name for name in component.affected if name not in before]
+    left = sorted(before - now)
+    if joined:
+        details["joined"] = named(joined)
+        details["joined_count"] = len(joined)
+    if left:
+        details["left"] = named(left)
+        details["left_count"] = len(left)
+    if joined or left:
+        details["affected_count"] = len(now)
+    return details
