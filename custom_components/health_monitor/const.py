@@ -30,6 +30,8 @@ CONF_ESCALATION_MINUTES: Final = "escalation_minutes"
 CONF_NOTIFY_ACTION: Final = "notify_action"
 CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
 CONF_GRACE_PERIOD: Final = "grace_period"
+CONF_INTEGRATION_GRACE: Final = "integration_grace_minutes"
+CONF_RELOAD_INTEGRATIONS: Final = "reload_integrations"
 
 # The incident rules' defaults are the engine's (the specification's).
 _INCIDENT_DEFAULTS: Final = IncidentSettings()
@@ -54,6 +56,7 @@ BUILTIN_CHECKS: Final = (
     ComponentType.HA_PROCESS,
     ComponentType.EVENT_LOOP,
     ComponentType.RECORDER,
+    ComponentType.INTEGRATIONS,
 )
 
 # Pairs of (warning, critical) option keys with their defaults, in percent.
@@ -68,6 +71,9 @@ EVENT_LOOP_LAG_WARNING_MS: Final = 100.0
 EVENT_LOOP_LAG_CRITICAL_MS: Final = 500.0
 RECORDER_BACKLOG_WARNING: Final = 1000
 RECORDER_BACKLOG_CRITICAL: Final = 30000
+
+# Minutes an integration may retry its setup before it counts (degraded).
+DEFAULT_INTEGRATION_GRACE_MINUTES: Final = 5
 
 # Unique id / device identifier of the whole-installation device.
 SYSTEM_DEVICE_KEY: Final = "system"

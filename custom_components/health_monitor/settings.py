@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from .const import THRESHOLD_OPTIONS
@@ -32,6 +33,10 @@ class MonitorSettings:
     incidents: IncidentSettings
     notify_action: str | None
     grace_period: float
+    # Integrations: how long a setup may retry before it counts, and the
+    # config entries the recovery action may reload.
+    integration_grace: timedelta
+    reload_integrations: frozenset[str]
     invalid_options: frozenset[str] = frozenset()
 
     @classmethod

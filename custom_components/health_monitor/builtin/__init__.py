@@ -1,9 +1,14 @@
-"""The built-in checks: this host, the HA process, its event loop and recorder.
+"""The built-in checks: this host, the HA process, its event loop, recorder and integrations.
 
 Each module holds a check (its probe) beside the descriptions of its sensors.
+A check that follows events (:class:`ListeningCheck`) is started with the
+entry and pushes what changes between cycles.
 """
 
 from __future__ import annotations
+
+from collections.abc import Iterable
+from typing import Protocol, runtime_checkable
 
 from homeassistant.core import HomeAssistant
 
@@ -11,9 +16,11 @@ from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
 from ..engine.runner import Check
 from ..settings import MonitorSettings
-from . import event_loop, ha_process, recorder, system_resources
+from ..targets.base import PushResult
+from . import event_loop, ha_process, integrations, recorder, system_resources
 from .event_loop import EventLoopCheck
 from .ha_process import HaProcessCheck
+from .integrations import IntegrationsCheck
 from .recorder import RecorderCheck
 from .system_resources import SystemResourcesCheck
 
@@ -23,7 +30,24 @@ BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
     *ha_process.SENSORS,
     *event_loop.SENSORS,
     *recorder.SENSORS,
+    *integrations.SENSORS,
 )
+
+
+@runtime_checkable
+class ListeningCheck(Check, Protocol):
+    """A check that follows events and pushes results between cycles."""
+
+    async def async_start(self, push: PushResult) -> None:
+        """Start following events; hand every changed result to ``push``."""
+
+    async def async_close(self) -> None:
+        """Stop following events (entry unload)."""
+
+
+def listening_checks(checks: Iterable[Check]) -> list[ListeningCheck]:
+    """Return the checks of ``checks`` that follow events."""
+    return [check for check in checks if isinstance(check, ListeningCheck)]
 
 
 def build_builtin_checks(hass: HomeAssistant, settings: MonitorSettings) -> list[Check]:
@@ -37,4 +61,6 @@ def build_builtin_checks(hass: HomeAssistant, settings: MonitorSettings) -> list
         checks.append(EventLoopCheck())
     if ComponentType.RECORDER in settings.checks:
         checks.append(RecorderCheck(hass))
+    if ComponentType.INTEGRATIONS in settings.checks:
+        checks.append(IntegrationsCheck(hass, settings))
     return checks
