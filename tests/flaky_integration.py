@@ -55,6 +55,7 @@ class FlakyIntegration:
         self.hass = hass
         self.setup = Setup.READY
         self.unload_ok = True
+        self.error_reason = ERROR_REASON
         self.setups = 0
         mock_integration(
             hass,
@@ -72,7 +73,7 @@ class FlakyIntegration:
         if self.setup is Setup.NOT_READY:
             raise ConfigEntryNotReady(NOT_READY_REASON)
         if self.setup is Setup.ERROR:
-            raise ConfigEntryError(ERROR_REASON)
+            raise ConfigEntryError(self.error_reason)
         return self.setup is Setup.READY
 
     async def _async_unload_entry(

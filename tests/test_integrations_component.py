@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from collections.abc import AsyncGenerator
 from datetime import timedelta
+import json
 from typing import Any
 
 from freezegun.api import FrozenDateTimeFactory
@@ -12,6 +13,10 @@ from pytest_homeassistant_custom_component.common import (
     MockConfigEntry,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.health_monitor.const import (
     CONF_CHECKS,
@@ -97,6 +102,15 @@ def _status(hass: HomeAssistant, entry: MockConfigEntry) -> State:
 
 def _count(hass: HomeAssistant, entry: MockConfigEntry, key: str) -> int:
     return int(float(sensor(hass, entry, COMPONENT, key).state))
+
+
+def _shown(hass: HomeAssistant, entry: MockConfigEntry) -> tuple[str, int, int]:
+    """Return the component's status and its failed and retrying counts."""
+    return (
+        _status(hass, entry).state,
+        _count(hass, entry, "failed_integrations"),
+        _count(hass, entry, "retrying_integrations"),
+    )
 
 
 def _incidents(entry: MockConfigEntry) -> list[Any]:
@@ -206,8 +220,7 @@ async def test_failed_setup_is_critical_at_once_with_one_incident(
     )
     (listed,) = state.attributes["integrations"]
     assert (listed["state"], listed["reason"]) == ("setup_error", reason)
-    assert _count(hass, monitor, "failed_integrations") == 1
-    assert _count(hass, monitor, "retrying_integrations") == 0
+    assert _shown(hass, monitor) == ("critical", 1, 0)
     (incident,) = _incidents(monitor)
     assert incident.severity == "critical"
 
@@ -224,8 +237,7 @@ async def test_integration_failed_before_the_monitor_started_counts(
     await flaky.async_add("Solar inverter")
     await _start(hass, monitor)
 
-    assert _status(hass, monitor).state == "critical"
-    assert _count(hass, monitor, "failed_integrations") == 1
+    assert _shown(hass, monitor) == ("critical", 1, 0)
 
 
 async def test_entry_that_cannot_migrate_or_unload_is_critical(
@@ -265,8 +277,7 @@ async def test_incident_resolves_by_itself_once_the_integration_loads(
     flaky.setup = Setup.READY
     await _wait(hass, freezer, timedelta(minutes=2))
     assert entry.state is ConfigEntryState.LOADED
-    assert _status(hass, monitor).state == "healthy"
-    assert _count(hass, monitor, "retrying_integrations") == 0
+    assert _shown(hass, monitor) == ("healthy", 0, 0)
     await _cycle(hass, monitor)
 
     assert incident.status == "resolved"
@@ -311,8 +322,7 @@ async def test_health_monitor_entries_never_count(
     assert newer.state is ConfigEntryState.MIGRATION_ERROR
 
     await _cycle(hass, monitor)
-    assert _status(hass, monitor).state == "healthy"
-    assert _count(hass, monitor, "failed_integrations") == 0
+    assert _shown(hass, monitor) == ("healthy", 0, 0)
 
 
 async def test_message_and_attributes_stay_bounded_with_many_failures(
@@ -336,6 +346,29 @@ async def test_message_and_attributes_stay_bounded_with_many_failures(
     assert all(len(item["reason"]) <= 120 for item in listed)
     assert state.attributes["integrations_not_listed"] == 10
     assert _count(hass, monitor, "failed_integrations") == 30
+
+
+async def test_reason_reaches_attributes_and_diagnostics_without_secrets(
+    hass: HomeAssistant,
+    hass_client: ClientSessionGenerator,
+    flaky: FlakyIntegration,
+    monitor: MockConfigEntry,
+) -> None:
+    """A reason carrying credentials is shown without them everywhere."""
+    await _start(hass, monitor)
+    flaky.setup = Setup.ERROR
+    flaky.error_reason = (
+        "Login to https://admin:hunter2@192.0.2.7 refused, password=hunter2"
+    )
+    await flaky.async_add("Router")
+
+    state = _status(hass, monitor)
+    (listed,) = state.attributes["integrations"]
+    assert listed["reason"].startswith("Login to https://***@192.0.2.7 refused")
+    assert "hunter2" not in state.attributes["message"]
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, monitor)
+    assert "hunter2" not in json.dumps(diagnostics)
+    assert "Router" in json.dumps(diagnostics)
 
 
 # --- Reload action -------------------------------------------------------------------

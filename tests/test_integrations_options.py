@@ -173,48 +173,35 @@ async def _set_up(hass: HomeAssistant, entry: MockConfigEntry) -> None:
     assert entry.state is ConfigEntryState.LOADED
 
 
-async def test_entry_from_before_the_check_gets_it_once(hass: HomeAssistant) -> None:
-    """An existing entry's stored checks gain Integrations, with the rest kept."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        options={CONF_CHECKS: ["event_loop"], CONF_DISK_PATHS: ["/"]},
-        minor_version=1,
-    )
-    await _set_up(hass, entry)
-
-    assert entry.minor_version == 2
-    assert entry.options[CONF_CHECKS] == ["event_loop", "integrations"]
-    assert {check.component_id for check in entry.runtime_data.checks} == {
-        "event_loop",
-        "integrations",
-    }
-    assert await hass.config_entries.async_unload(entry.entry_id)
-
-
-async def test_check_turned_off_after_the_migration_stays_off(
+@pytest.mark.parametrize(
+    ("minor_version", "stored", "checks", "migrated_to"),
+    [
+        pytest.param(1, ["event_loop"], ["event_loop", "integrations"], 2, id="older"),
+        pytest.param(1, None, None, 2, id="older without a list"),
+        pytest.param(2, ["event_loop"], ["event_loop"], 2, id="turned off since"),
+        pytest.param(3, ["event_loop"], ["event_loop"], 3, id="newer"),
+    ],
+)
+async def test_integrations_check_is_turned_on_once_for_older_entries(
     hass: HomeAssistant,
+    minor_version: int,
+    stored: list[str] | None,
+    checks: list[str] | None,
+    migrated_to: int,
 ) -> None:
-    """The migration runs once: a later choice without Integrations is respected."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
-        options={CONF_CHECKS: ["event_loop"], CONF_DISK_PATHS: ["/"]},
-        minor_version=2,
-    )
+    """An older entry's stored checks gain Integrations; later choices are kept.
+
+    Without a stored list every check runs already; an entry a newer version
+    made (after a downgrade) is used as it is.
+    """
+    options: dict[str, Any] = {CONF_DISK_PATHS: ["/"]}
+    if stored is not None:
+        options[CONF_CHECKS] = stored
+    entry = MockConfigEntry(domain=DOMAIN, options=options, minor_version=minor_version)
     await _set_up(hass, entry)
 
-    assert entry.options[CONF_CHECKS] == ["event_loop"]
-    assert {check.component_id for check in entry.runtime_data.checks} == {"event_loop"}
-    assert await hass.config_entries.async_unload(entry.entry_id)
-
-
-async def test_entry_without_a_checks_list_runs_every_check(
-    hass: HomeAssistant,
-) -> None:
-    """Without a stored list every check runs already; the migration adds none."""
-    entry = MockConfigEntry(domain=DOMAIN, options={CONF_DISK_PATHS: ["/"]})
-    await _set_up(hass, entry)
-
-    assert entry.minor_version == 2
-    assert CONF_CHECKS not in entry.options
-    assert "integrations" in {c.component_id for c in entry.runtime_data.checks}
+    assert entry.minor_version == migrated_to
+    assert entry.options.get(CONF_CHECKS) == checks
+    running = {check.component_id for check in entry.runtime_data.checks}
+    assert ("integrations" in running) is (checks is None or "integrations" in checks)
     assert await hass.config_entries.async_unload(entry.entry_id)
