@@ -35,6 +35,7 @@ from unittest.mock import PropertyMock, patch
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.health_monitor.config_flow import HealthMonitorConfigFlow
 from custom_components.health_monitor.const import (
     CONF_CHECKS,
     CONF_DISK_PATHS,
@@ -239,6 +240,7 @@ def health_monitor_entry(
     """Return a Health Monitor entry with ``checks`` and target subentries."""
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=HealthMonitorConfigFlow.MINOR_VERSION,
         options={
             CONF_CHECKS: checks,
             CONF_DISK_PATHS: ["/"],

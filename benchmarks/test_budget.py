@@ -16,6 +16,7 @@ import tracemalloc
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
+from custom_components.health_monitor.config_flow import HealthMonitorConfigFlow
 from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
 from custom_components.health_monitor.engine.incidents import (
     IncidentSettings,
@@ -29,6 +30,7 @@ from custom_components.health_monitor.engine.models import (
     utcnow,
 )
 from custom_components.health_monitor.engine.monitor import HealthMonitor
+from custom_components.health_monitor.options import CHECK_NAMES
 from homeassistant.core import HomeAssistant
 from tests.tcp_service import network_target, targets_entry
 
@@ -51,8 +53,9 @@ async def _setup(hass: HomeAssistant, entry: MockConfigEntry) -> None:
 def _default_entry() -> MockConfigEntry:
     return MockConfigEntry(
         domain=DOMAIN,
+        minor_version=HealthMonitorConfigFlow.MINOR_VERSION,
         options={
-            CONF_CHECKS: ["system_resources", "ha_process", "event_loop", "recorder"],
+            CONF_CHECKS: list(CHECK_NAMES),
             CONF_DISK_PATHS: ["/"],
         },
     )

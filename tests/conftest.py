@@ -12,10 +12,11 @@ from pytest_homeassistant_custom_component.syrupy import HomeAssistantSnapshotEx
 import pytest_socket
 from syrupy.assertion import SnapshotAssertion
 
-from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
+from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
 
+from .entries import health_monitor_entry
 from .targets.mosquitto_server import MosquittoServer
 from .targets.postgres_server import (
     MONITOR_PASSWORD,
@@ -53,9 +54,7 @@ def options(hass: HomeAssistant) -> dict[str, Any]:
 @pytest.fixture
 def config_entry(options: dict[str, Any]) -> MockConfigEntry:
     """Return a Health Monitor config entry (not yet added to hass)."""
-    return MockConfigEntry(
-        domain=DOMAIN, title="Health Monitor", data={}, options=options
-    )
+    return health_monitor_entry(title="Health Monitor", data={}, options=options)
 
 
 @pytest.fixture

@@ -7,7 +7,9 @@ from typing import Any
 
 from pytest_homeassistant_custom_component.common import MockConfigEntry
 
-from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
+from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS
+
+from .entries import health_monitor_entry
 
 TARGET = "service_target"
 
@@ -77,8 +79,7 @@ def targets_entry(
     targets: list[dict[str, Any]], entry_id: str | None = None, **options: Any
 ) -> MockConfigEntry:
     """Return an entry watching only ``targets`` (subentries; no host checks)."""
-    return MockConfigEntry(
-        domain=DOMAIN,
+    return health_monitor_entry(
         entry_id=entry_id,
         options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"], **options},
         subentries_data=targets,

@@ -26,7 +26,13 @@ from homeassistant.config_entries import SOURCE_USER, ConfigEntryState
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.data_entry_flow import FlowResultType
 
-ALL_CHECKS = ["system_resources", "ha_process", "event_loop", "recorder"]
+ALL_CHECKS = [
+    "system_resources",
+    "ha_process",
+    "event_loop",
+    "recorder",
+    "integrations",
+]
 
 
 def _options(hass: HomeAssistant, **changes: Any) -> dict[str, Any]:

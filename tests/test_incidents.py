@@ -32,6 +32,7 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er, issue_registry as ir
 from homeassistant.setup import async_setup_component
 
+from .entries import health_monitor_entry
 from .targets.http_servers import http_server
 from .targets.target_entities import status
 from .tcp_service import TARGET, TcpService, service_entry
@@ -165,8 +166,7 @@ async def test_slow_answers_after_setup_open_no_incident_during_the_grace(
         options[CONF_GRACE_PERIOD] = grace
     async with http_server() as endpoint:
         endpoint.delay = 0.05
-        entry = MockConfigEntry(
-            domain=DOMAIN,
+        entry = health_monitor_entry(
             options=options,
             subentries_data=[
                 {

@@ -13,6 +13,8 @@ from homeassistant.core import HomeAssistant
 from homeassistant.helpers import device_registry as dr
 from homeassistant.setup import async_setup_component
 
+from .entries import health_monitor_entry
+
 
 async def test_setup_creates_a_device_per_component_and_the_system_device(
     hass: HomeAssistant,
@@ -43,8 +45,7 @@ async def test_a_target_with_unreadable_settings_is_critical_and_breaks_nothing(
     hass: HomeAssistant, options: dict[str, Any]
 ) -> None:
     """Stored settings a target kind cannot read make that target critical only."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = health_monitor_entry(
         options=options,
         subentries_data=[
             {
@@ -71,7 +72,7 @@ async def test_a_target_added_while_the_entry_starts_is_monitored(
 ) -> None:
     """Adding a target during set-up reloads the entry once set-up is done."""
     assert await async_setup_component(hass, DOMAIN, {})
-    entry = MockConfigEntry(domain=DOMAIN, options=options)
+    entry = health_monitor_entry(options=options)
     entry.add_to_hass(hass)
     setup = hass.async_create_task(hass.config_entries.async_setup(entry.entry_id))
     while entry.state is not ConfigEntryState.SETUP_IN_PROGRESS:

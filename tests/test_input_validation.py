@@ -53,6 +53,7 @@ from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import issue_registry as ir
 from homeassistant.setup import async_setup_component
 
+from .entries import health_monitor_entry
 from .targets.flows import submit_target_form
 from .targets.target_entities import refresh, status
 from .tcp_service import TARGET, TcpService, service_entry
@@ -360,7 +361,7 @@ async def test_invalid_stored_options_raise_a_repair_issue_and_the_entry_loads(
     hass: HomeAssistant, garbage_options: dict[str, Any]
 ) -> None:
     """The entry sets up with defaults for the bad values and names them in an issue."""
-    entry = MockConfigEntry(domain=DOMAIN, options=garbage_options)
+    entry = health_monitor_entry(options=garbage_options)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -386,7 +387,7 @@ async def test_saving_the_options_form_fixes_stored_options_and_removes_the_issu
     hass: HomeAssistant, garbage_options: dict[str, Any]
 ) -> None:
     """The form shows defaults in place of bad values; saving it clears the issue."""
-    entry = MockConfigEntry(domain=DOMAIN, options=garbage_options)
+    entry = health_monitor_entry(options=garbage_options)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()
@@ -625,8 +626,7 @@ async def test_invalid_stored_target_asks_for_reconfiguring_and_others_keep_work
         "latency_warning_ms": 5000,
         "latency_critical_ms": 10000,
     }
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = health_monitor_entry(
         options={CONF_CHECKS: [], CONF_DISK_PATHS: ["/"]},
         subentries_data=[
             {

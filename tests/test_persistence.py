@@ -14,10 +14,11 @@ from pytest_homeassistant_custom_component.common import (
 from custom_components.health_monitor.const import (
     CONF_MEMORY_CRITICAL,
     CONF_MEMORY_WARNING,
-    DOMAIN,
     STORAGE_SAVE_DELAY,
 )
 from homeassistant.core import HomeAssistant
+
+from .entries import health_monitor_entry
 
 
 def _storage_key(entry: MockConfigEntry) -> str:
@@ -58,8 +59,7 @@ async def test_restart_restores_history_and_failure_count(
 ) -> None:
     """Histories and consecutive failures saved before a restart are back after it."""
     # Memory levels so low that the HA process is critical: its failures go on counting.
-    config_entry = MockConfigEntry(
-        domain=DOMAIN,
+    config_entry = health_monitor_entry(
         options={**options, CONF_MEMORY_WARNING: 0.0001, CONF_MEMORY_CRITICAL: 0.001},
     )
     earlier = datetime.now(UTC) - timedelta(hours=1)

@@ -24,6 +24,7 @@ from homeassistant.core import HomeAssistant, State
 from homeassistant.helpers import entity_registry as er
 from homeassistant.setup import async_setup_component
 
+from .entries import health_monitor_entry
 from .targets.http_servers import HttpServer, http_server
 from .targets.mosquitto_server import MosquittoServer
 from .targets.postgres_server import (
@@ -60,8 +61,7 @@ async def setup_target(hass: HomeAssistant) -> AsyncGenerator[SetupTarget]:
     entries: list[MockConfigEntry] = []
 
     async def _setup(subentry_type: str, data: dict[str, Any]) -> MockConfigEntry:
-        entry = MockConfigEntry(
-            domain=DOMAIN,
+        entry = health_monitor_entry(
             title="Health Monitor",
             options={
                 CONF_CHECKS: [],
@@ -481,7 +481,7 @@ async def test_memory_relief_drops_histories_of_checks_no_longer_run(
         CONF_DISK_PATHS: [hass.config.config_dir],
         "update_interval": UPDATE_INTERVAL,
     }
-    entry = MockConfigEntry(domain=DOMAIN, title="Health Monitor", options=options)
+    entry = health_monitor_entry(title="Health Monitor", options=options)
     entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(entry.entry_id)
     await hass.async_block_till_done()

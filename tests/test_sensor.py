@@ -20,7 +20,6 @@ from custom_components.health_monitor.const import (
     CONF_DISK_WARNING,
     CONF_MEMORY_CRITICAL,
     CONF_MEMORY_WARNING,
-    DOMAIN,
 )
 from custom_components.health_monitor.engine.classification import Thresholds
 from homeassistant.components.sensor import SensorDeviceClass
@@ -28,6 +27,7 @@ from homeassistant.const import ATTR_DEVICE_CLASS, ATTR_UNIT_OF_MEASUREMENT
 from homeassistant.core import HomeAssistant
 from homeassistant.util import slugify
 
+from .entries import health_monitor_entry
 from .targets.target_entities import enable_sensors, entity_id_of, number
 
 STATUSES = ["healthy", "warning", "degraded", "critical", "unknown"]
@@ -178,8 +178,8 @@ async def test_missing_recorder_is_unknown_and_says_not_loaded(
     hass: HomeAssistant,
 ) -> None:
     """Without the recorder the component is unknown with a clear message."""
-    loaded_entry = MockConfigEntry(
-        domain=DOMAIN, options={CONF_CHECKS: ["recorder"], CONF_DISK_PATHS: ["/"]}
+    loaded_entry = health_monitor_entry(
+        options={CONF_CHECKS: ["recorder"], CONF_DISK_PATHS: ["/"]}
     )
     loaded_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(loaded_entry.entry_id)
@@ -196,8 +196,7 @@ async def test_a_vanished_disk_path_is_unknown_not_an_error(
     """A watched folder that disappears makes its disk unknown; the rest keeps working."""
     watched = tmp_path / "media"
     watched.mkdir()
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = health_monitor_entry(
         options={CONF_CHECKS: ["system_resources"], CONF_DISK_PATHS: [str(watched)]},
     )
     entry.add_to_hass(hass)

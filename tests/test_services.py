@@ -39,6 +39,7 @@ COMPONENT_KEYS = {
     "message",
     "response_time_ms",
     "metrics",
+    "details",
     "consecutive_failures",
     "uptime_percent",
     "last_checked",

@@ -9,9 +9,10 @@ import homeassistant.helpers.config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
 
-from .const import DOMAIN
+from .const import CONF_CHECKS, DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .devices import async_remove_stale_devices, may_remove_device
+from .engine.models import ComponentType
 from .repairs import async_delete_incident_issues, async_sync_settings_issue
 from .services import async_register_services
 from .settings import MonitorSettings
@@ -26,10 +27,41 @@ PLATFORMS: list[Platform] = [
 
 CONFIG_SCHEMA = cv.config_entry_only_config_schema(DOMAIN)
 
+# Built-in checks that joined in a minor version, on for entries made before it.
+CHECKS_ADDED_IN: dict[int, tuple[ComponentType, ...]] = {
+    2: (ComponentType.INTEGRATIONS,),
+}
+
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
     """Register the services (once, whatever entries exist)."""
     async_register_services(hass)
+    return True
+
+
+async def async_migrate_entry(
+    hass: HomeAssistant, entry: HealthMonitorConfigEntry
+) -> bool:
+    """Turn on the built-in checks added since the entry was made.
+
+    Only a stored list of checks is extended (without one, every check runs);
+    a newer entry than this version knows is refused.
+    """
+    if entry.version != 1:
+        return False
+    current = max(CHECKS_ADDED_IN)
+    if entry.minor_version >= current:
+        return True
+    options = dict(entry.options)
+    checks = options.get(CONF_CHECKS)
+    if isinstance(checks, list):
+        for minor_version, added in CHECKS_ADDED_IN.items():
+            if entry.minor_version < minor_version:
+                checks = [*checks, *(str(c) for c in added if str(c) not in checks)]
+        options[CONF_CHECKS] = checks
+    hass.config_entries.async_update_entry(
+        entry, options=options, minor_version=current
+    )
     return True
 
 

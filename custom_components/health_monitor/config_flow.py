@@ -19,12 +19,11 @@ from homeassistant.config_entries import (
 )
 from homeassistant.core import HomeAssistant, callback
 
-from .builtin.entities import integration_choices
 from .const import (
     CONF_CHECKS,
     CONF_DISK_PATHS,
-    CONF_ENTITIES_EXCLUDED,
     CONF_NOTIFY_ACTION,
+    CONF_RELOAD_INTEGRATIONS,
     DOMAIN,
     THRESHOLD_OPTIONS,
 )
@@ -33,6 +32,7 @@ from .options import (
     OPTION_LIMITS,
     OPTIONS,
     WATCH_OPTIONS,
+    check_reload_picks,
     form_schema,
     read_options,
 )
@@ -58,17 +58,9 @@ def watch_schema(values: Mapping[str, Any]) -> vol.Schema:
     return form_schema(WATCH_OPTIONS, values)
 
 
-def options_schema(
-    values: Mapping[str, Any], hass: HomeAssistant | None = None
-) -> vol.Schema:
-    """Return the schema of every option, defaulting to ``values``.
-
-    With ``hass``, the integrations the Entities check may exclude are listed.
-    """
-    choices = (
-        None if hass is None else {CONF_ENTITIES_EXCLUDED: integration_choices(hass)}
-    )
-    return form_schema(OPTIONS, values, choices)
+def options_schema(hass: HomeAssistant, values: Mapping[str, Any]) -> vol.Schema:
+    """Return the schema of every option, defaulting to ``values``."""
+    return form_schema(OPTIONS, values, hass)
 
 
 def validate_notify_action(
@@ -143,6 +135,12 @@ async def async_validate_options(
     errors.
     """
     options, errors = check_fields(user_input, OPTION_LIMITS)
+    try:
+        options[CONF_RELOAD_INTEGRATIONS] = check_reload_picks(
+            hass, options.get(CONF_RELOAD_INTEGRATIONS)
+        )
+    except InvalidValueError as err:
+        errors[CONF_RELOAD_INTEGRATIONS] = err.reason
     if errors:
         return options, errors
     errors = validate_thresholds(options) or validate_notify_action(hass, options)
@@ -186,7 +184,8 @@ class HealthMonitorConfigFlow(ConfigFlow, domain=DOMAIN):
     """Set up Health Monitor (one entry per Home Assistant instance)."""
 
     VERSION = 1
-    MINOR_VERSION = 1
+    # 2: the Integrations check joined the built-in checks (see async_migrate_entry).
+    MINOR_VERSION = 2
 
     async def async_step_user(
         self, user_input: dict[str, Any] | None = None
@@ -252,8 +251,9 @@ class HealthMonitorOptionsFlow(OptionsFlow):
         def finish(checked: dict[str, Any]) -> ConfigFlowResult:
             options = {**self.config_entry.options, **checked}
             # An emptied optional field is left out of the input.
-            if not checked.get(CONF_NOTIFY_ACTION):
-                options.pop(CONF_NOTIFY_ACTION, None)
+            for option in OPTIONS:
+                if not option.required and not checked.get(option.key):
+                    options.pop(option.key, None)
             return self.async_create_entry(data=options)
 
         return await _async_form_step(
@@ -261,7 +261,7 @@ class HealthMonitorOptionsFlow(OptionsFlow):
             "init",
             user_input,
             validate=async_validate_options,
-            schema=lambda values: options_schema(values, self.hass),
+            schema=lambda values: options_schema(self.hass, values),
             shown=lambda: stored_options(self.hass, self.config_entry),
             finish=finish,
         )

@@ -30,6 +30,8 @@ CONF_ESCALATION_MINUTES: Final = "escalation_minutes"
 CONF_NOTIFY_ACTION: Final = "notify_action"
 CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
 CONF_GRACE_PERIOD: Final = "grace_period"
+CONF_INTEGRATION_GRACE: Final = "integration_grace_minutes"
+CONF_RELOAD_INTEGRATIONS: Final = "reload_integrations"
 CONF_ENTITIES_GRACE: Final = "entities_grace_minutes"
 CONF_ENTITIES_STALE_HOURS: Final = "entities_stale_hours"
 CONF_ENTITIES_EXCLUDED: Final = "entities_excluded_integrations"
@@ -57,6 +59,7 @@ BUILTIN_CHECKS: Final = (
     ComponentType.HA_PROCESS,
     ComponentType.EVENT_LOOP,
     ComponentType.RECORDER,
+    ComponentType.INTEGRATIONS,
     ComponentType.ENTITIES,
 )
 # Built-in checks a new installation leaves off: most homes have some
@@ -79,6 +82,9 @@ EVENT_LOOP_LAG_WARNING_MS: Final = 100.0
 EVENT_LOOP_LAG_CRITICAL_MS: Final = 500.0
 RECORDER_BACKLOG_WARNING: Final = 1000
 RECORDER_BACKLOG_CRITICAL: Final = 30000
+
+# Minutes an integration may retry its setup before it counts (degraded).
+DEFAULT_INTEGRATION_GRACE_MINUTES: Final = 5
 
 # Unique id / device identifier of the whole-installation device.
 SYSTEM_DEVICE_KEY: Final = "system"

@@ -16,7 +16,7 @@ from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .availability_log import AvailabilityLog
-from .builtin import ListeningCheck, build_builtin_checks
+from .builtin import build_builtin_checks, listening_checks
 from .const import BUILTIN_CHECKS, DOMAIN
 from .controls import Controls
 from .devices import async_remove_component_device, component_device_identifier
@@ -123,11 +123,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         current = {check.component_id for check in self.checks}
         for component_id in self.monitor.known_component_ids() - current - builtin:
             self.monitor.forget(component_id)
-        for check in self._builtin_checks:
-            if isinstance(check, ListeningCheck):
-                check.async_start()
-        for target in self.targets:
-            await target.async_start(partial(self._async_push_result, target))
+        for check in [*listening_checks(self._builtin_checks), *self.targets]:
+            await check.async_start(partial(self._async_push_result, check))
         await self.incidents.async_start()
         for incident in self.incidents.list_incidents():
             if incident.component_id not in current:
@@ -178,16 +175,16 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
 
     @callback
     def _async_push_result(self, check: Check, result: CheckResult) -> None:
-        """Publish a result a target reported by itself, without a full cycle."""
+        """Publish a result a check reported by itself, without a full cycle."""
         if (
             not self.controls.monitoring
             or self.data is None
             or check.component_id not in self.data.components
             # A replaced or removed target's check may still report.
-            or self.target(check.component_id) is not check
+            or check not in self.checks
         ):
             return
-        # A pushed result is an event the target saw (a lost connection).
+        # A pushed result is an event the check saw (a lost connection).
         component = self.monitor.apply(check, replace(result, pushed=True))
         self._async_process([component])
         self.async_set_updated_data(
@@ -220,11 +217,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
     async def async_shutdown(self) -> None:
         """Stop polling, close target connections and save the histories."""
         await super().async_shutdown()
-        for check in self._builtin_checks:
-            if isinstance(check, ListeningCheck):
-                check.async_close()
-        for target in self.targets:
-            await target.async_close()
+        for check in [*listening_checks(self._builtin_checks), *self.targets]:
+            await check.async_close()
         await self.history_store.async_flush()
         await self.incidents.async_stop(remove_issues=False)
 
@@ -339,6 +333,10 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         ):
             if identifier in device.identifiers:
                 registry.async_update_device(device.id, name=name)
+
+    def check(self, component_id: str) -> Check | None:
+        """Return the check of a watched component, if ``component_id`` is one."""
+        return next((c for c in self.checks if c.component_id == component_id), None)
 
     def target(self, component_id: str) -> TargetCheck | None:
         """Return the check of a watched target, if ``component_id`` is one."""

@@ -30,6 +30,7 @@ MODELS: dict[ComponentType, str] = {
     ComponentType.HA_PROCESS: "Home Assistant process",
     ComponentType.EVENT_LOOP: "Event loop",
     ComponentType.RECORDER: "Recorder",
+    ComponentType.INTEGRATIONS: "Integrations",
     ComponentType.DATABASE: "Database",
     ComponentType.MQTT: "MQTT broker",
     ComponentType.HTTP_ENDPOINT: "HTTP endpoint",

@@ -16,6 +16,9 @@ from typing import Any
 
 import voluptuous as vol
 
+from homeassistant.config_entries import ConfigEntry
+from homeassistant.core import HomeAssistant, callback
+from homeassistant.helpers import entity_registry as er
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     Selector,
@@ -25,6 +28,7 @@ from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
 )
+from homeassistant.loader import IntegrationNotLoaded, async_get_loaded_integration
 
 from .const import (
     BUILTIN_CHECKS,
@@ -40,7 +44,9 @@ from .const import (
     CONF_GRACE_PERIOD,
     CONF_HISTORY_SIZE,
     CONF_INCIDENT_THRESHOLD,
+    CONF_INTEGRATION_GRACE,
     CONF_NOTIFY_ACTION,
+    CONF_RELOAD_INTEGRATIONS,
     CONF_RESOLVE_AFTER_CHECKS,
     CONF_UPDATE_INTERVAL,
     DEFAULT_CHECK_TIMEOUT,
@@ -52,14 +58,17 @@ from .const import (
     DEFAULT_GRACE_PERIOD,
     DEFAULT_HISTORY_SIZE,
     DEFAULT_INCIDENT_THRESHOLD,
+    DEFAULT_INTEGRATION_GRACE_MINUTES,
     DEFAULT_RESOLVE_AFTER_CHECKS,
     DEFAULT_UPDATE_INTERVAL,
+    DOMAIN,
     MIN_UPDATE_INTERVAL,
     OFF_BY_DEFAULT_CHECKS,
     THRESHOLD_OPTIONS,
 )
 from .engine.incidents import THRESHOLD_ORDER
 from .engine.models import ComponentType, HealthStatus
+from .engine.sanitize import shorten
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,
     PATH,
@@ -67,6 +76,7 @@ from .validation import (
     InvalidValueError,
     NameListLimit,
     NumberRange,
+    StepCheckedSelectSelector,
     TextLimit,
 )
 
@@ -80,6 +90,11 @@ INCIDENT_THRESHOLDS = tuple(str(status) for status in THRESHOLD_ORDER)
 NOTIFY_ACTION = TextLimit(MAX_SHORT_TEXT_LENGTH)
 # A percentage level; decimals allowed (e.g. 99.5).
 _PERCENT = NumberRange(0, 100, whole=False, unit="%")
+# A config entry id, as stored among the integrations that may be reloaded.
+ENTRY_ID = TextLimit(MAX_SHORT_TEXT_LENGTH)
+MAX_RELOAD_PICKS = 1000
+INVALID_INTEGRATIONS = "invalid_integrations"
+MAX_TITLE_LENGTH = 100
 
 # A reader turns a stored value into a usable one and says whether the stored
 # value was fully valid (an invalid part is dropped or takes the default).
@@ -104,6 +119,8 @@ class Option:
     cast: Callable[[Any], Any] = lambda value: value
     incident: bool = False
     required: bool = True
+    # The choices of a select field that depend on the installation.
+    choices: Callable[[HomeAssistant], list[SelectOptionDict]] | None = None
 
     def marker(self, values: Mapping[str, Any]) -> vol.Marker:
         """Return the form key showing ``values`` (the default when absent)."""
@@ -207,6 +224,81 @@ def _read_notify_action(value: Any) -> tuple[str | None, bool]:
     return action, True
 
 
+def _read_entry_ids(value: Any) -> tuple[list[str], bool]:
+    """Return the distinct usable entry ids of ``value`` and whether nothing was dropped."""
+    if value is None:
+        return [], True
+    if not isinstance(value, list) or len(value) > MAX_RELOAD_PICKS:
+        return [], False
+    entry_ids: list[str] = []
+    for entry_id in value:
+        try:
+            entry_ids.append(ENTRY_ID(entry_id))
+        except InvalidValueError:
+            continue
+    entry_ids = list(dict.fromkeys(entry_id for entry_id in entry_ids if entry_id))
+    return entry_ids, len(entry_ids) == len(value)
+
+
+def integration_label(entry: ConfigEntry) -> str:
+    """Return how an integration is named to people: its title and domain."""
+    return f"{shorten(entry.title, MAX_TITLE_LENGTH)} ({entry.domain})"
+
+
+def integration_choices(hass: HomeAssistant) -> list[SelectOptionDict]:
+    """Return every other integration's config entry, by title, as choices."""
+    entries = sorted(
+        (
+            entry
+            for entry in hass.config_entries.async_entries()
+            if entry.domain != DOMAIN
+        ),
+        key=lambda entry: (entry.title.casefold(), entry.domain, entry.entry_id),
+    )
+    return [
+        SelectOptionDict(value=entry.entry_id, label=integration_label(entry))
+        for entry in entries
+    ]
+
+
+@callback
+def entity_integration_choices(hass: HomeAssistant) -> list[SelectOptionDict]:
+    """Return the integrations that have entities, by name, to exclude from counting."""
+    domains = {entry.platform for entry in er.async_get(hass).entities.values()}
+    choices: list[SelectOptionDict] = []
+    for domain in sorted(domains):
+        try:
+            label = async_get_loaded_integration(hass, domain).name
+        except IntegrationNotLoaded:
+            label = domain
+        choices.append(SelectOptionDict(value=domain, label=label))
+    return choices
+
+
+def check_reload_picks(hass: HomeAssistant, value: Any) -> list[str]:
+    """Return the distinct picked entry ids, or raise InvalidValueError.
+
+    Each must be one of :func:`integration_choices`; the count is checked
+    before anything is looked up.
+    """
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_RELOAD_PICKS:
+        raise InvalidValueError(INVALID_INTEGRATIONS)
+    known = {choice["value"] for choice in integration_choices(hass)}
+    if not all(isinstance(pick, str) and pick in known for pick in value):
+        raise InvalidValueError(INVALID_INTEGRATIONS)
+    return list(dict.fromkeys(value))
+
+
+def _choice_selector(choices: list[SelectOptionDict]) -> StepCheckedSelectSelector:
+    return StepCheckedSelectSelector(
+        SelectSelectorConfig(
+            options=choices, multiple=True, mode=SelectSelectorMode.DROPDOWN
+        )
+    )
+
+
 def _checks(names: list[str]) -> frozenset[ComponentType]:
     return frozenset(ComponentType(name) for name in names)
 
@@ -298,7 +390,7 @@ OPTIONS: tuple[Option, ...] = (
         _hours,
         "entities_stale_after",
     ),
-    # Its choices are the integrations with entities (see form_schema).
+    # Its choices are the integrations with entities, read when the form opens.
     Option(
         CONF_ENTITIES_EXCLUDED,
         [],
@@ -314,6 +406,7 @@ OPTIONS: tuple[Option, ...] = (
         INTEGRATION_DOMAINS,
         "entities_excluded",
         frozenset,
+        choices=entity_integration_choices,
     ),
     Option(
         CONF_NOTIFY_ACTION,
@@ -323,6 +416,24 @@ OPTIONS: tuple[Option, ...] = (
         NOTIFY_ACTION,
         "notify_action",
         required=False,
+    ),
+    _number(
+        CONF_INTEGRATION_GRACE,
+        DEFAULT_INTEGRATION_GRACE_MINUTES,
+        NumberRange(0, 1440, unit="min"),
+        _minutes,
+        "integration_grace",
+    ),
+    # Off for every integration unless picked here.
+    Option(
+        CONF_RELOAD_INTEGRATIONS,
+        [],
+        _choice_selector([]),
+        _read_entry_ids,
+        setting="reload_integrations",
+        cast=frozenset,
+        required=False,
+        choices=integration_choices,
     ),
 )
 OPTIONS_BY_KEY: dict[str, Option] = {option.key: option for option in OPTIONS}
@@ -339,24 +450,24 @@ OPTION_LIMITS: dict[str, FieldLimit] = {
 def form_schema(
     options: tuple[Option, ...],
     values: Mapping[str, Any],
-    choices: Mapping[str, list[SelectOptionDict]] | None = None,
+    hass: HomeAssistant | None = None,
 ) -> vol.Schema:
     """Return the form of ``options``, showing ``values``.
 
-    ``choices`` fills the options of a select field known only at run time
-    (e.g. the integrations that have entities), by option key.
+    With ``hass``, a field with choices of the installation offers them and
+    shows only the chosen values that are still among them.
     """
-    choices = choices or {}
-    fields: dict[vol.Marker, Any] = {}
+    fields: dict[vol.Marker, Selector[Any]] = {}
     for option in options:
-        selector = option.selector
-        if option.key in choices and isinstance(selector, SelectSelector):
-            selector = SelectSelector(
-                SelectSelectorConfig(
-                    **{**selector.config, "options": choices[option.key]}
-                )
-            )
-        fields[option.marker(values)] = selector
+        if option.choices is None or hass is None:
+            fields[option.marker(values)] = option.selector
+            continue
+        choices = option.choices(hass)
+        shown = values.get(option.key)
+        if isinstance(shown, list):
+            known = {choice["value"] for choice in choices}
+            shown = [value for value in shown if value in known]
+        fields[option.marker({**values, option.key: shown})] = _choice_selector(choices)
     return vol.Schema(fields)
 
 

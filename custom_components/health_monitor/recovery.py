@@ -2,8 +2,8 @@
 
 The policy (:mod:`.engine.recovery`) decides what is due; this module does
 it (reconnect a target, relieve memory, run the user's script of an
-endpoint) in the background and reports every outcome, which the incident
-timeline records.
+endpoint, reload failing integrations) in the background and reports every
+outcome, which the incident timeline records.
 """
 
 from __future__ import annotations
@@ -16,18 +16,22 @@ from typing import Protocol
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import HomeAssistant, callback
 
+from .builtin.integrations import IntegrationsCheck
 from .const import DOMAIN
 from .engine.incidents import Incident
 from .engine.models import ComponentHealth, utcnow
 from .engine.recovery import (
     DATABASE_RECONNECT,
     ENDPOINT_RECOVERY,
+    INTEGRATION_RELOAD,
     MEMORY_RELIEF,
     MQTT_RECONNECT,
     RecoveryAction,
     RecoveryPolicy,
 )
+from .engine.runner import Check
 from .engine.sanitize import sanitize_message
+from .options import integration_label
 from .targets.base import TargetCheck
 from .targets.http_endpoint.probe import CONF_RECOVERY_SCRIPT
 
@@ -36,6 +40,9 @@ _LOGGER = logging.getLogger(__name__)
 
 class RecoveryHost(Protocol):
     """What recovery acts on: the watched targets and the histories."""
+
+    def check(self, component_id: str) -> Check | None:
+        """Return the check of a watched component, if ``component_id`` is one."""
 
     def target(self, component_id: str) -> TargetCheck | None:
         """Return the check of a watched target, if ``component_id`` is one."""
@@ -85,11 +92,38 @@ async def async_run_endpoint_recovery(
     return True
 
 
+class IntegrationReloadError(Exception):
+    """Reloaded integrations that are still not set up."""
+
+
+async def async_reload_integrations(
+    hass: HomeAssistant, host: RecoveryHost, component_id: str
+) -> bool:
+    """Reload, one after the other, the picked integrations failing past the grace."""
+    check = host.check(component_id)
+    if not isinstance(check, IntegrationsCheck):
+        return False
+    entries = check.reload_candidates()
+    if not entries:
+        return False
+    still_failing: list[str] = []
+    for entry in entries:
+        with check.reloading(entry.entry_id):
+            if not await hass.config_entries.async_reload(entry.entry_id):
+                still_failing.append(integration_label(entry))
+    if still_failing:
+        raise IntegrationReloadError(
+            f"still not set up after a reload: {', '.join(still_failing)}"
+        )
+    return True
+
+
 EXECUTORS: dict[str, RecoveryExecutor] = {
     DATABASE_RECONNECT: async_reconnect_target,
     MQTT_RECONNECT: async_reconnect_target,
     MEMORY_RELIEF: async_relieve_memory,
     ENDPOINT_RECOVERY: async_run_endpoint_recovery,
+    INTEGRATION_RELOAD: async_reload_integrations,
 }
 
 

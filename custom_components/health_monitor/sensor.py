@@ -277,15 +277,16 @@ class ComponentStatusSensor(ComponentSensor):
     the attributes are taken from the check when the status changes, when
     the message says something else (another port, "CPU measuring" becoming
     a reading), and at every check while the component is not healthy (the
-    message then says what is wrong, and the failures count). A steady
-    healthy component writes nothing; its readings are in its own sensors.
+    message then says what is wrong, and the failures count), and when the
+    check's details (e.g. the failing integrations) changed. A steady healthy
+    component writes nothing; its readings are in its own sensors.
     The failure count changes every failed cycle and is not worth a recorder
     row of its own: it is left out of the recorder.
     """
 
     _unrecorded_attributes = frozenset({"consecutive_failures"})
 
-    _shown: tuple[HealthStatus, str, dict[str, Any]] | None = None
+    _shown: tuple[HealthStatus, str, dict[str, Any], dict[str, Any]] | None = None
 
     @property
     def extra_state_attributes(self) -> dict[str, Any] | None:
@@ -299,11 +300,13 @@ class ComponentStatusSensor(ComponentSensor):
             or component.status is not HealthStatus.HEALTHY
             or shown[0] is not component.status
             or shown[1] != _wording(component.message)
+            or shown[3] != component.details
         ):
             shown = self._shown = (
                 component.status,
                 _wording(component.message),
                 {
+                    **component.details,
                     "message": component.message,
                     "consecutive_failures": component.consecutive_failures,
                     # What the status is about (e.g. the failing entities).
@@ -313,5 +316,6 @@ class ComponentStatusSensor(ComponentSensor):
                         else {}
                     ),
                 },
+                component.details,
             )
         return shown[2]

@@ -249,6 +249,7 @@ def component_report(component: ComponentHealth) -> dict[str, Any]:
         "message": component.message,
         "response_time_ms": component.response_time_ms,
         "metrics": dict(component.metrics),
+        "details": dict(component.details),
         "consecutive_failures": component.consecutive_failures,
         "uptime_percent": component.uptime_percent,
         "last_checked": component.last_checked.isoformat()

@@ -33,6 +33,10 @@ class MonitorSettings:
     incidents: IncidentSettings
     notify_action: str | None
     grace_period: float
+    # Integrations: how long a setup may retry before it counts, and the
+    # config entries the recovery action may reload.
+    integration_grace: timedelta
+    reload_integrations: frozenset[str]
     invalid_options: frozenset[str] = frozenset()
     # The Entities check: grace before an unavailable entity counts, max age
     # of a measurement sensor's last report, integrations not counted.

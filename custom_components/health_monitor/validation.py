@@ -21,6 +21,7 @@ from homeassistant.helpers.selector import (
     NumberSelector,
     NumberSelectorConfig,
     NumberSelectorMode,
+    SelectSelector,
 )
 
 # Text limits (characters unless said otherwise).
@@ -82,6 +83,18 @@ class StepCheckedEntitySelector(EntitySelector):
 
     HA's entity selector refuses a malformed id with an untranslated schema
     error, whatever its length.
+    """
+
+    def __call__(self, data: Any) -> Any:
+        """Pass the value on to the step, which checks it."""
+        return data
+
+
+class StepCheckedSelectSelector(SelectSelector):
+    """A choice field whose value the step checks, for a translated error.
+
+    HA's select selector refuses a value not among its options with an
+    untranslated schema error.
     """
 
     def __call__(self, data: Any) -> Any:

@@ -23,6 +23,7 @@ from custom_components.health_monitor.engine.models import (
 from custom_components.health_monitor.engine.recovery import (
     DATABASE_RECONNECT,
     ENDPOINT_RECOVERY,
+    INTEGRATION_RELOAD,
     MEMORY_RELIEF,
     MQTT_RECONNECT,
     Comparison,
@@ -159,13 +160,14 @@ def test_unworkable_action_is_rejected(changes: dict[str, Any], message: str) ->
         RecoveryAction(**fields)
 
 
-def test_default_actions_are_the_four_of_the_specification() -> None:
-    """Database, MQTT, memory and endpoint recovery, in that order."""
+def test_default_actions_are_the_specifications_and_the_integration_reload() -> None:
+    """Database, MQTT, memory and endpoint recovery, then integration reload."""
     assert [action.key for action in default_recovery_actions()] == [
         DATABASE_RECONNECT,
         MQTT_RECONNECT,
         MEMORY_RELIEF,
         ENDPOINT_RECOVERY,
+        INTEGRATION_RELOAD,
     ]
 
 
@@ -176,6 +178,7 @@ def test_default_actions_are_the_four_of_the_specification() -> None:
         (MQTT_RECONNECT, ComponentType.MQTT, 5, 5),
         (MEMORY_RELIEF, ComponentType.SYSTEM_RESOURCES, 2, 20),
         (ENDPOINT_RECOVERY, ComponentType.HTTP_ENDPOINT, 2, 15),
+        (INTEGRATION_RELOAD, ComponentType.INTEGRATIONS, 3, 10),
     ],
 )
 def test_default_action_limits(
@@ -395,3 +398,22 @@ def test_registry_lists_actions_by_component_type() -> None:
     ]
     assert registry.for_component_type(ComponentType.NETWORK) == (ping,)
     assert registry.for_component_type(ComponentType.RECORDER) == ()
+
+
+@pytest.mark.parametrize(
+    ("status", "candidates", "due"),
+    [
+        (HealthStatus.CRITICAL, 1, [INTEGRATION_RELOAD]),
+        (HealthStatus.DEGRADED, 2, [INTEGRATION_RELOAD]),
+        (HealthStatus.CRITICAL, 0, []),
+        (HealthStatus.HEALTHY, 1, []),
+    ],
+)
+def test_integration_reload_is_due_only_with_a_candidate(
+    status: HealthStatus, candidates: int, due: list[str]
+) -> None:
+    """A reload needs a picked integration failing past the grace, whatever the count."""
+    health = component(
+        ComponentType.INTEGRATIONS, status, metrics={"reload_candidates": candidates}
+    )
+    assert due_keys(health) == due

@@ -26,6 +26,7 @@ from custom_components.health_monitor.engine.recovery import default_recovery_ac
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant, State
 import homeassistant.util.dt as dt_util
+from tests.entries import health_monitor_entry
 from tests.targets.target_entities import status as status_state
 
 from .figures import FIGURES
@@ -201,8 +202,7 @@ async def watch(
     **options: Any,
 ) -> Installation:
     """Set up Health Monitor watching ``targets`` with short timeouts."""
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = health_monitor_entry(
         title="Health Monitor",
         options={
             "checks": [],

@@ -8,11 +8,10 @@ from __future__ import annotations
 
 import sys
 
-from pytest_homeassistant_custom_component.common import MockConfigEntry
-
-from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS, DOMAIN
+from custom_components.health_monitor.const import CONF_CHECKS, CONF_DISK_PATHS
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant
+from tests.entries import health_monitor_entry
 
 # The drivers and HA integrations only some kinds of target use.
 KIND_MODULES = ("asyncpg", "aiomqtt", "paho", "homeassistant.components.mqtt")
@@ -34,8 +33,7 @@ async def test_setup_with_builtin_checks_only_imports_no_kind_driver(
     before = loaded_kind_modules()
     assert "asyncpg" not in before
     assert "aiomqtt" not in before
-    entry = MockConfigEntry(
-        domain=DOMAIN,
+    entry = health_monitor_entry(
         options={
             CONF_CHECKS: ["system_resources", "ha_process", "event_loop"],
             CONF_DISK_PATHS: [hass.config.config_dir],

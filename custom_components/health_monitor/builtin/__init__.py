@@ -1,10 +1,13 @@
-"""The built-in checks: this host, the HA process, its event loop, recorder, entities.
+"""The built-in checks: host, HA process, event loop, recorder, integrations, entities.
 
 Each module holds a check (its probe) beside the descriptions of its sensors.
+A check that follows events (:class:`ListeningCheck`) is started with the
+entry and pushes what changes between cycles.
 """
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from typing import Protocol, runtime_checkable
 
 from homeassistant.core import HomeAssistant
@@ -13,10 +16,12 @@ from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
 from ..engine.runner import Check
 from ..settings import MonitorSettings
-from . import entities, event_loop, ha_process, recorder, system_resources
+from ..targets.base import PushResult
+from . import entities, event_loop, ha_process, integrations, recorder, system_resources
 from .entities import EntitiesCheck
 from .event_loop import EventLoopCheck
 from .ha_process import HaProcessCheck
+from .integrations import IntegrationsCheck
 from .recorder import RecorderCheck
 from .system_resources import SystemResourcesCheck
 
@@ -26,8 +31,25 @@ BUILTIN_SENSORS: tuple[ComponentSensorDescription, ...] = (
     *ha_process.SENSORS,
     *event_loop.SENSORS,
     *recorder.SENSORS,
+    *integrations.SENSORS,
     *entities.SENSORS,
 )
+
+
+@runtime_checkable
+class ListeningCheck(Check, Protocol):
+    """A check that follows events and pushes results between cycles."""
+
+    async def async_start(self, push: PushResult) -> None:
+        """Start following events; hand every changed result to ``push``."""
+
+    async def async_close(self) -> None:
+        """Stop following events (entry unload)."""
+
+
+def listening_checks(checks: Iterable[Check]) -> list[ListeningCheck]:
+    """Return the checks of ``checks`` that follow events."""
+    return [check for check in checks if isinstance(check, ListeningCheck)]
 
 
 def build_builtin_checks(hass: HomeAssistant, settings: MonitorSettings) -> list[Check]:
@@ -41,17 +63,8 @@ def build_builtin_checks(hass: HomeAssistant, settings: MonitorSettings) -> list
         checks.append(EventLoopCheck())
     if ComponentType.RECORDER in settings.checks:
         checks.append(RecorderCheck(hass))
+    if ComponentType.INTEGRATIONS in settings.checks:
+        checks.append(IntegrationsCheck(hass, settings))
     if ComponentType.ENTITIES in settings.checks:
         checks.append(EntitiesCheck(hass, settings))
     return checks
-
-
-@runtime_checkable
-class ListeningCheck(Check, Protocol):
-    """A built-in check that follows events between cycles (started and closed)."""
-
-    def async_start(self) -> None:
-        """Start listening (at setup)."""
-
-    def async_close(self) -> None:
-        """Stop listening (at unload)."""

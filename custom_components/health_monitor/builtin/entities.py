@@ -36,8 +36,6 @@ from homeassistant.core import (
     callback,
 )
 from homeassistant.helpers import entity_registry as er
-from homeassistant.helpers.selector import SelectOptionDict
-from homeassistant.loader import IntegrationNotLoaded, async_get_loaded_integration
 from homeassistant.util import dt as dt_util
 
 from ..descriptions import count, metric_sensor
@@ -46,6 +44,7 @@ from ..engine.entity_rules import describe_age, longest_first
 from ..engine.models import CheckResult, ComponentType, HealthStatus
 from ..engine.sanitize import sanitize_message
 from ..settings import MonitorSettings
+from ..targets.base import PushResult
 
 # Offenders named in the attributes (and the first few in the message).
 MAX_OFFENDERS = 20
@@ -83,9 +82,12 @@ class EntitiesCheck:
         self._registry: er.EntityRegistry | None = None
         self._unsubscribe: list[Callable[[], None]] = []
 
-    @callback
-    def async_start(self) -> None:
-        """Listen to the state machine and the entity registry; read the states once."""
+    async def async_start(self, push: PushResult) -> None:
+        """Listen to the state machine and the entity registry; read the states once.
+
+        Nothing is pushed: an entity counts only after its grace period, which
+        the next cycle sees.
+        """
         self._registry = er.async_get(self._hass)
         bus = self._hass.bus
         self._unsubscribe = [
@@ -104,8 +106,7 @@ class EntitiesCheck:
         for state in self._hass.states.async_all():
             self._observe(state.entity_id, state)
 
-    @callback
-    def async_close(self) -> None:
+    async def async_close(self) -> None:
         """Stop listening."""
         for unsubscribe in self._unsubscribe:
             unsubscribe()
@@ -189,17 +190,3 @@ def _visibility_changed(event_data: er.EventEntityRegistryUpdatedData) -> bool:
         "hidden_by",
         "disabled_by",
     }.isdisjoint(event_data["changes"])
-
-
-@callback
-def integration_choices(hass: HomeAssistant) -> list[SelectOptionDict]:
-    """Return the integrations that have entities, by name, to exclude from counting."""
-    domains = {entry.platform for entry in er.async_get(hass).entities.values()}
-    choices: list[SelectOptionDict] = []
-    for domain in sorted(domains):
-        try:
-            label = async_get_loaded_integration(hass, domain).name
-        except IntegrationNotLoaded:
-            label = domain
-        choices.append(SelectOptionDict(value=domain, label=label))
-    return choices

@@ -6,6 +6,7 @@ from dataclasses import dataclass, field
 from datetime import UTC, datetime
 from enum import StrEnum
 import time
+from typing import Any
 
 type MetricValue = float | int | str | None
 
@@ -53,6 +54,7 @@ class ComponentType(StrEnum):
     HA_PROCESS = "ha_process"
     EVENT_LOOP = "event_loop"
     RECORDER = "recorder"
+    INTEGRATIONS = "integrations"
     DATABASE = "database"
     MQTT = "mqtt"
     HTTP_ENDPOINT = "http_endpoint"
@@ -86,7 +88,9 @@ class CheckResult:
     slowly (the target answered, or the event loop ran late), which the
     monitor's own start-up load can cause. ``pushed``: the target reported
     the result by itself as it happened (e.g. a lost connection) rather than
-    being sampled by a cycle.
+    being sampled by a cycle. ``details``: what the message summarizes, for
+    people (e.g. the failing integrations), as JSON-ready values the check
+    keeps bounded; shown as attributes of the component's status.
     """
 
     status: HealthStatus
@@ -97,6 +101,7 @@ class CheckResult:
     latency_only: bool = False
     pushed: bool = False
     affected: tuple[str, ...] = ()
+    details: dict[str, Any] = field(default_factory=dict)
 
 
 @dataclass(slots=True)
@@ -113,6 +118,7 @@ class ComponentHealth:
     pushed: bool = False
     response_time_ms: float | None = None
     metrics: dict[str, MetricValue] = field(default_factory=dict)
+    details: dict[str, Any] = field(default_factory=dict)
     consecutive_failures: int = 0
     uptime_percent: float | None = None
     last_checked: datetime | None = None

@@ -108,6 +108,7 @@ class HealthMonitor:
         component.message = result.message
         component.response_time_ms = result.response_time_ms
         component.metrics = dict(result.metrics)
+        component.details = result.details
         component.last_checked = result.checked_at
         component.latency_only = result.latency_only
         component.pushed = result.pushed

@@ -30,6 +30,7 @@ DATABASE_RECONNECT: Final = "database_reconnect"
 MQTT_RECONNECT: Final = "mqtt_reconnect"
 MEMORY_RELIEF: Final = "memory_relief"
 ENDPOINT_RECOVERY: Final = "endpoint_recovery"
+INTEGRATION_RELOAD: Final = "integration_reload"
 
 
 class Comparison(StrEnum):
@@ -145,6 +146,16 @@ _DEFAULT_ACTIONS: Final = (
             MetricCondition("success_rate", Comparison.LESS, 50.0),
             MetricCondition("success_rate_checks", Comparison.GREATER_OR_EQUAL, 5.0),
         ),
+    ),
+    # Only integrations the user picked, failing or retrying for the grace or
+    # longer, are candidates (the check counts them).
+    (
+        INTEGRATION_RELOAD,
+        ComponentType.INTEGRATIONS,
+        0,
+        3,
+        10,
+        (MetricCondition("reload_candidates", Comparison.GREATER_OR_EQUAL, 1.0),),
     ),
 )
 

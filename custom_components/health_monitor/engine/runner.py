@@ -69,6 +69,7 @@ async def run_check(check: Check, timeout: float) -> CheckResult:
         or not isinstance(result.status, HealthStatus)
         or not isinstance(result.message, str)
         or not isinstance(result.metrics, dict)
+        or not isinstance(result.details, dict)
     ):
         return CheckResult(
             status=HealthStatus.UNKNOWN,

@@ -49,6 +49,14 @@ def sanitize_message(message: str, secrets: tuple[str, ...] = ()) -> str:
     return text
 
 
+def shorten(text: str, max_length: int) -> str:
+    """Return ``text`` on one line, cut to ``max_length`` characters (ellipsis included)."""
+    text = " ".join(text.split())
+    if len(text) <= max_length:
+        return text
+    return text[: max_length - 1] + ELLIPSIS
+
+
 def redact_url_credentials(text: str) -> str:
     r"""Replace the user[:password] part of every ``scheme://user[:password]@``.
 

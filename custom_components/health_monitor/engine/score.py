@@ -35,6 +35,7 @@ COMPONENT_WEIGHTS: dict[ComponentType, float] = {
     ComponentType.HA_PROCESS: 2.0,
     ComponentType.EVENT_LOOP: 2.0,
     ComponentType.RECORDER: 2.0,
+    ComponentType.INTEGRATIONS: 2.0,
     ComponentType.DATABASE: 3.0,
     ComponentType.MQTT: 2.0,
     ComponentType.HTTP_ENDPOINT: 1.0,
