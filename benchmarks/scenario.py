@@ -34,6 +34,9 @@ from unittest.mock import PropertyMock, patch
 
 import pytest
 from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.components.recorder.common import (
+    async_wait_recording_done,
+)
 
 from custom_components.health_monitor.config_flow import HealthMonitorConfigFlow
 from custom_components.health_monitor.const import (
@@ -49,7 +52,7 @@ from custom_components.health_monitor.engine.models import HealthStatus
 from custom_components.health_monitor.snapshot_store import history_store_key
 from homeassistant.const import EVENT_HOMEASSISTANT_FINAL_WRITE, EVENT_STATE_CHANGED
 from homeassistant.core import Event, HomeAssistant
-from homeassistant.helpers import entity_registry as er, storage
+from homeassistant.helpers import entity_registry as er, label_registry as lr, storage
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 
 from .procstat import cpu_seconds, rss_bytes
@@ -61,7 +64,7 @@ SPEC: dict[str, Any] = (
     if "BENCH_SPEC" in os.environ
     else {}
 )
-DEFAULT_CHECKS = ["system_resources", "ha_process", "event_loop", "recorder"]
+DEFAULT_CHECKS = ["system_resources", "ha_process", "event_loop", "recorder", "integrations"]
 # The latency levels the add forms propose (warning, critical), in ms.
 FORM_LATENCY = {
     "network": (200, 1000),
@@ -556,6 +559,141 @@ async def scenario_soak(hass: HomeAssistant, spec: dict[str, Any]) -> dict[str, 
     return figures
 
 
+# The watched entities' attributes: measurement sensors, as most are.
+SENSOR_ATTRIBUTES = {"state_class": "measurement", "unit_of_measurement": "°C"}
+
+
+async def bench_entities(
+    hass: HomeAssistant, size: int, labelled: list[str]
+) -> list[str]:
+    """Create ``size`` registered sensors with a state, spread over the labels."""
+    registry = er.async_get(hass)
+    entity_ids = []
+    for index in range(size):
+        entry = registry.async_get_or_create(
+            "sensor", "bench", f"sensor-{index}", suggested_object_id=f"bench_{index}"
+        )
+        if labelled:
+            registry.async_update_entity(
+                entry.entity_id, labels={labelled[index % len(labelled)]}
+            )
+        entity_ids.append(entry.entity_id)
+        hass.states.async_set(entry.entity_id, "20.0", SENSOR_ATTRIBUTES)
+    await hass.async_block_till_done()
+    return entity_ids
+
+
+async def loop_time_per_write(
+    hass: HomeAssistant, entity_ids: list[str], writes: int, *, changed: bool
+) -> float:
+    """Return the event loop's CPU microseconds per state write, listeners included.
+
+    ``changed``: each write changes the state (state_changed); else each
+    writes the same state again (state_reported). After a warm-up pass, the
+    median of three passes.
+    """
+    passes = []
+    for _ in range(4):
+        await hass.async_block_till_done()
+        start = time.thread_time()
+        for index in range(writes):
+            entity_id = entity_ids[index % len(entity_ids)]
+            current = hass.states.get(entity_id)
+            value = current.state if current is not None else "20.0"
+            if changed:
+                value = "21.0" if value == "20.0" else "20.0"
+            hass.states.async_set(entity_id, value, SENSOR_ATTRIBUTES)
+            if index % 500 == 499:
+                await hass.async_block_till_done()
+        await hass.async_block_till_done()
+        passes.append((time.thread_time() - start) / writes * 1e6)
+    return statistics.median(passes[1:])
+
+
+def entity_check_data(label_id: str) -> dict[str, Any]:
+    """Return an entity check on one label: a value level, an unavailable level."""
+    return {
+        "labels": [label_id],
+        "value_direction": "above",
+        "value_warning": 50,
+        "value_critical": 80,
+        "unavailable_warning_minutes": 10,
+    }
+
+
+async def scenario_entities(
+    hass: HomeAssistant, spec: dict[str, Any]
+) -> dict[str, Any]:
+    """``entities`` sensors, ``checks`` label-based entity checks and the Entities check.
+
+    The loop's CPU per state write is measured before Health Monitor is set
+    up and again with it watching every entity (each label's check and the
+    Entities check), for changed states and for reported (unchanged) ones;
+    in between, cycles as in the other scenarios (memory, lag, CPU).
+    """
+    size, check_count, writes = spec["entities"], spec["checks"], spec["writes"]
+    labels = lr.async_get(hass)
+    label_ids = [
+        labels.async_create(f"Bench group {index}").label_id
+        for index in range(check_count)
+    ]
+    entity_ids = await bench_entities(hass, size, label_ids)
+    before = {
+        changed: await loop_time_per_write(hass, entity_ids, writes, changed=changed)
+        for changed in (True, False)
+    }
+    # The recorder has stored every write before the bare memory is taken.
+    await async_wait_recording_done(hass)
+    bare = await bare_rate(spec["bare_s"])
+    interval = spec["interval"]
+    entry = health_monitor_entry(
+        ["entities"],
+        interval,
+        [
+            {
+                "data": entity_check_data(label_id),
+                "subentry_type": "entity_check",
+                "title": f"Group {index}",
+                "unique_id": f"entity-check-{index}",
+            }
+            for index, label_id in enumerate(label_ids)
+        ],
+    )
+    setup_start = time.perf_counter()
+    await setup_entry(hass, entry)
+    setup_s = time.perf_counter() - setup_start
+    coordinator = entry.runtime_data
+    await set_interval(coordinator, interval)
+    timer = CoordinatorTimer(coordinator, probe=LagProbe())
+    timer.install()
+    # Memory before the writes below: each write also grows the recorder's
+    # in-memory database, which is nobody's cost here.
+    figures = await measure_cycles(hass, [timer], spec, bare)
+    after = {
+        changed: await loop_time_per_write(hass, entity_ids, writes, changed=changed)
+        for changed in (True, False)
+    }
+    counts = coordinator.data.counts
+    figures.update(
+        {
+            "entities": size,
+            "checks": check_count,
+            "setup_s": setup_s,
+            "loop_us_per_change_without": before[True],
+            "loop_us_per_change_with": after[True],
+            "loop_us_per_change_added": after[True] - before[True],
+            "loop_us_per_report_without": before[False],
+            "loop_us_per_report_with": after[False],
+            "loop_us_per_report_added": after[False] - before[False],
+            "healthy_components": counts.get(HealthStatus.HEALTHY, 0),
+            "components": sum(counts.values()),
+        }
+    )
+    write_memory_profile(spec)
+    await unload_all(hass)
+    return figures
+
+
 def status_entity(hass: HomeAssistant, entry: MockConfigEntry, sid: str) -> str:
     """Return the entity id of a component's status sensor."""
     entity_id = er.async_get(hass).async_get_entity_id(
@@ -805,6 +943,7 @@ SCENARIOS: dict[str, Callable[..., Awaitable[dict[str, Any]]]] = {
     "host": scenario_host,
     "targets": scenario_targets,
     "soak": scenario_soak,
+    "entities": scenario_entities,
 }
 
 

@@ -51,6 +51,13 @@ QUICK = {
     "full_history_sizes": {"network": [3]},
     "bare_s": 1,
     "soak": {"kind": "network", "size": 3, "interval": 1, "sample_s": 3, "samples": 2},
+    "entities": {
+        "entities": 200,
+        "checks": 5,
+        "writes": 1000,
+        "interval": 1,
+        "cycles": 2,
+    },
 }
 FULL = {
     "sizes": [100, 500, 1000],
@@ -76,6 +83,15 @@ FULL = {
         "interval": 10,
         "sample_s": 60,
         "samples": 60,
+    },
+    # Home Assistant itself watched: 10 000 sensors, 50 label-based entity
+    # checks of 200 each, and the Entities check over all of them.
+    "entities": {
+        "entities": 10000,
+        "checks": 50,
+        "writes": 20000,
+        "interval": 10,
+        "cycles": 3,
     },
 }
 
@@ -354,9 +370,9 @@ def blackbox_port() -> int:
     return free_port()
 
 
-PARTS = ("host", "detection", "storage", "targets", "soak")
+PARTS = ("host", "detection", "storage", "targets", "entities", "soak")
 # A default full run leaves the hour-long soak out; --quick runs a short one.
-DEFAULT_PARTS = ("host", "detection", "storage", "targets")
+DEFAULT_PARTS = ("host", "detection", "storage", "targets", "entities")
 
 
 def run(
@@ -394,6 +410,12 @@ def run(
             )  # fmt: skip
         if "targets" in parts:
             results["targets"] = measure_targets(config, work, logs)
+        if "entities" in parts:
+            results["entities"] = run_scenario(
+                {"scenario": "entities", "name": "entities", "bare_s": config["bare_s"],
+                 **config["entities"]},
+                work, logs,
+            )  # fmt: skip
         if "soak" in parts:
             results["soak"] = soak_figures(config, work, logs)
     results["duration_s"] = (
@@ -426,9 +448,37 @@ def markdown(results: dict[str, Any]) -> str:
         lines += detection_storage_lines(
             results.get("detection", {}), results.get("storage", {})
         )
+    if "entities" in results:
+        lines += entities_lines(results["entities"])
     if "soak" in results:
         lines += soak_lines(results["soak"])
     return "\n".join(lines) + "\n"
+
+
+def entities_lines(f: dict[str, Any]) -> list[str]:
+    """Return the table of Home Assistant's own entities watched."""
+    return [
+        "",
+        f"Home Assistant watched: {f.get('entities', '?')} sensors, {f.get('checks', '?')} "
+        "label-based entity checks covering all of them, and the Entities check; "
+        f"{f.get('interval_s', '?')} s interval, {f.get('cycles', '?')} cycles:",
+        "",
+        "| entities figure | without Health Monitor | with | added |",
+        "|---|---|---|---|",
+        f"| event loop CPU per state change | {_f(figure(f, 'loop_us_per_change_without'))} µs"
+        f" | {_f(figure(f, 'loop_us_per_change_with'))} µs"
+        f" | {_f(figure(f, 'loop_us_per_change_added'))} µs |",
+        f"| event loop CPU per state reported unchanged"
+        f" | {_f(figure(f, 'loop_us_per_report_without'))} µs"
+        f" | {_f(figure(f, 'loop_us_per_report_with'))} µs"
+        f" | {_f(figure(f, 'loop_us_per_report_added'))} µs |",
+        f"| added RSS | – | – | {_f(figure(f, 'rss_added_mb'))} MB |",
+        f"| cycle (median) / setup | – | {_f(figure(f, 'cycle_ms_median'))} ms"
+        f" / {_f(figure(f, 'setup_s'))} s | – |",
+        f"| loop lag during cycles, p95 / max | – | {_f(figure(f, 'loop_lag_ms_p95'))} / "
+        f"{_f(figure(f, 'loop_lag_ms_max'))} ms | – |",
+        f"| CPU per cycle | – | {_f(figure(f, 'cpu_s_per_cycle'))} s | – |",
+    ]
 
 
 def host_lines(host: dict[str, Any], config: dict[str, Any]) -> list[str]:
@@ -595,6 +645,14 @@ SOAK_FIGURES = (
 )  # fmt: skip
 
 
+ENTITIES_FIGURES = (
+    "loop_us_per_change_without", "loop_us_per_change_with", "loop_us_per_change_added",
+    "loop_us_per_report_without", "loop_us_per_report_with", "loop_us_per_report_added",
+    "rss_added_mb", "cycle_ms_median", "setup_s", "loop_lag_ms_p95", "loop_lag_ms_max",
+    "cpu_s_per_cycle",
+)  # fmt: skip
+
+
 def required_figures(config: dict[str, Any], parts: set[str]) -> list[str]:
     """Return the path of every figure the suite promises for ``parts``."""
     paths = [
@@ -622,6 +680,7 @@ def required_figures(config: dict[str, Any], parts: set[str]) -> list[str]:
             label = f"{size} full" if full else str(size)
             paths += [f"targets.{kind}.{label}.{name}" for name in TARGET_FIGURES]
     paths += [f"soak.{name}" for name in SOAK_FIGURES]
+    paths += [f"entities.{name}" for name in ENTITIES_FIGURES]
     return [path for path in paths if path.split(".", 1)[0] in parts]
 
 

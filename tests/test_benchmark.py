@@ -68,8 +68,12 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert all(sample["cycles"] > 0 for sample in soak["samples"])
     assert soak["not_healthy_targets"] == 0
     assert soak["incidents_opened"] == 0
+    entities = results["entities"]
+    # Every label's check and the Entities check saw their entities healthy.
+    assert entities["healthy_components"] == entities["components"] == 6
     table = table_file.read_text(encoding="utf-8")
     assert table == results["markdown"]
     assert "blackbox CPU s/cycle" in table
     assert "systemmonitor" in table
     assert "Soak: 3 network (TCP) targets with full histories" in table
+    assert "Home Assistant watched: 200 sensors, 5 label-based entity checks" in table
