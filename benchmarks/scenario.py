@@ -64,7 +64,13 @@ SPEC: dict[str, Any] = (
     if "BENCH_SPEC" in os.environ
     else {}
 )
-DEFAULT_CHECKS = ["system_resources", "ha_process", "event_loop", "recorder", "integrations"]
+DEFAULT_CHECKS = [
+    "system_resources",
+    "ha_process",
+    "event_loop",
+    "recorder",
+    "integrations",
+]
 # The latency levels the add forms propose (warning, critical), in ms.
 FORM_LATENCY = {
     "network": (200, 1000),
