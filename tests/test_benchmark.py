@@ -49,11 +49,16 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert missing_or_not_finite(results) == []
     assert results["problems"] == []
     assert set(results["targets"]) == set(KINDS)
+    writes = 0.0
     for kind in KINDS:
         for figures in results["targets"][kind].values():
             # The exporter reached the same targets Health Monitor watched.
             assert figures["blackbox"]["failed_probes_per_cycle"] == 0, kind
-            assert figures["state_writes_per_cycle"] > 0
+            writes += figures["state_writes_per_cycle"]
+    # State writes are counted. Entities write only what changed, so over two
+    # cycles one kind's few targets may write nothing; all kinds together do
+    # (response times move).
+    assert writes > 0
     assert results["host"]["same_ha"]["systemmonitor_entities"] > 0
     assert results["detection"]["http_endpoint_state_after"] != "healthy"
     assert results["detection"]["mqtt_broker_state_after"] != "healthy"
