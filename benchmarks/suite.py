@@ -472,7 +472,8 @@ def entities_lines(f: dict[str, Any]) -> list[str]:
         f" | {_f(figure(f, 'loop_us_per_report_without'))} µs"
         f" | {_f(figure(f, 'loop_us_per_report_with'))} µs"
         f" | {_f(figure(f, 'loop_us_per_report_added'))} µs |",
-        f"| added RSS | – | – | {_f(figure(f, 'rss_added_mb'))} MB |",
+        f"| memory added (Python allocations held after setup and a cycle) | – | – "
+        f"| {_f(figure(f, 'python_memory_added_mb'))} MB |",
         f"| cycle (median) / setup | – | {_f(figure(f, 'cycle_ms_median'))} ms"
         f" / {_f(figure(f, 'setup_s'))} s | – |",
         f"| loop lag during cycles, p95 / max | – | {_f(figure(f, 'loop_lag_ms_p95'))} / "
@@ -648,8 +649,8 @@ SOAK_FIGURES = (
 ENTITIES_FIGURES = (
     "loop_us_per_change_without", "loop_us_per_change_with", "loop_us_per_change_added",
     "loop_us_per_report_without", "loop_us_per_report_with", "loop_us_per_report_added",
-    "rss_added_mb", "cycle_ms_median", "setup_s", "loop_lag_ms_p95", "loop_lag_ms_max",
-    "cpu_s_per_cycle",
+    "python_memory_added_mb", "cycle_ms_median", "setup_s", "loop_lag_ms_p95",
+    "loop_lag_ms_max", "cpu_s_per_cycle",
 )  # fmt: skip
 
 
