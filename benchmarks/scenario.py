@@ -616,9 +616,10 @@ async def loop_time_per_write(
     return statistics.median(passes[1:])
 
 
-def entity_check_data(label_id: str) -> dict[str, Any]:
+def entity_check_data(name: str, label_id: str) -> dict[str, Any]:
     """Return an entity check on one label: a value level, an unavailable level."""
     return {
+        "name": name,
         "labels": [label_id],
         "value_direction": "above",
         "value_warning": 50,
@@ -657,7 +658,7 @@ async def scenario_entities(
         interval,
         [
             {
-                "data": entity_check_data(label_id),
+                "data": entity_check_data(f"Group {index}", label_id),
                 "subentry_type": "entity_check",
                 "title": f"Group {index}",
                 "unique_id": f"entity-check-{index}",
