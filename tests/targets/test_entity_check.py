@@ -174,6 +174,35 @@ async def test_area_and_device_members_are_watched(
     assert float(sensor(hass, entry, sid, "watched").state) == 0
 
 
+async def test_entities_registered_later_join_by_device_area_and_label(
+    hass: HomeAssistant, entry: MockConfigEntry
+) -> None:
+    """New entities join when their device's area or their label is watched; others not."""
+    area = ar.async_get(hass).async_create("Garage")
+    label_id = lr.async_get(hass).async_create("doors").label_id
+    device = dr.async_get(hass).async_get_or_create(
+        config_entry_id=entry.entry_id, identifiers={("test", "garage-hub")}
+    )
+    dr.async_get(hass).async_update_device(device.id, area_id=area.id)
+    sid = await add_check(hass, entry, areas=[area.id], labels=[label_id], value_warning=30)
+    assert float(sensor(hass, entry, sid, "watched").state) == 0
+
+    on_device = registered(hass, "garage_temperature", device_id=device.id)
+    elsewhere = registered(hass, "attic_temperature")
+    await hass.async_block_till_done()
+    assert float(sensor(hass, entry, sid, "watched").state) == 1
+
+    with_label = registered(hass, "front_door_battery")
+    er.async_get(hass).async_update_entity(with_label, labels={label_id})
+    await hass.async_block_till_done()
+    assert float(sensor(hass, entry, sid, "watched").state) == 2
+
+    er.async_get(hass).async_remove(elsewhere)
+    er.async_get(hass).async_remove(on_device)
+    await hass.async_block_till_done()
+    assert float(sensor(hass, entry, sid, "watched").state) == 1
+
+
 @pytest.mark.usefixtures("numbers")
 @pytest.mark.parametrize(
     ("levels", "steps"),

@@ -72,6 +72,40 @@ def member_entity_ids(hass: HomeAssistant, members: Members) -> set[str]:
 
 
 @callback
+def may_be_member(hass: HomeAssistant, members: Members, entity_id: str) -> bool:
+    """Whether a newly registered entity could be one of ``members`` (cheap, O(1)).
+
+    Every way :func:`member_entity_ids` reaches an entity is tried on this one
+    entity alone: chosen by id, its labels, its device, its area or its
+    device's area, and that area's labels. A yes may still leave it out
+    (disabled, hidden); a no is certain.
+    """
+    if entity_id in members.entities:
+        return True
+    entry = er.async_get(hass).async_get(entity_id)
+    if entry is None:
+        return False
+    labels = set(members.labels)
+    if labels & entry.labels:
+        return True
+    area_id = entry.area_id
+    if entry.device_id is not None:
+        if entry.device_id in members.devices:
+            return True
+        device = dr.async_get(hass).async_get(entry.device_id)
+        if device is not None:
+            if labels & device.labels:
+                return True
+            area_id = area_id or device.area_id
+    if area_id is None:
+        return False
+    if area_id in members.areas:
+        return True
+    area = ar.async_get(hass).async_get_area(area_id)
+    return area is not None and bool(labels & area.labels)
+
+
+@callback
 def entity_change_matters(event_data: er.EventEntityRegistryUpdatedData) -> bool:
     """Whether an entity registry event can change a check's members."""
     if event_data["action"] != "update":

@@ -47,7 +47,12 @@ from ...engine.models import CheckResult, ComponentType, HealthStatus
 from ...engine.sanitize import sanitize_message
 from ..base import PushResult, TargetCheck
 from .config import CONF_TEMPLATE, Members, entity_rules, template_status
-from .members import device_change_matters, entity_change_matters, member_entity_ids
+from .members import (
+    device_change_matters,
+    entity_change_matters,
+    may_be_member,
+    member_entity_ids,
+)
 from .observation import observation
 
 
@@ -153,9 +158,23 @@ class EntityCheck(TargetCheck):
 
     @callback
     def _async_registry_changed(self, event: Event[Any]) -> None:
-        """Resolve the members again, once for a burst of registry changes."""
-        if self._push is not None:
-            self._resolve_soon()
+        """Resolve the members again, once for a burst of registry changes.
+
+        An entity registered or removed concerns this check only if it could
+        be a member or was one: entities added elsewhere (hundreds at a start)
+        resolve nothing.
+        """
+        if self._push is None:
+            return
+        if event.event_type == er.EVENT_ENTITY_REGISTRY_UPDATED:
+            action, entity_id = event.data["action"], event.data["entity_id"]
+            if action == "remove" and entity_id not in self.member_ids:
+                return
+            if action == "create" and not may_be_member(
+                self.hass, self._members, entity_id
+            ):
+                return
+        self._resolve_soon()
 
     @callback
     def _resolve(self) -> None:
