@@ -184,7 +184,9 @@ async def test_entities_registered_later_join_by_device_area_and_label(
         config_entry_id=entry.entry_id, identifiers={("test", "garage-hub")}
     )
     dr.async_get(hass).async_update_device(device.id, area_id=area.id)
-    sid = await add_check(hass, entry, areas=[area.id], labels=[label_id], value_warning=30)
+    sid = await add_check(
+        hass, entry, areas=[area.id], labels=[label_id], value_warning=30
+    )
     assert float(sensor(hass, entry, sid, "watched").state) == 0
 
     on_device = registered(hass, "garage_temperature", device_id=device.id)
