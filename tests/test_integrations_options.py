@@ -16,7 +16,7 @@ from custom_components.health_monitor.const import (
     CONF_RELOAD_INTEGRATIONS,
     DOMAIN,
 )
-from custom_components.health_monitor.options import INVALID_INTEGRATIONS
+from custom_components.health_monitor.integration_options import INVALID_INTEGRATIONS
 from custom_components.health_monitor.settings import MonitorSettings
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.core import HomeAssistant

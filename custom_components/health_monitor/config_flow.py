@@ -27,12 +27,12 @@ from .const import (
     DOMAIN,
     THRESHOLD_OPTIONS,
 )
+from .integration_options import check_reload_picks
 from .options import (
     DEFAULT_CHECK_NAMES,
     OPTION_LIMITS,
     OPTIONS,
     WATCH_OPTIONS,
-    check_reload_picks,
     form_schema,
     read_options,
 )

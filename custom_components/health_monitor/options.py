@@ -16,9 +16,7 @@ from typing import Any
 
 import voluptuous as vol
 
-from homeassistant.config_entries import ConfigEntry
-from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import entity_registry as er
+from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
     SelectOptionDict,
     Selector,
@@ -28,7 +26,6 @@ from homeassistant.helpers.selector import (
     TextSelector,
     TextSelectorConfig,
 )
-from homeassistant.loader import IntegrationNotLoaded, async_get_loaded_integration
 
 from .const import (
     BUILTIN_CHECKS,
@@ -61,22 +58,25 @@ from .const import (
     DEFAULT_INTEGRATION_GRACE_MINUTES,
     DEFAULT_RESOLVE_AFTER_CHECKS,
     DEFAULT_UPDATE_INTERVAL,
-    DOMAIN,
     MIN_UPDATE_INTERVAL,
     OFF_BY_DEFAULT_CHECKS,
     THRESHOLD_OPTIONS,
 )
 from .engine.incidents import THRESHOLD_ORDER
 from .engine.models import ComponentType, HealthStatus
-from .engine.sanitize import shorten
+from .integration_options import (
+    INTEGRATION_DOMAINS,
+    choice_selector,
+    entity_integration_choices,
+    integration_choices,
+    read_entry_ids,
+)
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,
     PATH,
     FieldLimit,
     InvalidValueError,
-    NameListLimit,
     NumberRange,
-    StepCheckedSelectSelector,
     TextLimit,
 )
 
@@ -85,16 +85,11 @@ CHECK_NAMES = tuple(str(check) for check in BUILTIN_CHECKS)
 DEFAULT_CHECK_NAMES = tuple(
     str(check) for check in BUILTIN_CHECKS if check not in OFF_BY_DEFAULT_CHECKS
 )
-INTEGRATION_DOMAINS = NameListLimit(500)
 INCIDENT_THRESHOLDS = tuple(str(status) for status in THRESHOLD_ORDER)
 NOTIFY_ACTION = TextLimit(MAX_SHORT_TEXT_LENGTH)
 # A percentage level; decimals allowed (e.g. 99.5).
 _PERCENT = NumberRange(0, 100, whole=False, unit="%")
 # A config entry id, as stored among the integrations that may be reloaded.
-ENTRY_ID = TextLimit(MAX_SHORT_TEXT_LENGTH)
-MAX_RELOAD_PICKS = 1000
-INVALID_INTEGRATIONS = "invalid_integrations"
-MAX_TITLE_LENGTH = 100
 
 # A reader turns a stored value into a usable one and says whether the stored
 # value was fully valid (an invalid part is dropped or takes the default).
@@ -222,81 +217,6 @@ def _read_notify_action(value: Any) -> tuple[str | None, bool]:
     if not domain or not service:
         return None, False
     return action, True
-
-
-def _read_entry_ids(value: Any) -> tuple[list[str], bool]:
-    """Return the distinct usable entry ids of ``value`` and whether nothing was dropped."""
-    if value is None:
-        return [], True
-    if not isinstance(value, list) or len(value) > MAX_RELOAD_PICKS:
-        return [], False
-    entry_ids: list[str] = []
-    for entry_id in value:
-        try:
-            entry_ids.append(ENTRY_ID(entry_id))
-        except InvalidValueError:
-            continue
-    entry_ids = list(dict.fromkeys(entry_id for entry_id in entry_ids if entry_id))
-    return entry_ids, len(entry_ids) == len(value)
-
-
-def integration_label(entry: ConfigEntry) -> str:
-    """Return how an integration is named to people: its title and domain."""
-    return f"{shorten(entry.title, MAX_TITLE_LENGTH)} ({entry.domain})"
-
-
-def integration_choices(hass: HomeAssistant) -> list[SelectOptionDict]:
-    """Return every other integration's config entry, by title, as choices."""
-    entries = sorted(
-        (
-            entry
-            for entry in hass.config_entries.async_entries()
-            if entry.domain != DOMAIN
-        ),
-        key=lambda entry: (entry.title.casefold(), entry.domain, entry.entry_id),
-    )
-    return [
-        SelectOptionDict(value=entry.entry_id, label=integration_label(entry))
-        for entry in entries
-    ]
-
-
-@callback
-def entity_integration_choices(hass: HomeAssistant) -> list[SelectOptionDict]:
-    """Return the integrations that have entities, by name, to exclude from counting."""
-    domains = {entry.platform for entry in er.async_get(hass).entities.values()}
-    choices: list[SelectOptionDict] = []
-    for domain in sorted(domains):
-        try:
-            label = async_get_loaded_integration(hass, domain).name
-        except IntegrationNotLoaded:
-            label = domain
-        choices.append(SelectOptionDict(value=domain, label=label))
-    return choices
-
-
-def check_reload_picks(hass: HomeAssistant, value: Any) -> list[str]:
-    """Return the distinct picked entry ids, or raise InvalidValueError.
-
-    Each must be one of :func:`integration_choices`; the count is checked
-    before anything is looked up.
-    """
-    if value is None:
-        return []
-    if not isinstance(value, list) or len(value) > MAX_RELOAD_PICKS:
-        raise InvalidValueError(INVALID_INTEGRATIONS)
-    known = {choice["value"] for choice in integration_choices(hass)}
-    if not all(isinstance(pick, str) and pick in known for pick in value):
-        raise InvalidValueError(INVALID_INTEGRATIONS)
-    return list(dict.fromkeys(value))
-
-
-def _choice_selector(choices: list[SelectOptionDict]) -> StepCheckedSelectSelector:
-    return StepCheckedSelectSelector(
-        SelectSelectorConfig(
-            options=choices, multiple=True, mode=SelectSelectorMode.DROPDOWN
-        )
-    )
 
 
 def _checks(names: list[str]) -> frozenset[ComponentType]:
@@ -428,8 +348,8 @@ OPTIONS: tuple[Option, ...] = (
     Option(
         CONF_RELOAD_INTEGRATIONS,
         [],
-        _choice_selector([]),
-        _read_entry_ids,
+        choice_selector([]),
+        read_entry_ids,
         setting="reload_integrations",
         cast=frozenset,
         required=False,
@@ -467,7 +387,7 @@ def form_schema(
         if isinstance(shown, list):
             known = {choice["value"] for choice in choices}
             shown = [value for value in shown if value in known]
-        fields[option.marker({**values, option.key: shown})] = _choice_selector(choices)
+        fields[option.marker({**values, option.key: shown})] = choice_selector(choices)
     return vol.Schema(fields)
 
 

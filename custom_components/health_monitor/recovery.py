@@ -31,7 +31,7 @@ from .engine.recovery import (
 )
 from .engine.runner import Check
 from .engine.sanitize import sanitize_message
-from .options import integration_label
+from .integration_options import integration_label
 from .targets.base import TargetCheck
 from .targets.http_endpoint.probe import CONF_RECOVERY_SCRIPT
 

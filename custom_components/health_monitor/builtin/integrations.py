@@ -39,7 +39,7 @@ from ..engine.models import (
     utcnow,
 )
 from ..engine.sanitize import sanitize_message, shorten
-from ..options import MAX_TITLE_LENGTH, integration_label
+from ..integration_options import MAX_TITLE_LENGTH, integration_label
 from ..settings import MonitorSettings
 from ..targets.base import PushResult
 
