@@ -450,9 +450,8 @@ def write_memory_profile(spec: dict[str, Any]) -> None:
     snapshot = tracemalloc.take_snapshot()
     by_package: dict[str, int] = {}
     for stat in snapshot.statistics("traceback"):
-        by_package[_package(stat.traceback)] = (
-            by_package.get(_package(stat.traceback), 0) + stat.size
-        )
+        package = _package(stat.traceback)
+        by_package[package] = by_package.get(package, 0) + stat.size
     lines = [f"total {sum(by_package.values()) / 1e6:.1f} MB (Python allocations)"]
     lines += [
         f"{size / 1e6:8.2f} MB  {name}"
