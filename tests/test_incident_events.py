@@ -118,6 +118,9 @@ async def test_bus_event_is_fired_for_every_incident_event(
             "severity": "critical",
             "status": "new",
             "title": "Service is critical",
+            "suppressed_by": None,
+            "flapping": False,
+            "quiet": False,
         }
     ]
 

@@ -57,6 +57,9 @@ INCIDENT_KEYS = {
 }
 STATISTICS_KEYS = {
     "total",
+    "flaps",
+    "flapping",
+    "suppressed",
     "open",
     "open_by_severity",
     "by_component",

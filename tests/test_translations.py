@@ -91,6 +91,7 @@ def test_every_abort_reason_is_translated() -> None:
         assert target_reasons <= set(aborts), subentry_type
 
 
+SHARED_TARGET_FIELDS = {"depends_on"}
 TARGET_ERRORS = {
     "cannot_connect",
     "invalid_auth",
@@ -98,6 +99,9 @@ TARGET_ERRORS = {
     "timeout",
     "unknown",
     "warning_not_below_critical",
+    "dependency_cycle",
+    "unknown_dependency",
+    "invalid_dependencies",
 }
 
 
@@ -107,7 +111,8 @@ def test_every_target_flow_is_translated() -> None:
         texts = EN["config_subentries"][subentry_type]
         assert texts["initiate_flow"]["user"], subentry_type
         assert texts["entry_type"], subentry_type
-        fields = {str(key) for key in kind.schema({}).schema}
+        # The flow adds the fields every kind shares (dependencies).
+        fields = {str(key) for key in kind.schema({}).schema} | SHARED_TARGET_FIELDS
         for step in ("user", "reconfigure"):
             assert set(texts["step"][step]["data"]) == fields, (subentry_type, step)
             assert set(texts["step"][step]["data_description"]) <= fields

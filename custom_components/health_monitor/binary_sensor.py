@@ -44,6 +44,8 @@ class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
             "acknowledged": incident.acknowledged_at is not None
             and incident.status is not IncidentStatus.NEW,
             **({"affected": list(incident.affected)} if incident.affected else {}),
+            "suppressed_by": incident.suppressed_by,
+            "flapping": incident.flapping,
         }
 
 

@@ -27,6 +27,14 @@ from .const import (
     DOMAIN,
     THRESHOLD_OPTIONS,
 )
+from .dependencies import (
+    CONF_DEPENDS_ON,
+    NEW_TARGET,
+    DependencyError,
+    check_dependencies,
+    dependency_field,
+    entry_targets,
+)
 from .integration_options import check_reload_picks
 from .options import (
     DEFAULT_CHECK_NAMES,
@@ -299,10 +307,19 @@ class TargetSubentryFlow(ConfigSubentryFlow):
         stored = dict(self._get_reconfigure_subentry().data)
         return await self._async_step_form("reconfigure", user_input, stored)
 
+    @property
+    def _component_id(self) -> str:
+        """Return the id of the target being changed (a new one has none yet)."""
+        if self.source == SOURCE_RECONFIGURE:
+            return self._get_reconfigure_subentry().subentry_id
+        return NEW_TARGET
+
     async def _async_step_form(
         self, step_id: str, user_input: dict[str, Any] | None, stored: dict[str, Any]
     ) -> SubentryFlowResult:
         kind = self.kind
+        entry = self._get_entry()
+        targets = entry_targets(entry, TARGET_KINDS)
         errors: dict[str, str] = {}
         if user_input is not None:
             data = kind.normalize(user_input)
@@ -310,6 +327,15 @@ class TargetSubentryFlow(ConfigSubentryFlow):
                 if not data.get(key) and stored.get(key):
                     data[key] = stored[key]
             data, errors = kind.check(data)
+            try:
+                if parents := check_dependencies(
+                    self.hass, targets, self._component_id, kind.subentry_type, data
+                ):
+                    data[CONF_DEPENDS_ON] = parents
+                else:
+                    data.pop(CONF_DEPENDS_ON, None)
+            except DependencyError as err:
+                errors.setdefault(CONF_DEPENDS_ON, err.reason)
             if not errors:
                 errors = await kind.validate(self.hass, data)
             if not errors:
@@ -317,9 +343,11 @@ class TargetSubentryFlow(ConfigSubentryFlow):
         values = {
             k: v for k, v in (user_input or stored).items() if k not in kind.secret_keys
         }
-        return self.async_show_form(
-            step_id=step_id, data_schema=kind.schema(values), errors=errors
+        titles = {sid: sub.title for sid, sub in entry.subentries.items()}
+        schema = kind.schema(values).extend(
+            dependency_field(targets, titles, self._component_id, values)
         )
+        return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
 
     def _async_save(self, data: dict[str, Any]) -> SubentryFlowResult:
         kind = self.kind

@@ -35,6 +35,8 @@ CONF_RELOAD_INTEGRATIONS: Final = "reload_integrations"
 CONF_ENTITIES_GRACE: Final = "entities_grace_minutes"
 CONF_ENTITIES_STALE_HOURS: Final = "entities_stale_hours"
 CONF_ENTITIES_EXCLUDED: Final = "entities_excluded_integrations"
+CONF_FLAP_CHANGES: Final = "flap_changes"
+CONF_FLAP_WINDOW_MINUTES: Final = "flap_window_minutes"
 
 # The incident rules' defaults are the engine's (the specification's).
 _INCIDENT_DEFAULTS: Final = IncidentSettings()
@@ -47,6 +49,10 @@ DEFAULT_ESCALATION_MINUTES: Final = _INCIDENT_DEFAULTS.escalation_interval // ti
     minutes=1
 )
 DEFAULT_FAILURE_THRESHOLD: Final = _INCIDENT_DEFAULTS.failure_threshold
+DEFAULT_FLAP_CHANGES: Final = _INCIDENT_DEFAULTS.flap_threshold
+DEFAULT_FLAP_WINDOW_MINUTES: Final = _INCIDENT_DEFAULTS.flap_window // timedelta(
+    minutes=1
+)
 
 DEFAULT_UPDATE_INTERVAL: Final = 30
 MIN_UPDATE_INTERVAL: Final = 5

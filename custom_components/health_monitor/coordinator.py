@@ -19,6 +19,7 @@ from .availability_log import AvailabilityLog
 from .builtin import build_builtin_checks, listening_checks
 from .const import BUILTIN_CHECKS, DOMAIN
 from .controls import Controls
+from .dependencies import dependency_edges
 from .devices import async_remove_component_device, component_device_identifier
 from .engine.models import CheckResult, ComponentHealth, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
@@ -118,6 +119,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 for subentry_id in self._target_configs
             ]
         )
+        self._use_dependencies()
         await self.history_store.async_load(self._restore_history)
         builtin = {str(check) for check in BUILTIN_CHECKS}
         current = {check.component_id for check in self.checks}
@@ -172,6 +174,15 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         """Switch to new lists; a running cycle keeps the ones it started with."""
         self.targets = targets
         self.checks = [*self._builtin_checks, *targets]
+
+    def _use_dependencies(self) -> None:
+        """Tell the incidents which targets depend on which (chosen and implied)."""
+        self.incidents.use_dependencies(
+            dependency_edges(
+                self.hass,
+                {cid: (c.kind, c.data) for cid, c in self._target_configs.items()},
+            )
+        )
 
     @callback
     def _async_push_result(self, check: Check, result: CheckResult) -> None:
@@ -286,6 +297,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 started.append(by_id[component_id])
             self._target_configs = wanted
             self._use_targets([by_id[component_id] for component_id in wanted])
+            self._use_dependencies()
             for target in started:
                 await target.async_start(partial(self._async_push_result, target))
             await self._async_check_now(started)

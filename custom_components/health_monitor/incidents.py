@@ -22,6 +22,7 @@ from homeassistant.helpers.event import async_track_time_interval
 
 from .const import DOMAIN, EVENT_INCIDENT, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
 from .controls import Controls
+from .engine.dependencies import DependencyGraph
 from .engine.incidents import (
     SYSTEM_ACTOR,
     Incident,
@@ -98,6 +99,15 @@ class Incidents:
 
     # Reading
 
+    @property
+    def dependencies(self) -> DependencyGraph:
+        """Which components depend on which."""
+        return self._tracker.dependencies
+
+    def use_dependencies(self, edges: Mapping[str, Iterable[str]]) -> None:
+        """Take the components' parents (see ``dependencies.dependency_edges``)."""
+        self._tracker.dependencies = DependencyGraph(edges)
+
     def incident_for(self, component_id: str) -> Incident | None:
         """Return the component's incident that is not closed, if any."""
         return self._tracker.incident_for(component_id)
@@ -138,7 +148,12 @@ class Incidents:
             return
         for component in components:
             incident = self._tracker.incident_for(component.component_id)
-            if incident is not None and incident.is_open:
+            # A suppressed incident waits for its cause: fixing it would not help.
+            if (
+                incident is not None
+                and incident.is_open
+                and incident.suppressed_by is None
+            ):
                 self._recovery.async_start_due(incident, component)
 
     @callback
@@ -330,4 +345,7 @@ def _bus_event_data(event: IncidentEvent) -> dict[str, Any]:
         "severity": event.severity.value,
         "status": event.status.value,
         "title": event.incident["title"],
+        "suppressed_by": event.incident.get("suppressed_by"),
+        "flapping": event.incident.get("flapping", False),
+        "quiet": event.quiet,
     }

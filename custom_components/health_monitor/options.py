@@ -38,6 +38,8 @@ from .const import (
     CONF_ENTITIES_STALE_HOURS,
     CONF_ESCALATION_MINUTES,
     CONF_FAILURE_THRESHOLD,
+    CONF_FLAP_CHANGES,
+    CONF_FLAP_WINDOW_MINUTES,
     CONF_GRACE_PERIOD,
     CONF_HISTORY_SIZE,
     CONF_INCIDENT_THRESHOLD,
@@ -52,6 +54,8 @@ from .const import (
     DEFAULT_ENTITIES_STALE_HOURS,
     DEFAULT_ESCALATION_MINUTES,
     DEFAULT_FAILURE_THRESHOLD,
+    DEFAULT_FLAP_CHANGES,
+    DEFAULT_FLAP_WINDOW_MINUTES,
     DEFAULT_GRACE_PERIOD,
     DEFAULT_HISTORY_SIZE,
     DEFAULT_INCIDENT_THRESHOLD,
@@ -294,6 +298,18 @@ OPTIONS: tuple[Option, ...] = (
     ),
     _incident_minutes(
         CONF_ESCALATION_MINUTES, DEFAULT_ESCALATION_MINUTES, 1, "escalation_interval"
+    ),
+    # Flapping: this many changes between healthy and not within the window.
+    _number(
+        CONF_FLAP_CHANGES,
+        DEFAULT_FLAP_CHANGES,
+        NumberRange(2, 100),
+        int,
+        "flap_threshold",
+        incident=True,
+    ),
+    _incident_minutes(
+        CONF_FLAP_WINDOW_MINUTES, DEFAULT_FLAP_WINDOW_MINUTES, 1, "flap_window"
     ),
     # The Entities check (see builtin/entities.py).
     _number(

@@ -66,11 +66,14 @@ def _async_sync_issue(
 def async_sync_incident_issue(
     hass: HomeAssistant, entry_id: str, incident: Incident
 ) -> None:
-    """Show an open incident as a repair issue; remove the issue once it is resolved."""
+    """Show an open incident as a repair issue; remove it once resolved.
+
+    A suppressed incident has none: its parent's issue is the one to act on.
+    """
     _async_sync_issue(
         hass,
         _issue_id(entry_id, incident.id),
-        incident.is_open,
+        incident.is_open and incident.suppressed_by is None,
         is_fixable=True,
         severity=ISSUE_SEVERITY[incident.severity],
         translation_key="incident",

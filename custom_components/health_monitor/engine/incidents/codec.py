@@ -31,6 +31,8 @@ from .model import (
 EXPORT_VERSION: Final = 1
 
 _UNREADABLE = (AttributeError, KeyError, TypeError, ValueError)
+# Ids are INC-YYYYMMDD-NNNN; anything far longer was not written by us.
+MAX_INCIDENT_ID_LENGTH: Final = 64
 
 
 def parse_time(value: Any) -> datetime:
@@ -68,6 +70,21 @@ def _optional_text(value: Any) -> str | None:
 def _count(value: Any) -> int:
     if not isinstance(value, int) or isinstance(value, bool) or value < 0:
         raise ValueError("a count is a non-negative integer")
+    return value
+
+
+def _flag(value: Any) -> bool:
+    if not isinstance(value, bool):
+        raise TypeError("a flag is a boolean")
+    return value
+
+
+def _optional_incident_id(value: Any) -> str | None:
+    """Read the id of another incident (a suppressing parent's)."""
+    if value is None:
+        return None
+    if not isinstance(value, str) or not value or len(value) > MAX_INCIDENT_ID_LENGTH:
+        raise ValueError("an incident id is a short text")
     return value
 
 
@@ -196,6 +213,9 @@ def incident_summary(incident: Incident) -> dict[str, Any]:
         "escalation_level": incident.escalation_level,
         "recovery_attempts": incident.recovery_attempts,
         "affected": list(incident.affected),
+        "suppressed_by": incident.suppressed_by,
+        "flapping": incident.flapping,
+        "flaps": incident.flaps,
     }
 
 
@@ -260,6 +280,9 @@ def incident_from_dict(
         ),
         recoveries_succeeded=_count(data.get("recoveries_succeeded", 0)),
         affected=_affected(data.get("affected")),
+        suppressed_by=_optional_incident_id(data.get("suppressed_by")),
+        flapping=_flag(data.get("flapping", False)),
+        flaps=_count(data.get("flaps", 0)),
     )
     if not incident.component_id:
         raise ValueError("an incident belongs to a component")

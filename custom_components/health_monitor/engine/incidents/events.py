@@ -25,6 +25,8 @@ class IncidentEvent:
     a later change never alters an event already handed out. ``details``
     says what changed (e.g. the recovery action and its result).
     ``opened_at`` is when the incident was opened or last reopened.
+    ``quiet``: told to nobody (the incident is suppressed by a dependency,
+    flapping or in maintenance); the event still fires everywhere else.
     """
 
     type: IncidentEventType
@@ -36,6 +38,7 @@ class IncidentEvent:
     opened_at: datetime
     incident: Mapping[str, Any]
     details: Mapping[str, DetailValue] = field(default_factory=dict)
+    quiet: bool = False
 
     @classmethod
     def of(
@@ -44,6 +47,8 @@ class IncidentEvent:
         incident: Incident,
         now: datetime,
         details: Mapping[str, DetailValue] | None = None,
+        *,
+        quiet: bool = False,
     ) -> IncidentEvent:
         """Describe ``incident`` as it is now."""
         return cls(
@@ -60,6 +65,7 @@ class IncidentEvent:
             ),
             incident=incident_summary(incident),
             details=dict(details or {}),
+            quiet=quiet,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -74,6 +80,7 @@ class IncidentEvent:
             "opened_at": self.opened_at.isoformat(),
             "incident": dict(self.incident),
             "details": dict(self.details),
+            "quiet": self.quiet,
         }
 
 
@@ -99,12 +106,18 @@ class Notification:
 def notification_for(event: IncidentEvent) -> Notification | None:
     """Describe ``event`` for a person, as the incident is right after it.
 
-    Only :data:`NOTIFIED_EVENTS` are described (None otherwise). Titles and
+    Only :data:`NOTIFIED_EVENTS` are described, and the updates that make an
+    incident worth telling about again (no longer suppressed, flapping or no
+    longer flapping); None otherwise, and always for a quiet event. Titles and
     messages state the incident's current severity and state: the incident
     title follows the component's status, an escalation names the new
     severity, and a resolve says how long and how bad the incident was
     rather than repeating the failure.
     """
+    if event.quiet:
+        return None
+    if event.type is IncidentEventType.UPDATED or "flapping" in event.details:
+        return _update_notification(event)
     if event.type not in NOTIFIED_EVENTS:
         return None
     incident = event.incident
@@ -141,6 +154,41 @@ def notification_for(event: IncidentEvent) -> Notification | None:
         f"{name}: incident resolved{by}",
         f"Resolved{by} ({lasted}){noted} {reference}",
     )
+
+
+def _update_notification(event: IncidentEvent) -> Notification | None:
+    """Tell of a change in who should know: see :func:`notification_for`.
+
+    Flapping may start with an update, an opening or a reopening.
+    """
+    incident = event.incident
+    details = event.details
+    name = str(incident["component_name"])
+    reference = f"[{event.incident_id}]"
+    description = str(incident["description"])
+    if "unsuppressed" in details:
+        return Notification(
+            str(incident["title"]),
+            f"{event.severity.value.capitalize()} incident: {description} "
+            f"(no longer explained by {details.get('parent') or 'its dependency'}) "
+            f"{reference}",
+        )
+    if details.get("flapping") is True:
+        changes = details.get("changes")
+        window = details.get("window_minutes")
+        return Notification(
+            f"{name} is flapping",
+            f"{name} changed between healthy and not healthy {changes} times in "
+            f"{window} min; no more notifications until it is stable for "
+            f"{window} min: {description} {reference}",
+        )
+    if details.get("flapping") is False:
+        return Notification(
+            f"{name} stopped flapping",
+            f"Stable again but still {incident['component_status']}: "
+            f"{description} {reference}",
+        )
+    return None
 
 
 def _duration(delta: timedelta) -> str:

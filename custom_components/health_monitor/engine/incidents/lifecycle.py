@@ -99,6 +99,11 @@ class TimelineEvent(StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     REOPENED = "reopened"
+    # A component this one depends on has an open incident (and no longer has).
+    SUPPRESSED = "suppressed"
+    UNSUPPRESSED = "unsuppressed"
+    FLAPPING_STARTED = "flapping_started"
+    FLAPPING_ENDED = "flapping_ended"
 
 
 class IncidentEventType(StrEnum):

@@ -224,6 +224,13 @@ class Incident:
     recoveries_succeeded: int = 0
     # What the component's status is about (see CheckResult.affected).
     affected: tuple[str, ...] = ()
+    # The open incident of a component this one depends on, while it hides
+    # this one (no repair issue, notification or escalation; see tracker).
+    suppressed_by: str | None = None
+    # Changing between healthy and not healthy too often (see engine.flapping),
+    # and how many times it started flapping.
+    flapping: bool = False
+    flaps: int = 0
 
     def __post_init__(self) -> None:
         """Count creation as the first update."""
@@ -334,11 +341,17 @@ class Incident:
     def next_escalation_at(self, interval: timedelta) -> datetime | None:
         """When the next escalation is due; None if the incident cannot escalate.
 
-        Only unacknowledged (``new``) incidents below emergency escalate. The
+        Only unacknowledged (``new``) incidents below emergency escalate, and
+        none while suppressed or flapping (nobody is told about them). The
         clock runs from creation, the last reopen or the last escalation,
-        whichever is latest.
+        whichever is latest (an incident no longer suppressed restarts it).
         """
-        if self.status is not IncidentStatus.NEW or self.severity is Severity.EMERGENCY:
+        if (
+            self.status is not IncidentStatus.NEW
+            or self.severity is Severity.EMERGENCY
+            or self.suppressed_by is not None
+            or self.flapping
+        ):
             return None
         start = max(
             moment

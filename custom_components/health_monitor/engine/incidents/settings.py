@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import timedelta
 from typing import Final
 
+from ..flapping import DEFAULT_FLAP_THRESHOLD, DEFAULT_FLAP_WINDOW
 from ..models import HealthStatus
 from .model import DEFAULT_TIMELINE_LIMIT
 
@@ -29,6 +30,9 @@ class IncidentSettings:
     escalation_interval: timedelta = timedelta(minutes=30)
     max_timeline_entries: int = DEFAULT_TIMELINE_LIMIT
     max_incidents: int = 1000
+    # Flapping: this many changes between healthy and not within the window.
+    flap_threshold: int = DEFAULT_FLAP_THRESHOLD
+    flap_window: timedelta = DEFAULT_FLAP_WINDOW
 
     def __post_init__(self) -> None:
         """Reject settings the rules cannot work with."""
@@ -46,6 +50,10 @@ class IncidentSettings:
             raise ValueError("a timeline keeps at least two entries")
         if self.max_incidents < 1:
             raise ValueError("at least one incident must be kept")
+        if self.flap_threshold < 2:
+            raise ValueError("flapping needs at least two changes")
+        if self.flap_window <= timedelta(0):
+            raise ValueError("the flapping window must be positive")
 
     def opens_incident(self, status: HealthStatus) -> bool:
         """Whether ``status`` is at or above the opening threshold."""

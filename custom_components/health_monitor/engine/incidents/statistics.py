@@ -15,7 +15,10 @@ numbers describe that window and always agree with ``get_incidents``:
 - MTTA / MTTR: mean minutes from creation to the current acknowledgement /
   resolution, over the incidents that have one (a reopened incident counts
   again once it is acknowledged / resolved again); None when there are none;
-- ``last_24h``: incidents created in the 24 hours before ``now``.
+- ``last_24h``: incidents created in the 24 hours before ``now``;
+- ``flaps``: times an incident started flapping; ``flapping``: open
+  incidents flapping now; ``suppressed``: open incidents a parent's open
+  incident suppresses now.
 """
 
 from __future__ import annotations
@@ -45,6 +48,9 @@ class IncidentStatistics:
     mtta_minutes: float | None
     mttr_minutes: float | None
     last_24h: int
+    flaps: int = 0
+    flapping: int = 0
+    suppressed: int = 0
 
     def as_dict(self) -> dict[str, Any]:
         """Serialize for service responses (JSON-ready)."""
@@ -65,6 +71,9 @@ class IncidentStatistics:
             "mtta_minutes": self.mtta_minutes,
             "mttr_minutes": self.mttr_minutes,
             "last_24h": self.last_24h,
+            "flaps": self.flaps,
+            "flapping": self.flapping,
+            "suppressed": self.suppressed,
         }
 
 
@@ -115,6 +124,11 @@ def incident_statistics(
             if incident.resolved_at is not None
         ),
         last_24h=sum(1 for incident in kept if incident.created_at >= day_ago),
+        flaps=sum(incident.flaps for incident in kept),
+        flapping=sum(1 for incident in open_incidents if incident.flapping),
+        suppressed=sum(
+            1 for incident in open_incidents if incident.suppressed_by is not None
+        ),
     )
 
 

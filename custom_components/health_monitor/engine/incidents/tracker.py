@@ -58,9 +58,12 @@ from __future__ import annotations
 from collections.abc import Iterable, Mapping
 from datetime import datetime
 
+from ..flapping import FlapObservation
 from ..models import ComponentHealth, HealthStatus
 from ..sanitize import sanitize_message
+from .details import count_streak, status_details, take_affected, title_of
 from .events import IncidentEvent
+from .judgment import IncidentJudgment, cause_details, end_flapping
 from .lifecycle import (
     ARRIVALS,
     MANUAL_STATUSES,
@@ -81,10 +84,9 @@ from .model import (
     highest_severity,
 )
 from .settings import IncidentSettings
-from .store import IncidentStore
 
 
-class IncidentTracker(IncidentStore):
+class IncidentTracker(IncidentJudgment):
     """Applies the incident rules (see module doc) to the kept incidents."""
 
     def __init__(self, settings: IncidentSettings | None = None) -> None:
@@ -98,9 +100,19 @@ class IncidentTracker(IncidentStore):
     def observe_all(
         self, components: Iterable[ComponentHealth], now: datetime | None = None
     ) -> list[IncidentEvent]:
-        """Run one cycle's step: observe every component, then :meth:`review`."""
+        """Run one cycle's step: observe every component, then :meth:`review`.
+
+        Parents are observed before their children, so that a parent's
+        incident opening in this cycle already explains its children's.
+        """
         now = ensure_utc(now)
-        events = [event for c in components for event in self.observe(c, now)]
+        by_id = {component.component_id: component for component in components}
+        events = [
+            event
+            for component_id in self.dependencies.order(by_id)
+            for event in self.observe(by_id[component_id], now)
+        ]
+        events.extend(self.follow_dependencies(now))
         events.extend(self.review(now))
         return events
 
@@ -111,28 +123,42 @@ class IncidentTracker(IncidentStore):
         now = ensure_utc(now)
         status = component.status
         component_id = component.component_id
-        streak = _count(
-            self._healthy_streaks, component_id, status is HealthStatus.HEALTHY
-        )
+        healthy = status is HealthStatus.HEALTHY
+        streak = count_streak(self._healthy_streaks, component_id, healthy)
         failing = self._fails(component, now)
-        failures = _count(self._failure_streaks, component_id, failing)
+        failures = count_streak(self._failure_streaks, component_id, failing)
+        flap = self.flaps.observe(component_id, healthy, now)
+        flapping = self.flaps.is_flapping(flap)
         threshold = 1 if component.pushed else self.settings.failure_threshold
-        confirmed = failing and failures >= threshold
+        # A flapping component may never fail twice in a row: it opens at once.
+        confirmed = failing and (failures >= threshold or flapping)
 
         incident = self.incident_for(component_id)
         if incident is None:
-            return [self._open(component, now)] if confirmed else []
+            return [self._open(component, now, flap)] if confirmed else []
 
         events = self._settle_recovery(incident, status, now)
         if incident.status is IncidentStatus.RESOLVED:
             if confirmed:
-                events.append(self._reopen(incident, component, now))
+                events.append(self._reopen(incident, component, now, flap))
             return events
+        if flapping and not incident.flapping:
+            events.append(self._start_flapping(incident, flap, now))
+        elif incident.flapping and self.flaps.stable_for(flap, now):
+            details = end_flapping(incident, now)
+            # Stable and healthy resolves right below: that is what people hear.
+            events.append(
+                self._event(IncidentEventType.UPDATED, incident, now, details)
+                if not healthy
+                else IncidentEvent.of(
+                    IncidentEventType.UPDATED, incident, now, details, quiet=True
+                )
+            )
         if status is not incident.component_status:
             events.append(self._update(incident, component, now))
         elif set(component.affected) != set(incident.affected):
             events.append(self._affected_changed(incident, component, now))
-        if streak >= self.settings.healthy_checks_to_resolve:
+        if streak >= self.settings.healthy_checks_to_resolve and not incident.flapping:
             events.append(self._transition(incident, IncidentStatus.RESOLVED, now))
         return events
 
@@ -206,21 +232,22 @@ class IncidentTracker(IncidentStore):
             RecoveryResult(now, success, error), action_key, actor
         )
         return [
-            IncidentEvent.of(
-                IncidentEventType.RECOVERY_ATTEMPTED, incident, now, details
-            )
+            self._event(IncidentEventType.RECOVERY_ATTEMPTED, incident, now, details)
         ]
 
     # Internals
 
-    def _open(self, component: ComponentHealth, now: datetime) -> IncidentEvent:
+    def _open(
+        self, component: ComponentHealth, now: datetime, flap: FlapObservation
+    ) -> IncidentEvent:
         incident_id = self._ids.next_id(now)
         while incident_id in self._incidents:
             incident_id = self._ids.next_id(now)
+        cause = self._cause(component.component_id)
         incident = Incident(
             affected=component.affected,
             id=incident_id,
-            title=_title(component),
+            title=title_of(component),
             description=component.message,
             severity=SEVERITY_FOR_STATUS[component.status],
             component_id=component.component_id,
@@ -229,30 +256,34 @@ class IncidentTracker(IncidentStore):
             component_status=component.status,
             created_at=now,
             timeline=Timeline(limit=self.settings.max_timeline_entries),
+            suppressed_by=None if cause is None else cause.id,
         )
-        incident.record(
-            TimelineEntry(
-                now,
-                TimelineEvent.OPENED,
-                SYSTEM_ACTOR,
-                _status_details(component, incident.severity),
-            )
-        )
+        details = status_details(component, incident.severity)
+        if cause is not None:
+            details.update(cause_details(cause))
+        incident.record(TimelineEntry(now, TimelineEvent.OPENED, SYSTEM_ACTOR, details))
         self._incidents[incident_id] = incident
         self._current[component.component_id] = incident_id
         self._prune()
-        return IncidentEvent.of(IncidentEventType.OPENED, incident, now)
+        if self.flaps.is_flapping(flap):
+            return self._start_flapping(incident, flap, now, IncidentEventType.OPENED)
+        return self._event(
+            IncidentEventType.OPENED,
+            incident,
+            now,
+            None if cause is None else cause_details(cause),
+        )
 
     def _update(
         self, incident: Incident, component: ComponentHealth, now: datetime
     ) -> IncidentEvent:
         previous_status = incident.component_status
         previous_severity = incident.severity
-        affected = _take_affected(incident, component)
+        affected = take_affected(incident, component)
         self._follow(incident, component)
         details: dict[str, DetailValue] = {
             "from": previous_status.value,
-            **_status_details(component, incident.severity),
+            **status_details(component, incident.severity),
         }
         if incident.severity is not previous_severity:
             details["previous_severity"] = previous_severity.value
@@ -262,27 +293,34 @@ class IncidentTracker(IncidentStore):
                 now, TimelineEvent.COMPONENT_STATUS_CHANGED, SYSTEM_ACTOR, details
             )
         )
-        return IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)
+        return self._event(IncidentEventType.UPDATED, incident, now, details)
 
     def _affected_changed(
         self, incident: Incident, component: ComponentHealth, now: datetime
     ) -> IncidentEvent:
-        details = _take_affected(incident, component)
+        details = take_affected(incident, component)
         incident.record(
             TimelineEntry(now, TimelineEvent.AFFECTED_CHANGED, SYSTEM_ACTOR, details)
         )
-        return IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)
+        return self._event(IncidentEventType.UPDATED, incident, now, details)
 
     def _reopen(
-        self, incident: Incident, component: ComponentHealth, now: datetime
+        self,
+        incident: Incident,
+        component: ComponentHealth,
+        now: datetime,
+        flap: FlapObservation,
     ) -> IncidentEvent:
         self._follow(incident, component)
-        return self._transition(
-            incident,
-            IncidentStatus.NEW,
-            now,
-            details=_status_details(component, incident.severity),
-        )
+        cause = self._cause(component.component_id)
+        incident.suppressed_by = None if cause is None else cause.id
+        details = status_details(component, incident.severity)
+        if cause is not None:
+            details.update(cause_details(cause))
+        event = self._transition(incident, IncidentStatus.NEW, now, details=details)
+        if self.flaps.is_flapping(flap):
+            return self._start_flapping(incident, flap, now, IncidentEventType.REOPENED)
+        return event
 
     def _follow(self, incident: Incident, component: ComponentHealth) -> None:
         """Take over the component's status, message, name, title and severity."""
@@ -292,7 +330,7 @@ class IncidentTracker(IncidentStore):
         incident.component_name = component.name
         if status in (HealthStatus.HEALTHY, HealthStatus.UNKNOWN):
             return
-        incident.title = _title(component)
+        incident.title = title_of(component)
         incident.description = component.message
         incident.severity = highest_severity(
             SEVERITY_FOR_STATUS[status], incident.escalation_floor or Severity.INFO
@@ -314,6 +352,7 @@ class IncidentTracker(IncidentStore):
             due is None
             or due > now
             or self._healthy_streaks.get(incident.component_id, 0) > 0
+            or self.in_maintenance(incident.component_id, now)
         ):
             return None
         incident.escalate(
@@ -322,7 +361,7 @@ class IncidentTracker(IncidentStore):
             due_at=due if now - due < interval else now,
             now=now,
         )
-        return IncidentEvent.of(
+        return self._event(
             IncidentEventType.ESCALATED,
             incident,
             now,
@@ -337,7 +376,7 @@ class IncidentTracker(IncidentStore):
         if action_key is None:
             return []
         details: dict[str, DetailValue] = {"recovery_succeeded": action_key}
-        return [IncidentEvent.of(IncidentEventType.UPDATED, incident, now, details)]
+        return [self._event(IncidentEventType.UPDATED, incident, now, details)]
 
     def _transition(
         self,
@@ -357,69 +396,9 @@ class IncidentTracker(IncidentStore):
         )
         if to_status is IncidentStatus.CLOSED:
             self._current.pop(incident.component_id, None)
-        return IncidentEvent.of(
+        return self._event(
             ARRIVALS[to_status].event_type,
             incident,
             now,
             {"note": note} if note else None,
         )
-
-
-def _title(component: ComponentHealth) -> str:
-    return f"{component.name} is {component.status.value}"
-
-
-def _count(streaks: dict[str, int], component_id: str, counts: bool) -> int:
-    """Extend a component's streak if ``counts``, else end it; return its length."""
-    if not counts:
-        streaks.pop(component_id, None)
-        return 0
-    streak = streaks[component_id] = streaks.get(component_id, 0) + 1
-    return streak
-
-
-def _status_details(
-    component: ComponentHealth, severity: Severity
-) -> dict[str, DetailValue]:
-    details: dict[str, DetailValue] = {
-        "component_status": component.status.value,
-        "severity": severity.value,
-        "message": component.message,
-    }
-    if component.affected:
-        details["affected"] = named(component.affected)
-    return details
-
-
-# Names written into one timeline entry; the rest are counted.
-MAX_NAMED = 10
-
-
-def named(names: Iterable[str]) -> str:
-    """Return up to :data:`MAX_NAMED` names, joined, and how many more there are."""
-    listed = list(names)
-    text = ", ".join(listed[:MAX_NAMED])
-    if len(listed) > MAX_NAMED:
-        text += f" and {len(listed) - MAX_NAMED} more"
-    return text
-
-
-def _take_affected(
-    incident: Incident, component: ComponentHealth
-) -> dict[str, DetailValue]:
-    """Take over the component's affected set; return who joined and who left."""
-    before = set(incident.affected)
-    now = set(component.affected)
-    incident.affected = component.affected
-    details: dict[str, DetailValue] = {}
-    joined = [name for name in component.affected if name not in before]
-    left = sorted(before - now)
-    if joined:
-        details["joined"] = named(joined)
-        details["joined_count"] = len(joined)
-    if left:
-        details["left"] = named(left)
-        details["left_count"] = len(left)
-    if joined or left:
-        details["affected_count"] = len(now)
-    return details

@@ -9,8 +9,9 @@ import voluptuous as vol
 
 from homeassistant.const import CONF_HOST, CONF_PORT
 from homeassistant.core import HomeAssistant
-from homeassistant.helpers.selector import TextSelector
+from homeassistant.helpers.selector import BooleanSelector, TextSelector
 
+from ...dependencies import CONF_CONNECTIVITY
 from ...validation import MAX_HOST_LENGTH, PORT, FieldLimit, TextLimit
 from ..base import Fault
 from ..fields import host_rules
@@ -40,6 +41,9 @@ def schema(values: Mapping[str, Any]) -> vol.Schema:
                 CONF_PORT, description={"suggested_value": port} if port else None
             ): PORT.selector(),
             **latency_fields(values, 200, 1000),
+            vol.Optional(
+                CONF_CONNECTIVITY, default=values.get(CONF_CONNECTIVITY) is True
+            ): BooleanSelector(),
         }
     )
 
@@ -49,6 +53,9 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
     data = dict(data)
     if data.get(CONF_PORT) in (None, ""):
         data.pop(CONF_PORT, None)
+    # Only a target marked as the internet connection stores the mark.
+    if data.get(CONF_CONNECTIVITY) is not True:
+        data.pop(CONF_CONNECTIVITY, None)
     return data
 
 
