@@ -1,11 +1,12 @@
 """From component health to incidents: opening, updating, escalating, closing.
 
-The HA layer calls :meth:`IncidentTracker.observe_all` once per cycle (that
-is :meth:`~IncidentTracker.observe` for each component, then
-:meth:`~IncidentTracker.review`), and :meth:`~IncidentTracker.change`
-from services and repair flows. Every method that changes something returns the
-:class:`IncidentEvent` list it produced; where incidents are kept, and how
-they are stored, is :mod:`.store`'s.
+The HA layer calls :meth:`IncidentTracker.observe_all` once per cycle
+(:meth:`~IncidentTracker.observe` for each component, parents first, then
+``follow_dependencies`` and :meth:`~IncidentTracker.review`), and
+:meth:`~IncidentTracker.change` from services and repair flows. Every
+method that changes something returns its :class:`IncidentEvent` list;
+:mod:`.store` keeps the incidents, :mod:`.judgment` decides who is told
+(suppression by a dependency, flapping, maintenance).
 
 Rules:
 
@@ -31,11 +32,12 @@ Rules:
 - Affected: a check may name what its status is about (``affected``, e.g.
   the entities an entity check finds failing). While the incident is open,
   a change of that set adds one timeline entry naming who joined and who
-  left (with the status change, if the status changed too) and an
-  ``updated`` event; the incident keeps the current set. One incident per
-  component lists them, rather than one incident per entity.
+  left and an ``updated`` event: one incident per component lists them.
 - Resolving: ``settings.healthy_checks_to_resolve`` consecutive healthy checks
-  resolve the open incident (actor ``system``); only healthy checks count.
+  resolve the open incident (actor ``system``), unless it is flapping.
+- Flapping (see :mod:`..flapping`): a flapping component opens (or reopens)
+  at its first failing check and is told once; its incident stays open and
+  quiet until the component is stable for the window.
 - Reopening: a resolved incident whose component fails again before it
   closes is reopened (see :mod:`.lifecycle`), whoever resolved it, after the
   same failure threshold as opening.
@@ -43,11 +45,9 @@ Rules:
   was resolved.
 - Escalation: :meth:`review` raises the severity of a ``new`` incident one
   level per ``settings.escalation_interval``, up to emergency: at most one
-  level per review, and none while the component's latest check is healthy
-  (the incident is about to resolve). Reviews that were missed (e.g. Home
-  Assistant was stopped) never add levels at once: an escalation that comes
-  a whole interval late restarts the clock, so the next level is an interval
-  away; a shorter delay keeps the cadence.
+  level per review, none while the latest check is healthy, suppressed,
+  flapping or in maintenance. Missed reviews (Home Assistant was stopped)
+  never add levels at once: a whole interval late restarts the clock.
 - Recovery: the executor reports each attempt with
   :meth:`record_recovery_attempt`; a successful one is confirmed ("recovery
   succeeded") only if the component's next check is healthy.
