@@ -76,6 +76,7 @@ async def test_diagnostics_hold_everything_but_secrets(
         "health",
         "open_incidents",
         "statistics",
+        "dependencies",
         "history",
     }
     stored = next(t for t in diagnostics["targets"] if t["type"] == "http_endpoint")
@@ -84,6 +85,11 @@ async def test_diagnostics_hold_everything_but_secrets(
     # Both targets are down (the endpoint's port is closed): two incidents.
     assert {i["component_id"] for i in diagnostics["open_incidents"]} >= {TARGET}
     assert diagnostics["statistics"]["open"] == 2
+    # The endpoint is on the network target's host: it depends on it, and
+    # its incident is suppressed by the network target's.
+    (endpoint,) = [sid for sid in diagnostics["dependencies"] if sid != TARGET]
+    assert diagnostics["dependencies"][endpoint] == [TARGET]
+    assert diagnostics["statistics"]["suppressed"] == 1
     assert diagnostics["history"][TARGET]["entries"] >= 2
 
 

@@ -60,5 +60,10 @@ async def async_get_config_entry_diagnostics(
             for incident in coordinator.incidents.list_incidents()
         ],
         "statistics": coordinator.incidents.statistics().as_dict(),
+        # Chosen and implied: what suppresses what.
+        "dependencies": {
+            component_id: sorted(parents)
+            for component_id, parents in coordinator.incidents.dependencies.parents.items()
+        },
         "history": history_summary,
     }

@@ -17,7 +17,7 @@ being quiet (see :mod:`.tracker` for when):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -118,7 +118,9 @@ class IncidentJudgment(IncidentStore):
         # Cycles each suppressed incident has failed since its cause went away.
         self._cleared_cycles: dict[str, int] = {}
 
-    def follow_dependencies(self, now: datetime | None = None) -> list[IncidentEvent]:
+    def follow_dependencies(
+        self, now: datetime | None = None, observed: Collection[str] | None = None
+    ) -> list[IncidentEvent]:
         """Suppress open incidents a parent's open incident explains; release the rest.
 
         Run once per cycle, after every component was observed. An open
@@ -128,7 +130,9 @@ class IncidentJudgment(IncidentStore):
         incident any more becomes a normal one once its component has failed
         ``failure_threshold`` more cycles (a service on a host that just came
         back needs a moment); if it turns healthy it resolves as usual, and
-        that resolution is told.
+        that resolution is told. Only checks of ``observed`` components (all
+        when None) count as such cycles: a result one check pushed is none
+        of the others'.
         """
         now = ensure_utc(now)
         events: list[IncidentEvent] = []
@@ -154,6 +158,8 @@ class IncidentJudgment(IncidentStore):
                 component_id
             ):
                 self._cleared_cycles.pop(component_id, None)
+                continue
+            if observed is not None and component_id not in observed:
                 continue
             cycles = self._cleared_cycles.get(component_id, 0) + 1
             self._cleared_cycles[component_id] = cycles

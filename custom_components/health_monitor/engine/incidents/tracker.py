@@ -112,7 +112,7 @@ class IncidentTracker(IncidentJudgment):
             for component_id in self.dependencies.order(by_id)
             for event in self.observe(by_id[component_id], now)
         ]
-        events.extend(self.follow_dependencies(now))
+        events.extend(self.follow_dependencies(now, by_id.keys()))
         events.extend(self.review(now))
         return events
 
