@@ -25,6 +25,8 @@ class IncidentEvent:
     a later change never alters an event already handed out. ``details``
     says what changed (e.g. the recovery action and its result).
     ``opened_at`` is when the incident was opened or last reopened.
+    ``quiet`` events are told to nobody (suppressed, flapping or in
+    maintenance); the event still fires.
     """
 
     type: IncidentEventType
@@ -36,6 +38,7 @@ class IncidentEvent:
     opened_at: datetime
     incident: Mapping[str, Any]
     details: Mapping[str, DetailValue] = field(default_factory=dict)
+    quiet: bool = False
 
     @classmethod
     def of(
@@ -44,6 +47,8 @@ class IncidentEvent:
         incident: Incident,
         now: datetime,
         details: Mapping[str, DetailValue] | None = None,
+        *,
+        quiet: bool = False,
     ) -> IncidentEvent:
         """Describe ``incident`` as it is now."""
         return cls(
@@ -60,6 +65,7 @@ class IncidentEvent:
             ),
             incident=incident_summary(incident),
             details=dict(details or {}),
+            quiet=quiet,
         )
 
     def as_dict(self) -> dict[str, Any]:
@@ -99,13 +105,14 @@ class Notification:
 def notification_for(event: IncidentEvent) -> Notification | None:
     """Describe ``event`` for a person, as the incident is right after it.
 
-    Only :data:`NOTIFIED_EVENTS` are described (None otherwise). Titles and
+    Only :data:`NOTIFIED_EVENTS` that are not quiet are described (None
+    otherwise). Titles and
     messages state the incident's current severity and state: the incident
     title follows the component's status, an escalation names the new
     severity, and a resolve says how long and how bad the incident was
     rather than repeating the failure.
     """
-    if event.type not in NOTIFIED_EVENTS:
+    if event.quiet or event.type not in NOTIFIED_EVENTS:
         return None
     incident = event.incident
     title = str(incident["title"])

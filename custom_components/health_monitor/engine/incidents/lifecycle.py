@@ -99,6 +99,8 @@ class TimelineEvent(StrEnum):
     RESOLVED = "resolved"
     CLOSED = "closed"
     REOPENED = "reopened"
+    MAINTENANCE_STARTED = "maintenance_started"
+    MAINTENANCE_ENDED = "maintenance_ended"
 
 
 class IncidentEventType(StrEnum):

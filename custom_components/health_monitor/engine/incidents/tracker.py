@@ -48,6 +48,12 @@ Rules:
   Assistant was stopped) never add levels at once: an escalation that comes
   a whole interval late restarts the clock, so the next level is an interval
   away; a shorter delay keeps the cadence.
+- Maintenance: :attr:`IncidentTracker.in_maintenance` says whether a
+  component is in maintenance (the HA layer sets it to the schedule). A
+  component in maintenance opens and reopens nothing (its failure count
+  starts again after it), its incident does not escalate, and every event
+  of its incident is quiet (told to nobody); updates and resolving go on.
+  :meth:`record_maintenance` writes the start and end on its incident.
 - Recovery: the executor reports each attempt with
   :meth:`record_recovery_attempt`; a successful one is confirmed ("recovery
   succeeded") only if the component's next check is healthy.
@@ -55,7 +61,8 @@ Rules:
 
 from __future__ import annotations
 
-from collections.abc import Iterable, Mapping
+from collections.abc import Callable, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime
 
 from ..models import ComponentHealth, HealthStatus
@@ -92,6 +99,8 @@ class IncidentTracker(IncidentStore):
         super().__init__(settings)
         # End of the start-up or reload grace (set by the HA layer at setup).
         self.grace_until: datetime | None = None
+        # Whether a component is in maintenance at a time (set by the HA layer).
+        self.in_maintenance: Callable[[str, datetime], bool] = _never
 
     # Observing health
 
@@ -102,7 +111,7 @@ class IncidentTracker(IncidentStore):
         now = ensure_utc(now)
         events = [event for c in components for event in self.observe(c, now)]
         events.extend(self.review(now))
-        return events
+        return self._hush(events, now)
 
     def observe(
         self, component: ComponentHealth, now: datetime | None = None
@@ -115,7 +124,10 @@ class IncidentTracker(IncidentStore):
             self._healthy_streaks, component_id, status is HealthStatus.HEALTHY
         )
         failing = self._fails(component, now)
-        failures = _count(self._failure_streaks, component_id, failing)
+        maintained = self.in_maintenance(component_id, now)
+        failures = _count(
+            self._failure_streaks, component_id, failing and not maintained
+        )
         threshold = 1 if component.pushed else self.settings.failure_threshold
         confirmed = failing and failures >= threshold
 
@@ -154,7 +166,7 @@ class IncidentTracker(IncidentStore):
             ):
                 events.append(self._transition(incident, IncidentStatus.CLOSED, now))
         self._prune()
-        return events
+        return self._hush(events, now)
 
     # Manual operations
 
@@ -177,10 +189,36 @@ class IncidentTracker(IncidentStore):
         if status not in MANUAL_STATUSES:
             raise ValueError(f"status {status} cannot be set by hand")
         incident = self.get(incident_id)
-        events = [self._transition(incident, status, ensure_utc(now), actor, note)]
+        now = ensure_utc(now)
+        events = [self._transition(incident, status, now, actor, note)]
         if status is IncidentStatus.RESOLVED:
             self._failure_streaks.pop(incident.component_id, None)
-        return events
+        return self._hush(events, now)
+
+    def record_maintenance(
+        self,
+        component_id: str,
+        started: bool,
+        details: Mapping[str, DetailValue],
+        actor: str = SYSTEM_ACTOR,
+        now: datetime | None = None,
+    ) -> list[IncidentEvent]:
+        """Write the start or end of maintenance on the component's open incident."""
+        incident = self.incident_for(component_id)
+        if incident is None or not incident.is_open:
+            return []
+        now = ensure_utc(now)
+        event = (
+            TimelineEvent.MAINTENANCE_STARTED
+            if started
+            else TimelineEvent.MAINTENANCE_ENDED
+        )
+        incident.record(TimelineEntry(now, event, actor, dict(details)))
+        return [
+            IncidentEvent.of(
+                IncidentEventType.UPDATED, incident, now, details, quiet=True
+            )
+        ]
 
     # Recovery
 
@@ -314,6 +352,7 @@ class IncidentTracker(IncidentStore):
             due is None
             or due > now
             or self._healthy_streaks.get(incident.component_id, 0) > 0
+            or self.in_maintenance(incident.component_id, now)
         ):
             return None
         incident.escalate(
@@ -363,6 +402,19 @@ class IncidentTracker(IncidentStore):
             now,
             {"note": note} if note else None,
         )
+
+    def _hush(self, events: list[IncidentEvent], now: datetime) -> list[IncidentEvent]:
+        """Make the events of components in maintenance quiet."""
+        return [
+            replace(event, quiet=True)
+            if not event.quiet and self.in_maintenance(event.component_id, now)
+            else event
+            for event in events
+        ]
+
+
+def _never(component_id: str, now: datetime) -> bool:
+    return False
 
 
 def _title(component: ComponentHealth) -> str:
