@@ -11,7 +11,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUs
 
 from custom_components.health_monitor import binary_sensor, event, sensor, switch
 from custom_components.health_monitor.const import DOMAIN
-from custom_components.health_monitor.entity import CONTROL_METHODS, ControlEntity
+from custom_components.health_monitor.entity import (
+    CONTROL_METHODS,
+    AdminOnlyControls,
+    ControlEntity,
+)
 from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.auth.models import User
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
@@ -180,4 +184,4 @@ def test_every_entity_that_changes_state_is_a_control_entity() -> None:
                 continue
             controls = [name for name in CONTROL_METHODS if hasattr(cls, name)]
             if controls:
-                assert issubclass(cls, ControlEntity), (cls, controls)
+                assert issubclass(cls, AdminOnlyControls), (cls, controls)
