@@ -105,6 +105,8 @@ async def test_only_admins_and_automations_turn_a_control_switch(
         ("start_incident_response", {}),
         ("stop_incident_response", {}),
         ("run_checks", {}),
+        ("start_maintenance", {}),
+        ("end_maintenance", {}),
     ],
 )
 async def test_every_changing_service_refuses_an_ordinary_user(
