@@ -26,11 +26,12 @@ from .engine.models import CheckResult, ComponentHealth, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
 from .engine.runner import Check, run_checks
 from .incidents import Incidents
-from .maintenance import Maintenance, recurring_window
+from .maintenance import Maintenance
 from .settings import MonitorSettings
 from .snapshot_store import history_store
 from .targets import TARGET_KINDS
 from .targets.base import TargetCheck
+from .targets.maintenance_fields import recurring_window
 
 _LOGGER = logging.getLogger(__name__)
 

@@ -13,7 +13,7 @@ maintenance ends by itself, also after a restart.
 from __future__ import annotations
 
 from collections.abc import Callable, Iterable, Mapping
-from datetime import datetime, time, timedelta
+from datetime import datetime, timedelta
 from typing import Any, Final
 
 from homeassistant.config_entries import ConfigEntry
@@ -33,30 +33,6 @@ from .incidents import Incidents
 EVENT_MAINTENANCE: Final = f"{DOMAIN}_maintenance"
 STARTED: Final = "started"
 ENDED: Final = "ended"
-
-# Where a target keeps its recurring window (see targets/maintenance_fields.py).
-CONF_MAINTENANCE_DAYS: Final = "maintenance_days"
-CONF_MAINTENANCE_START: Final = "maintenance_start"
-CONF_MAINTENANCE_END: Final = "maintenance_end"
-WEEKDAYS: Final = ("mon", "tue", "wed", "thu", "fri", "sat", "sun")
-
-
-def recurring_window(data: Mapping[str, Any]) -> RecurringWindow | None:
-    """Return the recurring window a target's settings describe (None: none, or unusable)."""
-    start, end = data.get(CONF_MAINTENANCE_START), data.get(CONF_MAINTENANCE_END)
-    days = data.get(CONF_MAINTENANCE_DAYS, [])
-    if not isinstance(start, str) or not isinstance(end, str):
-        return None
-    if not isinstance(days, list) or not all(day in WEEKDAYS for day in days):
-        return None
-    try:
-        return RecurringWindow(
-            time.fromisoformat(start),
-            time.fromisoformat(end),
-            frozenset(WEEKDAYS.index(day) for day in days),
-        )
-    except ValueError:
-        return None
 
 
 class Maintenance:
