@@ -29,6 +29,7 @@ pytestmark = pytest.mark.usefixtures("socket_enabled")
         {"duration": 10**400},
         {"duration": "99999999:00:00"},
         {"duration": "nan:00"},
+        {"duration": "1:2:3:4"},
         {"duration": {"minutes": -30}},
         {"duration": {"weeks": 1}},
         {"duration": {"minutes": True}},
@@ -105,3 +106,22 @@ async def test_until_names_the_end(hass: HomeAssistant, service: TcpService) -> 
     )
     assert get is not None
     assert get["maintenance"]["all"]["end"] == until.isoformat()  # type: ignore[index,call-overload]
+
+
+async def test_until_without_a_time_zone_is_local_time(
+    hass: HomeAssistant, service: TcpService
+) -> None:
+    """A naive end time is read in Home Assistant's time zone; a datetime is taken too."""
+    entry = await set_up(hass, service)
+    local = dt_util.now().replace(microsecond=0, tzinfo=None) + timedelta(hours=1)
+
+    await start(hass, components=[TARGET], until=local.isoformat())
+    window = entry.runtime_data.maintenance.window(TARGET)
+    assert window is not None
+    assert window.end == dt_util.as_utc(
+        local.replace(tzinfo=dt_util.get_default_time_zone())
+    )
+    await start(hass, components=[TARGET], until=dt_util.utcnow() + timedelta(hours=3))
+    window = entry.runtime_data.maintenance.window(TARGET)
+    assert window is not None
+    assert window.end > dt_util.utcnow() + timedelta(hours=2)

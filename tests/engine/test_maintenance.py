@@ -186,7 +186,11 @@ def test_ending_a_recurring_occurrence_leaves_the_next_one() -> None:
 
 @pytest.mark.parametrize(
     ("start", "end", "weekdays"),
-    [(time(2), time(2), frozenset()), (time(2), time(3), frozenset({7}))],
+    [
+        (time(2), time(2), frozenset()),
+        (time(2), time(3), frozenset({7})),
+        (time(2, tzinfo=UTC), time(3), frozenset()),
+    ],
 )
 def test_an_empty_window_or_unknown_weekday_is_refused(
     start: time, end: time, weekdays: frozenset[int]
@@ -214,6 +218,7 @@ def test_export_and_restore_keep_every_window(schedule: MaintenanceSchedule) -> 
     ("data", "skipped"),
     [
         ({"components": []}, ["maintenance windows"]),
+        ({"components": {"db": 3}}, ["maintenance window"]),
         ({"components": {"db": {"start": "x", "end": "y"}}}, ["maintenance window"]),
         (
             {"components": {"db": {"start": T0.isoformat(), "end": "2026-03-08"}}},
