@@ -11,7 +11,11 @@ from pytest_homeassistant_custom_component.common import MockConfigEntry, MockUs
 
 from custom_components.health_monitor import binary_sensor, event, sensor, switch
 from custom_components.health_monitor.const import DOMAIN
-from custom_components.health_monitor.entity import CONTROL_METHODS, ControlEntity
+from custom_components.health_monitor.entity import (
+    CONTROL_METHODS,
+    AdminOnlyControls,
+    ControlEntity,
+)
 from homeassistant.auth.const import GROUP_ID_USER
 from homeassistant.auth.models import User
 from homeassistant.components.button import ButtonEntity, ButtonEntityDescription
@@ -101,6 +105,8 @@ async def test_only_admins_and_automations_turn_a_control_switch(
         ("start_incident_response", {}),
         ("stop_incident_response", {}),
         ("run_checks", {}),
+        ("start_maintenance", {}),
+        ("end_maintenance", {}),
     ],
 )
 async def test_every_changing_service_refuses_an_ordinary_user(
@@ -180,4 +186,4 @@ def test_every_entity_that_changes_state_is_a_control_entity() -> None:
                 continue
             controls = [name for name in CONTROL_METHODS if hasattr(cls, name)]
             if controls:
-                assert issubclass(cls, ControlEntity), (cls, controls)
+                assert issubclass(cls, AdminOnlyControls), (cls, controls)

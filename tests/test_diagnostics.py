@@ -78,6 +78,7 @@ async def test_diagnostics_hold_everything_but_secrets(
         "statistics",
         "dependencies",
         "history",
+        "maintenance",
     }
     stored = next(t for t in diagnostics["targets"] if t["type"] == "http_endpoint")
     assert stored["data"]["url"] == "**REDACTED**"

@@ -31,6 +31,7 @@ SYSTEM_KEYS = {
     "cycle_duration_ms",
     "monitoring",
     "incident_response",
+    "maintenance",
 }
 COMPONENT_KEYS = {
     "name",
@@ -43,6 +44,8 @@ COMPONENT_KEYS = {
     "consecutive_failures",
     "uptime_percent",
     "last_checked",
+    "in_maintenance",
+    "maintenance_until",
 }
 INCIDENT_KEYS = {
     "id",
@@ -72,6 +75,7 @@ STATISTICS_KEYS = {
     "mtta_minutes",
     "mttr_minutes",
     "last_24h",
+    "maintenance",
 }
 
 

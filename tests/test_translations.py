@@ -184,7 +184,10 @@ def test_every_registered_service_is_in_services_yaml() -> None:
 
 def test_every_exception_key_is_translated() -> None:
     """Each translation_key raised from the services has an exception message."""
-    source = (INTEGRATION / "services.py").read_text(encoding="utf-8")
+    source = "".join(
+        (INTEGRATION / name).read_text(encoding="utf-8")
+        for name in ("services.py", "maintenance_services.py")
+    )
     keys = set(re.findall(r'translation_key="([a-z_]+)"', source))
     assert keys
     assert keys <= set(EN["exceptions"])

@@ -33,10 +33,14 @@ class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
 
     @property
     def extra_state_attributes(self) -> dict[str, Any]:
-        """Describe the component's current incident (also once resolved, until closed)."""
+        """Describe the component's incident (also once resolved, until closed) and maintenance."""
+        window = self.coordinator.maintenance.window(self.component_id)
+        maintenance: dict[str, Any] = {"in_maintenance": window is not None}
+        if window is not None:
+            maintenance["maintenance_until"] = window.end.isoformat()
         incident = self.coordinator.incidents.incident_for(self.component_id)
         if incident is None:
-            return {"incident_id": None}
+            return {"incident_id": None, **maintenance}
         return {
             "incident_id": incident.id,
             "severity": incident.severity.value,
@@ -46,6 +50,7 @@ class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
             **({"affected": list(incident.affected)} if incident.affected else {}),
             "suppressed_by": incident.suppressed_by,
             "flapping": incident.flapping,
+            **maintenance,
         }
 
 

@@ -327,15 +327,9 @@ class TargetSubentryFlow(ConfigSubentryFlow):
                 if not data.get(key) and stored.get(key):
                     data[key] = stored[key]
             data, errors = kind.check(data)
-            try:
-                if parents := check_dependencies(
-                    self.hass, targets, self._component_id, kind.subentry_type, data
-                ):
-                    data[CONF_DEPENDS_ON] = parents
-                else:
-                    data.pop(CONF_DEPENDS_ON, None)
-            except DependencyError as err:
-                errors.setdefault(CONF_DEPENDS_ON, err.reason)
+            if not errors:
+                # Checked settings only: the implied edges read hosts and ports.
+                errors = self._dependency_errors(targets, data)
             if not errors:
                 errors = await kind.validate(self.hass, data)
             if not errors:
@@ -348,6 +342,22 @@ class TargetSubentryFlow(ConfigSubentryFlow):
             dependency_field(targets, titles, self._component_id, values)
         )
         return self.async_show_form(step_id=step_id, data_schema=schema, errors=errors)
+
+    def _dependency_errors(
+        self, targets: Mapping[str, Any], data: dict[str, Any]
+    ) -> dict[str, str]:
+        """Keep the valid "depends on" choice in ``data``; return its field error."""
+        try:
+            parents = check_dependencies(
+                self.hass, targets, self._component_id, self.kind.subentry_type, data
+            )
+        except DependencyError as err:
+            return {CONF_DEPENDS_ON: err.reason}
+        if parents:
+            data[CONF_DEPENDS_ON] = parents
+        else:
+            data.pop(CONF_DEPENDS_ON, None)
+        return {}
 
     def _async_save(self, data: dict[str, Any]) -> SubentryFlowResult:
         kind = self.kind

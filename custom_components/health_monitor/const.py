@@ -34,6 +34,7 @@ CONF_INTEGRATION_GRACE: Final = "integration_grace_minutes"
 CONF_RELOAD_INTEGRATIONS: Final = "reload_integrations"
 CONF_ENTITIES_GRACE: Final = "entities_grace_minutes"
 CONF_ENTITIES_STALE_HOURS: Final = "entities_stale_hours"
+CONF_MAINTENANCE_MINUTES: Final = "maintenance_minutes"
 CONF_ENTITIES_EXCLUDED: Final = "entities_excluded_integrations"
 CONF_FLAP_CHANGES: Final = "flap_changes"
 CONF_FLAP_WINDOW_MINUTES: Final = "flap_window_minutes"
@@ -75,6 +76,8 @@ OFF_BY_DEFAULT_CHECKS: Final = frozenset({ComponentType.ENTITIES})
 # without a report before a measurement sensor counts as stale.
 DEFAULT_ENTITIES_GRACE: Final = 5
 DEFAULT_ENTITIES_STALE_HOURS: Final = 6
+# How long a maintenance switch turned on keeps a component in maintenance.
+DEFAULT_MAINTENANCE_MINUTES: Final = 30
 
 # Pairs of (warning, critical) option keys with their defaults, in percent.
 THRESHOLD_OPTIONS: Final = {

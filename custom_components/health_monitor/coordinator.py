@@ -14,6 +14,7 @@ from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
+from homeassistant.util import dt as dt_util
 
 from .availability_log import AvailabilityLog
 from .builtin import build_builtin_checks, listening_checks
@@ -21,14 +22,17 @@ from .const import BUILTIN_CHECKS, DOMAIN
 from .controls import Controls
 from .dependencies import dependency_edges
 from .devices import async_remove_component_device, component_device_identifier
+from .engine.maintenance import MaintenanceSchedule
 from .engine.models import CheckResult, ComponentHealth, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
 from .engine.runner import Check, run_checks
 from .incidents import Incidents
+from .maintenance import Maintenance
 from .settings import MonitorSettings
 from .snapshot_store import history_store
 from .targets import TARGET_KINDS
 from .targets.base import TargetCheck
+from .targets.maintenance_fields import recurring_window
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -102,8 +106,24 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self.history_store = history_store(hass, entry.entry_id, self._history_snapshot)
         self._availability = AvailabilityLog()
         self.controls = Controls()
+        schedule = MaintenanceSchedule(dt_util.get_default_time_zone())
+        # Checks made in maintenance count for no uptime.
+        self.monitor.in_maintenance = schedule.is_active
         self.incidents = Incidents(
-            hass, entry, settings, self.controls, recovery_host=self
+            hass,
+            entry,
+            settings,
+            self.controls,
+            recovery_host=self,
+            maintenance=schedule,
+        )
+        self.maintenance = Maintenance(
+            hass,
+            entry,
+            schedule,
+            self.incidents,
+            self.component_names,
+            self.async_update_listeners,
         )
 
     async def _async_setup(self) -> None:
@@ -120,6 +140,10 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             ]
         )
         self._use_dependencies()
+        for subentry_id, config in self._target_configs.items():
+            self.maintenance.schedule.set_recurring(
+                subentry_id, recurring_window(config.data)
+            )
         await self.history_store.async_load(self._restore_history)
         builtin = {str(check) for check in BUILTIN_CHECKS}
         current = {check.component_id for check in self.checks}
@@ -128,6 +152,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         for check in [*listening_checks(self._builtin_checks), *self.targets]:
             await check.async_start(partial(self._async_push_result, check))
         await self.incidents.async_start()
+        self.maintenance.async_start()
         for incident in self.incidents.list_incidents():
             if incident.component_id not in current:
                 builtin_check = incident.component_type in BUILTIN_CHECKS
@@ -231,6 +256,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         for check in [*listening_checks(self._builtin_checks), *self.targets]:
             await check.async_close()
         await self.history_store.async_flush()
+        self.maintenance.async_stop()
         await self.incidents.async_stop(remove_issues=False)
 
     async def async_set_monitoring(self, enabled: bool) -> None:
@@ -295,9 +321,16 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                     self.config_entry.subentries[component_id]
                 )
                 started.append(by_id[component_id])
+            previous_ids = self._target_configs.keys() - wanted.keys()
             self._target_configs = wanted
             self._use_targets([by_id[component_id] for component_id in wanted])
             self._use_dependencies()
+            self.maintenance.set_recurring(
+                {
+                    **dict.fromkeys(previous_ids),
+                    **{cid: recurring_window(c.data) for cid, c in wanted.items()},
+                }
+            )
             for target in started:
                 await target.async_start(partial(self._async_push_result, target))
             await self._async_check_now(started)
@@ -345,6 +378,10 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         ):
             if identifier in device.identifiers:
                 registry.async_update_device(device.id, name=name)
+
+    def component_names(self) -> dict[str, str]:
+        """Return the name of every watched component by id."""
+        return {check.component_id: check.name for check in self.checks}
 
     def check(self, component_id: str) -> Check | None:
         """Return the check of a watched component, if ``component_id`` is one."""

@@ -139,8 +139,8 @@ def dependency_edges(
         host = target_host(kind, data)
         if kind == NETWORK and host:
             network_by_host.setdefault(host, set()).add(component_id)
-        if kind == MQTT_BROKER and host:
-            port = data.get(CONF_PORT, DEFAULT_MQTT_PORT)
+        port = data.get(CONF_PORT, DEFAULT_MQTT_PORT)
+        if kind == MQTT_BROKER and host and isinstance(port, int):
             brokers.setdefault((host, port), set()).add(component_id)
         if is_connectivity(kind, data):
             connectivity.add(component_id)

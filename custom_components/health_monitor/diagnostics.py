@@ -32,6 +32,8 @@ async def async_get_config_entry_diagnostics(
 ) -> dict[str, Any]:
     """Return what support needs to understand an installation, without secrets."""
     coordinator = entry.runtime_data
+    health = health_report(coordinator.data)
+    coordinator.maintenance.add_to_health_report(health)
     history_summary: dict[str, Any] = {}
     for component_id in coordinator.monitor.known_component_ids():
         history = coordinator.monitor.history(component_id)
@@ -54,7 +56,8 @@ async def async_get_config_entry_diagnostics(
         ],
         "monitoring": coordinator.controls.monitoring,
         "incident_response": coordinator.controls.incident_response,
-        "health": health_report(coordinator.data),
+        "health": health,
+        "maintenance": coordinator.maintenance.report(),
         "open_incidents": [
             incident_to_dict(incident)
             for incident in coordinator.incidents.list_incidents()

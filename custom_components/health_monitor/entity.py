@@ -129,7 +129,7 @@ CONTROL_METHODS = (
 )
 
 
-def _admin_only[E: HealthMonitorEntity, **P](
+def _admin_only[E: Entity, **P](
     method: Callable[Concatenate[E, P], Coroutine[Any, Any, None]],
 ) -> Callable[Concatenate[E, P], Coroutine[Any, Any, None]]:
     @functools.wraps(method)
@@ -140,8 +140,8 @@ def _admin_only[E: HealthMonitorEntity, **P](
     return guarded
 
 
-class ControlEntity(HealthMonitorEntity):
-    """An entity of the system device that changes state: admins and the system only.
+class AdminOnlyControls(Entity):
+    """An entity that changes state: admins and the system only.
 
     Every control method a subclass defines (see ``CONTROL_METHODS``) is
     wrapped in the admin check, so a new control entity cannot forget it.
@@ -156,6 +156,10 @@ class ControlEntity(HealthMonitorEntity):
             method = cls.__dict__.get(name)
             if method is not None:
                 setattr(cls, name, _admin_only(method))
+
+
+class ControlEntity(AdminOnlyControls, HealthMonitorEntity):
+    """An entity of the system device that changes state (see AdminOnlyControls)."""
 
 
 class ComponentEntity(MonitorEntity):
@@ -195,6 +199,15 @@ class ComponentEntity(MonitorEntity):
     def available(self) -> bool:
         """Return whether the component is still monitored."""
         return super().available and self.component is not None
+
+
+class ComponentControlEntity(AdminOnlyControls, ComponentEntity):
+    """An entity of a component's device that changes state (see AdminOnlyControls)."""
+
+    @property
+    def available(self) -> bool:
+        """Stay usable while the component is watched, whatever the last cycle did."""
+        return self.component is not None
 
 
 class ComponentIncidentEntity(ComponentEntity):

@@ -32,7 +32,9 @@ from .engine.incidents import (
 )
 from .engine.incidents.events import IncidentEvent, Notification, notification_for
 from .engine.incidents.ids import highest_incident_id
+from .engine.incidents.model import DetailValue
 from .engine.incidents.statistics import IncidentStatistics
+from .engine.maintenance import MaintenanceSchedule
 from .engine.models import ComponentHealth, utcnow
 from .recovery import RecoveryHost, RecoveryRunner
 from .repairs import async_delete_incident_issues, async_sync_incident_issue
@@ -62,17 +64,21 @@ class Incidents:
         settings: MonitorSettings,
         controls: Controls,
         recovery_host: RecoveryHost,
+        maintenance: MaintenanceSchedule,
     ) -> None:
         """Prepare incident handling with the entry's settings.
 
-        ``controls`` are the coordinator's; they are stored with the incidents.
+        ``controls`` and the ``maintenance`` schedule are the coordinator's;
+        they are stored with the incidents.
         """
         self._hass = hass
         self._entry = entry
         self._controls = controls
+        self._maintenance = maintenance
         self._notify_action = settings.notify_action
         self._grace_period = timedelta(seconds=settings.grace_period)
         self._tracker = IncidentTracker(settings.incidents)
+        self._tracker.in_maintenance = maintenance.is_active
         self._recovery = RecoveryRunner(
             hass, entry, recovery_host, self._record_recovery
         )
@@ -143,16 +149,19 @@ class Incidents:
     def process(self, components: Iterable[ComponentHealth]) -> None:
         """Apply one cycle's component health; start due recovery actions."""
         components = list(components)
-        self._publish(self._tracker.observe_all(components, utcnow()))
+        now = utcnow()
+        self._publish(self._tracker.observe_all(components, now))
         if not self._controls.incident_response:
             return
         for component in components:
             incident = self._tracker.incident_for(component.component_id)
-            # A suppressed incident waits for its cause: fixing it would not help.
+            # A suppressed incident waits for its cause, and nothing is
+            # repaired while people work on it (maintenance).
             if (
                 incident is not None
                 and incident.is_open
                 and incident.suppressed_by is None
+                and not self._maintenance.is_active(component.component_id, now)
             ):
                 self._recovery.async_start_due(incident, component)
 
@@ -189,6 +198,20 @@ class Incidents:
             )
 
     @callback
+    def record_maintenance(
+        self,
+        component_id: str,
+        started: bool,
+        details: Mapping[str, DetailValue],
+        actor: str,
+        now: datetime,
+    ) -> None:
+        """Write the start or end of maintenance on the component's open incident."""
+        self._publish(
+            self._tracker.record_maintenance(component_id, started, details, actor, now)
+        )
+
+    @callback
     def _record_recovery(
         self, incident_id: str, action_key: str, error: str | None
     ) -> None:
@@ -210,8 +233,12 @@ class Incidents:
     # Lifecycle and storage
 
     def export(self) -> dict[str, Any]:
-        """Serialize incidents and the controls (monitoring, incident response on/off)."""
-        return {"tracker": self._tracker.export(), **self._controls.export()}
+        """Serialize incidents, the controls (monitoring, incident response) and maintenance."""
+        return {
+            "tracker": self._tracker.export(),
+            **self._controls.export(),
+            "maintenance": self._maintenance.export(),
+        }
 
     def _export_last_id(self) -> dict[str, Any]:
         self._saved_last_id = self._tracker.ids.last_id
@@ -226,6 +253,11 @@ class Incidents:
         else:
             skipped.append("tracker")
         skipped.extend(self._controls.restore(data))
+        maintenance = data.get("maintenance", {})
+        if isinstance(maintenance, Mapping):
+            skipped.extend(self._maintenance.restore(maintenance))
+        else:
+            skipped.append("maintenance")
         return skipped
 
     def _restore_last_id(self, data: Mapping[str, Any]) -> list[str]:

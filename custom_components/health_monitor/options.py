@@ -44,6 +44,7 @@ from .const import (
     CONF_HISTORY_SIZE,
     CONF_INCIDENT_THRESHOLD,
     CONF_INTEGRATION_GRACE,
+    CONF_MAINTENANCE_MINUTES,
     CONF_NOTIFY_ACTION,
     CONF_RELOAD_INTEGRATIONS,
     CONF_RESOLVE_AFTER_CHECKS,
@@ -60,6 +61,7 @@ from .const import (
     DEFAULT_HISTORY_SIZE,
     DEFAULT_INCIDENT_THRESHOLD,
     DEFAULT_INTEGRATION_GRACE_MINUTES,
+    DEFAULT_MAINTENANCE_MINUTES,
     DEFAULT_RESOLVE_AFTER_CHECKS,
     DEFAULT_UPDATE_INTERVAL,
     MIN_UPDATE_INTERVAL,
@@ -310,6 +312,13 @@ OPTIONS: tuple[Option, ...] = (
     ),
     _incident_minutes(
         CONF_FLAP_WINDOW_MINUTES, DEFAULT_FLAP_WINDOW_MINUTES, 1, "flap_window"
+    ),
+    _number(
+        CONF_MAINTENANCE_MINUTES,
+        DEFAULT_MAINTENANCE_MINUTES,
+        NumberRange(1, 10080, unit="min"),
+        _minutes,
+        "maintenance_duration",
     ),
     # The Entities check (see builtin/entities.py).
     _number(

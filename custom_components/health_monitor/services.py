@@ -19,11 +19,10 @@ from homeassistant.core import (
 from homeassistant.exceptions import ServiceValidationError
 import homeassistant.helpers.config_validation as cv
 
-from .authorization import async_require_admin
+from .authorization import async_actor, async_require_admin
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .engine.incidents import (
-    SYSTEM_ACTOR,
     IncidentScope,
     IncidentStatus,
     IncidentTransitionError,
@@ -45,8 +44,6 @@ ATTR_STATUS = "status"
 ATTR_COMPONENT = "component"
 ATTR_HOURS = "hours"
 
-AUTOMATION_ACTOR = "automation"
-
 
 class Service(StrEnum):
     """The integration's services."""
@@ -63,6 +60,9 @@ class Service(StrEnum):
     GET_COMPONENT_HISTORY = "get_component_history"
     GET_INCIDENTS = "get_incidents"
     GET_STATISTICS = "get_statistics"
+    # Registered by maintenance_services.py.
+    START_MAINTENANCE = "start_maintenance"
+    END_MAINTENANCE = "end_maintenance"
 
 
 DEFAULT_HISTORY_HOURS = 24
@@ -158,17 +158,6 @@ def _coordinator(hass: HomeAssistant) -> HealthMonitorCoordinator:
     )
 
 
-async def _actor(hass: HomeAssistant, call: ServiceCall) -> str:
-    """Name who made the call: the user, else an automation or script, else the system."""
-    if call.context.user_id:
-        user = await hass.auth.async_get_user(call.context.user_id)
-        if user is not None:
-            return user.name or user.id
-    if call.context.parent_id:
-        return AUTOMATION_ACTOR
-    return SYSTEM_ACTOR
-
-
 def _incident_error(err: Exception, incident_id: str) -> ServiceValidationError:
     if isinstance(err, UnknownIncidentError):
         return ServiceValidationError(
@@ -207,7 +196,7 @@ async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
                 },
             )
     incidents = _coordinator(hass).incidents
-    actor = await _actor(hass, call)
+    actor = await async_actor(hass, call.context)
     try:
         incident = incidents.change(
             incident_id, IncidentStatus(status), actor=actor, note=note
@@ -282,6 +271,7 @@ async def _async_get_health(call: ServiceCall) -> ServiceResponse:
     report = health_report(coordinator.data)
     report["system"]["monitoring"] = coordinator.controls.monitoring
     report["system"]["incident_response"] = coordinator.controls.incident_response
+    coordinator.maintenance.add_to_health_report(report)
     return report
 
 
@@ -329,6 +319,7 @@ async def _async_get_incidents(call: ServiceCall) -> ServiceResponse:
     return {
         "count": len(incidents),
         "incidents": [incident_to_dict(i) for i in incidents],
+        "maintenance": coordinator.maintenance.report(),
     }
 
 
@@ -343,6 +334,7 @@ async def _async_get_statistics(call: ServiceCall) -> ServiceResponse:
         else name
         for component_id, name in statistics["component_names"].items()
     }
+    statistics["maintenance"] = coordinator.maintenance.report()
     return statistics
 
 

@@ -43,6 +43,8 @@ class MonitorSettings:
     entities_grace: timedelta = timedelta(minutes=5)
     entities_stale_after: timedelta = timedelta(hours=6)
     entities_excluded: frozenset[str] = frozenset()
+    # How long a maintenance switch keeps its components in maintenance.
+    maintenance_duration: timedelta = timedelta(minutes=30)
 
     @classmethod
     def from_options(

@@ -1,18 +1,25 @@
-"""Switches on the system device: monitoring and incident response on or off."""
+"""Switches: controls on the system device, maintenance on every device.
+
+The system device has monitoring, incident response and maintenance of all
+components; each component's device has its own maintenance switch.
+"""
 
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable
 from typing import Any
 
-from homeassistant.components.switch import SwitchEntity
+from homeassistant.components.switch import SwitchEntity, SwitchEntityDescription
 from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.entity_platform import AddConfigEntryEntitiesCallback
 
+from .authorization import async_actor
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .descriptions import ControlSwitchDescription
-from .entity import ControlEntity
+from .engine.maintenance import MaintenanceWindow
+from .entity import ComponentControlEntity, ControlEntity, async_add_component_entities
+from .maintenance import until_after
 
 PARALLEL_UPDATES = 0
 
@@ -47,8 +54,21 @@ async def async_setup_entry(
     entry: HealthMonitorConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
 ) -> None:
-    """Add the two control switches to the system device."""
-    async_add_entities(ControlSwitch(entry.runtime_data, d) for d in SWITCHES)
+    """Add the control switches to the system device, maintenance to every component."""
+    coordinator = entry.runtime_data
+    async_add_entities(
+        [
+            *(ControlSwitch(coordinator, d) for d in SWITCHES),
+            AllMaintenanceSwitch(coordinator, ALL_MAINTENANCE),
+        ]
+    )
+    async_add_component_entities(
+        entry,
+        async_add_entities,
+        lambda coordinator, component: [
+            MaintenanceSwitch(coordinator, component, MAINTENANCE)
+        ],
+    )
 
 
 class ControlSwitch(ControlEntity, SwitchEntity):
@@ -79,3 +99,90 @@ class ControlSwitch(ControlEntity, SwitchEntity):
         if result is not None:
             await result
         self.async_write_ha_state()
+
+
+MAINTENANCE = SwitchEntityDescription(
+    key="maintenance",
+    translation_key="maintenance",
+    entity_category=EntityCategory.CONFIG,
+)
+ALL_MAINTENANCE = SwitchEntityDescription(
+    key="maintenance_all",
+    translation_key="maintenance_all",
+    entity_category=EntityCategory.CONFIG,
+)
+
+
+def _window_attributes(window: MaintenanceWindow | None) -> dict[str, Any]:
+    if window is None:
+        return {"until": None, "reason": None}
+    return {"until": window.end.isoformat(), "reason": window.reason or None}
+
+
+class MaintenanceSwitch(ComponentControlEntity, SwitchEntity):
+    """On while the component is in maintenance; on for the configured time (admins only)."""
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether the component is in maintenance (ad hoc or recurring)."""
+        return self.coordinator.maintenance.window(self.component_id) is not None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Say until when, and why."""
+        return _window_attributes(
+            self.coordinator.maintenance.window(self.component_id)
+        )
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Start maintenance of the component for the configured time."""
+        self.coordinator.maintenance.start(
+            [self.component_id],
+            until=until_after(self.coordinator.settings.maintenance_duration),
+            reason="",
+            actor=await async_actor(self.hass, self._context),
+        )
+        self.async_write_current_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """End maintenance of the component now."""
+        self.coordinator.maintenance.end(
+            [self.component_id], actor=await async_actor(self.hass, self._context)
+        )
+        self.async_write_current_state()
+
+
+class AllMaintenanceSwitch(ControlEntity, SwitchEntity):
+    """On while all components are in maintenance together (admins only)."""
+
+    @property
+    def available(self) -> bool:
+        """Stay usable while monitoring is stopped or a cycle failed."""
+        return True
+
+    @property
+    def is_on(self) -> bool:
+        """Return whether maintenance of all components is on."""
+        return self.coordinator.maintenance.all_window() is not None
+
+    @property
+    def extra_state_attributes(self) -> dict[str, Any]:
+        """Say until when, and why."""
+        return _window_attributes(self.coordinator.maintenance.all_window())
+
+    async def async_turn_on(self, **kwargs: Any) -> None:
+        """Start maintenance of all components for the configured time."""
+        self.coordinator.maintenance.start(
+            None,
+            until=until_after(self.coordinator.settings.maintenance_duration),
+            reason="",
+            actor=await async_actor(self.hass, self._context),
+        )
+        self.async_write_current_state()
+
+    async def async_turn_off(self, **kwargs: Any) -> None:
+        """End every maintenance now."""
+        self.coordinator.maintenance.end(
+            None, actor=await async_actor(self.hass, self._context)
+        )
+        self.async_write_current_state()

@@ -2,8 +2,9 @@
 
 A history is a ring of parallel columns (check time in epoch microseconds,
 status, response time, message), about 25 bytes an entry plus its message;
-a message equal to one already kept is kept once. The share of up checks is
-counted as entries come and go, so the uptime costs nothing to read.
+a message equal to one already kept is kept once. A check made while the
+component was in maintenance is marked; the uptime is the share of up checks
+among the others, counted as entries come and go, so it costs nothing to read.
 :class:`HistoryEntry` is the view callers get; it is built only when asked.
 """
 
@@ -112,7 +113,7 @@ class HistorySnapshot:
     thread, since the copy is never changed.
     """
 
-    __slots__ = ("_messages", "_response_times", "_statuses", "_times")
+    __slots__ = ("_maintenance", "_messages", "_response_times", "_statuses", "_times")
 
     def __init__(
         self,
@@ -120,12 +121,14 @@ class HistorySnapshot:
         statuses: array[int],
         response_times: array[float],
         messages: list[str],
+        maintenance: array[int] | None = None,
     ) -> None:
         """Keep copies the history no longer changes."""
         self._times = times
         self._statuses = statuses
         self._response_times = response_times
         self._messages = messages
+        self._maintenance = maintenance or array("b")
 
     def as_dict(self) -> dict[str, Any]:
         """Return the stored form.
@@ -134,11 +137,13 @@ class HistorySnapshot:
         ``checked_after_us`` each check's offset from it; ``status`` has one
         letter per check (h, w, d, c, u); a missing response time is null;
         ``messages`` holds each distinct text once and ``message`` the index
-        of each check's text in it.
+        of each check's text in it; ``maintenance`` (only when there are
+        any) lists the positions of the checks made in maintenance.
         """
         first = self._times[0] if self._times else 0
         texts: dict[str, int] = {}
-        return {
+        maintenance = [index for index, flag in enumerate(self._maintenance) if flag]
+        stored: dict[str, Any] = {
             "first_checked_us": first,
             "checked_after_us": [moment - first for moment in self._times],
             "status": self._statuses.tobytes().translate(_CODE_TABLE).decode(),
@@ -148,6 +153,9 @@ class HistorySnapshot:
             "message": [texts.setdefault(text, len(texts)) for text in self._messages],
             "messages": list(texts),
         }
+        if maintenance:
+            stored["maintenance"] = maintenance
+        return stored
 
 
 class ComponentHistory:
@@ -163,8 +171,11 @@ class ComponentHistory:
         self._statuses: array[int] = array("b")
         self._response_times: array[float] = array("d")
         self._messages: list[str] = []
+        # 1 for a check made in maintenance (not counted in the uptime).
+        self._maintenance: array[int] = array("b")
         self._oldest = 0
         self._up = 0
+        self._counted = 0
         # Each distinct message kept once: text -> [the kept text, entries using it].
         self._texts: dict[str, list[Any]] = {}
 
@@ -181,13 +192,14 @@ class ComponentHistory:
         """Return the bound."""
         return self._max
 
-    def record(self, result: CheckResult) -> None:
-        """Append the outcome of a check."""
+    def record(self, result: CheckResult, *, maintenance: bool = False) -> None:
+        """Append the outcome of a check (made in maintenance if ``maintenance``)."""
         self._append(
             _microseconds(result.checked_at),
             _INDEX[result.status],
             result.response_time_ms,
             result.message,
+            maintenance,
         )
 
     def add(self, entry: HistoryEntry) -> None:
@@ -211,10 +223,10 @@ class ComponentHistory:
         ]
 
     def uptime_percent(self) -> float | None:
-        """Share of kept checks during which the component was up, in percent."""
-        if not self._times:
+        """Share of kept checks outside maintenance that found it up, in percent."""
+        if not self._counted:
             return None
-        return round(100.0 * self._up / len(self._times), 2)
+        return round(100.0 * self._up / self._counted, 2)
 
     def snapshot(self) -> HistorySnapshot:
         """Copy the columns, oldest first, for storing."""
@@ -224,6 +236,7 @@ class ComponentHistory:
             self._statuses[cut:] + self._statuses[:cut],
             self._response_times[cut:] + self._response_times[:cut],
             self._messages[cut:] + self._messages[:cut],
+            self._maintenance[cut:] + self._maintenance[:cut],
         )
 
     @classmethod
@@ -273,12 +286,18 @@ class ComponentHistory:
             raise TypeError("history columns are a number, a text and lists")
         if not len(offsets) == len(statuses) == len(response_times) == len(indexes):
             raise ValueError("history columns have one value per check")
+        maintenance = _stored_positions(data.get("maintenance", []), len(offsets))
+        if maintenance is None:
+            maintenance = set()
+            if skipped is not None:
+                skipped.append("history maintenance column")
         history = cls(max_entries)
         for index, raw in enumerate(
             zip(offsets, statuses, response_times, indexes, strict=True)
         ):
             try:
-                history._append(*_stored_entry(first, texts, *raw))
+                entry = _stored_entry(first, texts, *raw)
+                history._append(*entry, index in maintenance)
             except (IndexError, KeyError, OverflowError, TypeError, ValueError):
                 if skipped is not None:
                     skipped.append(f"history entry {index}")
@@ -290,6 +309,7 @@ class ComponentHistory:
         status: int,
         response_time_ms: float | None,
         message: str,
+        maintenance: bool = False,
     ) -> None:
         kept = self._texts.get(message)
         if kept is None:
@@ -301,16 +321,22 @@ class ComponentHistory:
             self._statuses.append(status)
             self._response_times.append(response_time)
             self._messages.append(kept[0])
+            self._maintenance.append(maintenance)
         else:
             slot = self._oldest
-            self._up -= _UP[self._statuses[slot]]
+            if not self._maintenance[slot]:
+                self._up -= _UP[self._statuses[slot]]
+                self._counted -= 1
             self._release(self._messages[slot])
             self._times[slot] = microseconds
             self._statuses[slot] = status
             self._response_times[slot] = response_time
             self._messages[slot] = kept[0]
+            self._maintenance[slot] = maintenance
             self._oldest = (slot + 1) % self._max
-        self._up += _UP[status]
+        if not maintenance:
+            self._up += _UP[status]
+            self._counted += 1
 
     def _release(self, message: str) -> None:
         kept = self._texts[message]
@@ -335,6 +361,15 @@ class ComponentHistory:
 
 def _is_int(value: Any) -> bool:
     return isinstance(value, int) and not isinstance(value, bool)
+
+
+def _stored_positions(stored: Any, size: int) -> set[int] | None:
+    """Return the stored positions of checks made in maintenance, None if unreadable."""
+    if not isinstance(stored, list) or not all(
+        _is_int(index) and 0 <= index < size for index in stored
+    ):
+        return None
+    return set(stored)
 
 
 def _stored_entry(

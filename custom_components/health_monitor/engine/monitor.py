@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from dataclasses import replace
 from datetime import datetime, timedelta
 import time
@@ -45,6 +45,9 @@ class HealthMonitor:
         self._histories: dict[str, ComponentHistory] = {}
         self._failures_at_restore: dict[str, int] = {}
         self.last_health: SystemHealth | None = None
+        # Whether a component is in maintenance at a time (set by the HA
+        # layer): its checks then count for no uptime.
+        self.in_maintenance: Callable[[str, datetime], bool] = _never
 
     @property
     def components(self) -> dict[str, ComponentHealth]:
@@ -101,7 +104,10 @@ class HealthMonitor:
             history = self._histories[check.component_id] = ComponentHistory(
                 self.history_size
             )
-        history.record(result)
+        history.record(
+            result,
+            maintenance=self.in_maintenance(check.component_id, result.checked_at),
+        )
 
         component.name = check.name
         component.status = result.status
@@ -228,3 +234,7 @@ class HealthMonitor:
             else:
                 skipped.append("consecutive failure count")
         return skipped
+
+
+def _never(component_id: str, now: datetime) -> bool:
+    return False

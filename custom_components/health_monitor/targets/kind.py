@@ -20,6 +20,11 @@ from ..descriptions import ComponentSensorDescription
 from ..engine.models import ComponentType
 from ..validation import FieldLimit, check_fields
 from .base import Fault, InvalidTargetCheck, TargetCheck, TargetError
+from .maintenance_fields import (
+    maintenance_errors,
+    maintenance_fields,
+    normalize_maintenance,
+)
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -187,8 +192,9 @@ class TargetKind:
 
     @property
     def schema(self) -> Callable[[FormValues], vol.Schema]:
-        """Return the builder of the form."""
-        return self.form.schema
+        """Return the builder of the form (every kind ends with the maintenance window)."""
+        form_schema = self.form.schema
+        return lambda values: form_schema(values).extend(maintenance_fields(values))
 
     @property
     def validate(
@@ -210,7 +216,8 @@ class TargetKind:
     @property
     def normalize(self) -> Callable[[dict[str, Any]], dict[str, Any]]:
         """Return what turns form input into the data to store."""
-        return self.form.normalize
+        form_normalize = self.form.normalize
+        return lambda data: normalize_maintenance(form_normalize(data))
 
     @property
     def rules(self) -> Callable[[FormValues], dict[str, str]]:
@@ -234,7 +241,7 @@ class TargetKind:
         checked, errors = check_fields(data, self.limits)
         if errors:
             return checked, errors
-        return checked, self.rules(checked)
+        return checked, {**maintenance_errors(checked), **self.rules(checked)}
 
     def create_check(
         self,

@@ -213,6 +213,31 @@ class IncidentJudgment(IncidentStore):
         )
         return IncidentEvent.of(event_type, incident, now, details, quiet=quiet)
 
+    def record_maintenance(
+        self,
+        component_id: str,
+        started: bool,
+        details: Mapping[str, DetailValue],
+        actor: str = SYSTEM_ACTOR,
+        now: datetime | None = None,
+    ) -> list[IncidentEvent]:
+        """Write the start or end of maintenance on the component's open incident."""
+        incident = self.incident_for(component_id)
+        if incident is None or not incident.is_open:
+            return []
+        now = ensure_utc(now)
+        event = (
+            TimelineEvent.MAINTENANCE_STARTED
+            if started
+            else TimelineEvent.MAINTENANCE_ENDED
+        )
+        incident.record(TimelineEntry(now, event, actor, dict(details)))
+        return [
+            IncidentEvent.of(
+                IncidentEventType.UPDATED, incident, now, details, quiet=True
+            )
+        ]
+
     # Persistence: the flapping state goes with the incidents.
 
     def export(self) -> dict[str, Any]:

@@ -104,6 +104,8 @@ class TimelineEvent(StrEnum):
     UNSUPPRESSED = "unsuppressed"
     FLAPPING_STARTED = "flapping_started"
     FLAPPING_ENDED = "flapping_ended"
+    MAINTENANCE_STARTED = "maintenance_started"
+    MAINTENANCE_ENDED = "maintenance_ended"
 
 
 class IncidentEventType(StrEnum):

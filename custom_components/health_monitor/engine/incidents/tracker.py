@@ -48,6 +48,11 @@ Rules:
   level per review, none while the latest check is healthy, suppressed,
   flapping or in maintenance. Missed reviews (Home Assistant was stopped)
   never add levels at once: a whole interval late restarts the clock.
+- Maintenance: ``in_maintenance`` says whether a component is in
+  maintenance (the HA layer sets it to the schedule). A component in
+  maintenance opens and reopens nothing (its failure count starts again
+  after it), and every event of its incident is quiet; updates and
+  resolving go on. ``record_maintenance`` writes the start and end.
 - Recovery: the executor reports each attempt with
   :meth:`record_recovery_attempt`; a successful one is confirmed ("recovery
   succeeded") only if the component's next check is healthy.
@@ -126,12 +131,15 @@ class IncidentTracker(IncidentJudgment):
         healthy = status is HealthStatus.HEALTHY
         streak = count_streak(self._healthy_streaks, component_id, healthy)
         failing = self._fails(component, now)
-        failures = count_streak(self._failure_streaks, component_id, failing)
+        maintained = self.in_maintenance(component_id, now)
+        failures = count_streak(
+            self._failure_streaks, component_id, failing and not maintained
+        )
         flap = self.flaps.observe(component_id, healthy, now)
         flapping = self.flaps.is_flapping(flap)
         threshold = 1 if component.pushed else self.settings.failure_threshold
         # A flapping component may never fail twice in a row: it opens at once.
-        confirmed = failing and (failures >= threshold or flapping)
+        confirmed = failing and not maintained and (failures >= threshold or flapping)
 
         incident = self.incident_for(component_id)
         if incident is None:
@@ -203,7 +211,8 @@ class IncidentTracker(IncidentJudgment):
         if status not in MANUAL_STATUSES:
             raise ValueError(f"status {status} cannot be set by hand")
         incident = self.get(incident_id)
-        events = [self._transition(incident, status, ensure_utc(now), actor, note)]
+        now = ensure_utc(now)
+        events = [self._transition(incident, status, now, actor, note)]
         if status is IncidentStatus.RESOLVED:
             self._failure_streaks.pop(incident.component_id, None)
         return events
