@@ -48,6 +48,8 @@ Rules:
   Assistant was stopped) never add levels at once: an escalation that comes
   a whole interval late restarts the clock, so the next level is an interval
   away; a shorter delay keeps the cadence.
+- Acknowledgement expiry: :meth:`review` takes back acknowledgements given
+  for a while once they expire (see :mod:`.acknowledgement`).
 - Recovery: the executor reports each attempt with
   :meth:`record_recovery_attempt`; a successful one is confirmed ("recovery
   succeeded") only if the component's next check is healthy.
@@ -56,10 +58,11 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from datetime import datetime, timedelta
 
 from ..models import ComponentHealth, HealthStatus
 from ..sanitize import sanitize_message
+from .acknowledgement import acknowledged_until, expire_acknowledgement
 from .events import IncidentEvent
 from .lifecycle import (
     ARRIVALS,
@@ -145,7 +148,10 @@ class IncidentTracker(IncidentStore):
         now = ensure_utc(now)
         events: list[IncidentEvent] = []
         for incident in list(self._incidents.values()):
-            if (escalated := self._escalate_if_due(incident, now)) is not None:
+            healthy = self._healthy_streaks.get(incident.component_id, 0) > 0
+            if expired := expire_acknowledgement(incident, now, healthy=healthy):
+                events.append(expired)
+            elif (escalated := self._escalate_if_due(incident, now)) is not None:
                 events.append(escalated)
             if (
                 incident.status is IncidentStatus.RESOLVED
@@ -166,18 +172,24 @@ class IncidentTracker(IncidentStore):
         actor: str,
         note: str | None = None,
         now: datetime | None = None,
+        expires_in: timedelta | None = None,
     ) -> list[IncidentEvent]:
         """Bring an incident to ``status`` by hand.
 
-        Acknowledged stops the escalation; resolved closes the incident after
+        Acknowledged stops the escalation, for ``expires_in`` if given (see
+        :mod:`.acknowledgement`); resolved closes the incident after
         the close delay and starts the failure count again (a reopen needs
         ``failure_threshold`` checks). New and closed are reached only
         automatically: asking for them raises ValueError.
         """
         if status not in MANUAL_STATUSES:
             raise ValueError(f"status {status} cannot be set by hand")
+        now = ensure_utc(now)
+        until = acknowledged_until(now, expires_in)
+        if until is not None and status is not IncidentStatus.ACKNOWLEDGED:
+            raise ValueError("only an acknowledgement expires")
         incident = self.get(incident_id)
-        events = [self._transition(incident, status, ensure_utc(now), actor, note)]
+        events = [self._transition(incident, status, now, actor, note, until=until)]
         if status is IncidentStatus.RESOLVED:
             self._failure_streaks.pop(incident.component_id, None)
         return events
@@ -347,13 +359,11 @@ class IncidentTracker(IncidentStore):
         actor: str = SYSTEM_ACTOR,
         note: str | None = None,
         details: Mapping[str, DetailValue] | None = None,
+        *,
+        until: datetime | None = None,
     ) -> IncidentEvent:
         incident.transition(
-            to_status,
-            actor=actor,
-            now=now,
-            note=note,
-            details=details,
+            to_status, actor=actor, now=now, note=note, details=details, until=until
         )
         if to_status is IncidentStatus.CLOSED:
             self._current.pop(incident.component_id, None)
