@@ -8,7 +8,7 @@ and names them instead of one message each:
   :func:`~.events.notification_for`; quiet events never do);
 - none: no message; one: that event's own notification;
 - several: the title counts them by what happened, in the order opened,
-  reopened, escalated, acknowledgement expired, resolved (e.g. "3 incidents
+  reopened, escalated, acknowledgements expired, resolved (e.g. "3 incidents
   opened, 1 resolved"); the message has one line per event (component,
   severity, what happened, description or how it was resolved, incident id),
   at most :data:`MAX_DIGEST_LINES` lines of at most
@@ -60,17 +60,27 @@ def digest(events: Iterable[IncidentEvent]) -> Notification | None:
     if len(notified) == 1:
         return notified[0][1]
     counts = Counter(_happened(event) for event, _ in notified)
-    parts = [
-        f"{counts[happened]} {happened}" for happened in _ORDER if counts[happened]
-    ]
-    first_count, _, first_happened = parts[0].partition(" ")
-    plural = "incident" if first_count == "1" else "incidents"
-    parts[0] = f"{first_count} {plural} {first_happened}"
     lines = [_line(event) for event, _ in notified]
     if len(lines) > MAX_DIGEST_LINES:
         more = len(lines) - MAX_DIGEST_LINES
         lines = [*lines[:MAX_DIGEST_LINES], f"and {more} more"]
-    return Notification(", ".join(parts), "\n".join(lines))
+    return Notification(_title(counts), "\n".join(lines))
+
+
+def _title(counts: Counter[str]) -> str:
+    """Count what happened: "3 incidents opened, 1 resolved"."""
+    parts: list[str] = []
+    for happened in _ORDER:
+        if not (count := counts[happened]):
+            continue
+        plural = "" if count == 1 else "s"
+        if happened == _EXPIRED:
+            parts.append(f"{count} acknowledgement{plural} expired")
+        elif not parts:
+            parts.append(f"{count} incident{plural} {happened}")
+        else:
+            parts.append(f"{count} {happened}")
+    return ", ".join(parts)
 
 
 def _happened(event: IncidentEvent) -> str:
