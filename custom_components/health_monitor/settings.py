@@ -43,6 +43,8 @@ class MonitorSettings:
     entities_grace: timedelta = timedelta(minutes=5)
     entities_stale_after: timedelta = timedelta(hours=6)
     entities_excluded: frozenset[str] = frozenset()
+    # Seconds notifications are gathered into one digest (0: one cycle's).
+    digest_window: float = 0.0
 
     @classmethod
     def from_options(
