@@ -48,9 +48,7 @@ def record_notify(hass: HomeAssistant) -> list[ServiceCall]:
 @pytest.fixture
 async def entry(hass: HomeAssistant, service: TcpService) -> MockConfigEntry:
     """Health Monitor watching only the service, telling notify.on_call."""
-    config_entry = service_entry(
-        service.port, **{CONF_NOTIFY_ACTION: "notify.on_call"}
-    )
+    config_entry = service_entry(service.port, **{CONF_NOTIFY_ACTION: "notify.on_call"})
     config_entry.add_to_hass(hass)
     assert await hass.config_entries.async_setup(config_entry.entry_id)
     await hass.async_block_till_done()
@@ -132,8 +130,12 @@ async def test_acknowledgement_expires_at_thirty_minutes_and_escalates_once(
     assert [call.data["title"] for call in notified[1:]] == [
         "Service is critical (acknowledgement expired, escalated to emergency)"
     ]
-    assert notified[1].data["message"].startswith(
-        f"Acknowledgement by {hass_admin_user.name} expired, escalated to emergency: "
+    assert (
+        notified[1]
+        .data["message"]
+        .startswith(
+            f"Acknowledgement by {hass_admin_user.name} expired, escalated to emergency: "
+        )
     )
     expired = [
         e for e in incident.timeline if e.event is TimelineEvent.ACKNOWLEDGEMENT_EXPIRED
