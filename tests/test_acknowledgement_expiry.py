@@ -12,6 +12,9 @@ from pytest_homeassistant_custom_component.common import (
     MockUser,
     async_fire_time_changed,
 )
+from pytest_homeassistant_custom_component.components.diagnostics import (
+    get_diagnostics_for_config_entry,
+)
 from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.health_monitor.const import CONF_NOTIFY_ACTION, DOMAIN
@@ -204,6 +207,7 @@ async def test_get_incidents_and_diagnostics_show_the_expiry(
     entry: MockConfigEntry,
     service: TcpService,
     hass_admin_user: MockUser,
+    hass_client: ClientSessionGenerator,
 ) -> None:
     """Where people read incidents, the expiry is there."""
     incident = await open_incident(hass, entry, service)
@@ -216,6 +220,9 @@ async def test_get_incidents_and_diagnostics_show_the_expiry(
     assert incident.acknowledged_until is not None
     assert listed["acknowledged_until"] == incident.acknowledged_until.isoformat()
     assert listed["acknowledgement_note"] is None
+    diagnostics = await get_diagnostics_for_config_entry(hass, hass_client, entry)
+    (shown,) = diagnostics["open_incidents"]
+    assert shown["acknowledged_until"] == listed["acknowledged_until"]
 
 
 @pytest.mark.parametrize(
