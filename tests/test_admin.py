@@ -98,6 +98,7 @@ async def test_only_admins_and_automations_turn_a_control_switch(
     ("name", "data"),
     [
         ("acknowledge", {"incident_id": "x"}),
+        ("acknowledge", {"incident_id": "x", "expires_in": {"minutes": 30}}),
         ("resolve", {"incident_id": "x"}),
         ("update_incident", {"incident_id": "x", "status": "investigating"}),
         ("start_monitoring", {}),

@@ -3,13 +3,22 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from datetime import timedelta
 from typing import Any
 import uuid
 
+from freezegun.api import FrozenDateTimeFactory
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
+from pytest_homeassistant_custom_component.common import (
+    MockConfigEntry,
+    async_fire_time_changed,
+)
 
-from custom_components.health_monitor.const import CONF_NOTIFY_ACTION, DOMAIN
+from custom_components.health_monitor.const import (
+    CONF_DIGEST_WINDOW,
+    CONF_NOTIFY_ACTION,
+    DOMAIN,
+)
 from custom_components.health_monitor.dependencies import (
     CONF_CONNECTIVITY,
     CONF_DEPENDS_ON,
@@ -133,9 +142,11 @@ async def test_stopping_the_database_server_behind_a_network_target_is_told_once
         assert not incident.is_open, component_id
         assert problem_sensor(hass, entry, component_id).state == "off"
     assert our_issues(issue_registry) == []
-    told = " ".join(str(call.data) for call in notified)
+    # Resolved in the same cycle: one digest names all six.
+    assert [call.data["title"] for call in notified] == ["6 incidents resolved"]
+    message = notified[0].data["message"]
     for name in ("Database host", *(f"Database {db}" for db in five_databases)):
-        assert f"{name} recovered" in told
+        assert f"{name} (critical) resolved" in message
 
 
 async def test_a_chosen_dependency_suppresses_and_releases_a_child(
@@ -271,3 +282,33 @@ def test_hosts_in_the_home_are_told_apart_from_the_internet(
 ) -> None:
     """Private addresses and home names need no internet connection."""
     assert is_local_host(host) is local
+
+
+async def test_a_child_told_in_the_digest_window_is_dropped_once_its_parent_opens(
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+) -> None:
+    """The child failed first; its parent opened before the digest was sent."""
+    parent_service, child_service = TcpService(), TcpService()
+    await parent_service.start()
+    await child_service.start()
+    notified = record_service(hass, "notify", "on_call")
+    child = network_target(child_service.port, "child", "Child")
+    child["data"][CONF_DEPENDS_ON] = ["parent"]
+    entry = await set_up(
+        hass,
+        targets_entry(
+            [network_target(parent_service.port, "parent", "Parent"), child],
+            **{CONF_NOTIFY_ACTION: "notify.on_call", CONF_DIGEST_WINDOW: 10},
+        ),
+    )
+    await child_service.stop()
+    await cycle(hass, entry, 2)
+    await parent_service.stop()
+    await cycle(hass, entry, 2)
+    assert notified == []
+
+    freezer.tick(timedelta(seconds=11))
+    async_fire_time_changed(hass)
+    await hass.async_block_till_done()
+
+    assert [call.data["title"] for call in notified] == ["Parent is critical"]

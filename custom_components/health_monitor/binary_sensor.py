@@ -47,6 +47,9 @@ class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
             "status": incident.status.value,
             "acknowledged": incident.acknowledged_at is not None
             and incident.status is not IncidentStatus.NEW,
+            "acknowledged_until": None
+            if incident.acknowledged_until is None
+            else incident.acknowledged_until.isoformat(),
             **({"affected": list(incident.affected)} if incident.affected else {}),
             "suppressed_by": incident.suppressed_by,
             "flapping": incident.flapping,

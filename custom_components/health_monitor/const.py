@@ -28,6 +28,7 @@ CONF_RESOLVE_AFTER_CHECKS: Final = "resolve_after_checks"
 CONF_CLOSE_AFTER_MINUTES: Final = "close_after_minutes"
 CONF_ESCALATION_MINUTES: Final = "escalation_minutes"
 CONF_NOTIFY_ACTION: Final = "notify_action"
+CONF_DIGEST_WINDOW: Final = "digest_window"
 CONF_FAILURE_THRESHOLD: Final = "failure_threshold"
 CONF_GRACE_PERIOD: Final = "grace_period"
 CONF_INTEGRATION_GRACE: Final = "integration_grace_minutes"
@@ -112,5 +113,9 @@ INCIDENT_SAVE_DELAY: Final = 0.5
 INCIDENT_REVIEW_INTERVAL: Final = 60
 # Seconds after setup or reload in which slow answers and loop lag open no incident.
 DEFAULT_GRACE_PERIOD: Final = 120
+# Seconds notifications wait to be told as one digest; 0 gathers one cycle's
+# (one review's, one action's) only, so a single failure is told at once.
+DEFAULT_DIGEST_WINDOW: Final = 0
+MAX_DIGEST_WINDOW: Final = 600
 # Fired on the bus for every incident event; the trigger automations should use.
 EVENT_INCIDENT: Final = "health_monitor_incident"

@@ -10,7 +10,7 @@ from homeassistant.core import HomeAssistant
 
 from .coordinator import HealthMonitorConfigEntry
 from .engine.incidents import incident_to_dict
-from .services import health_report
+from .reports import health_report
 from .targets import TARGET_KINDS
 
 # Credentials, and addresses that may carry them, never leave the instance.

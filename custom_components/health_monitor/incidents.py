@@ -18,7 +18,10 @@ from typing import Any
 from homeassistant.config_entries import ConfigEntry
 from homeassistant.core import CALLBACK_TYPE, HomeAssistant, callback
 from homeassistant.helpers.dispatcher import async_dispatcher_send
-from homeassistant.helpers.event import async_track_time_interval
+from homeassistant.helpers.event import (
+    async_track_point_in_utc_time,
+    async_track_time_interval,
+)
 
 from .const import DOMAIN, EVENT_INCIDENT, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
 from .controls import Controls
@@ -29,13 +32,16 @@ from .engine.incidents import (
     IncidentScope,
     IncidentStatus,
     IncidentTracker,
+    UnknownIncidentError,
 )
-from .engine.incidents.events import IncidentEvent, Notification, notification_for
+from .engine.incidents.acknowledgement import next_expiry
+from .engine.incidents.events import IncidentEvent, IncidentEventType
 from .engine.incidents.ids import highest_incident_id
 from .engine.incidents.model import DetailValue
 from .engine.incidents.statistics import IncidentStatistics
 from .engine.maintenance import MaintenanceSchedule
 from .engine.models import ComponentHealth, utcnow
+from .notifier import IncidentNotifier
 from .recovery import RecoveryHost, RecoveryRunner
 from .repairs import async_delete_incident_issues, async_sync_incident_issue
 from .settings import MonitorSettings
@@ -75,7 +81,13 @@ class Incidents:
         self._entry = entry
         self._controls = controls
         self._maintenance = maintenance
-        self._notify_action = settings.notify_action
+        self._notifier = IncidentNotifier(
+            hass,
+            entry,
+            settings.notify_action,
+            settings.digest_window,
+            self._still_notifiable,
+        )
         self._grace_period = timedelta(seconds=settings.grace_period)
         self._tracker = IncidentTracker(settings.incidents)
         self._tracker.in_maintenance = maintenance.is_active
@@ -102,6 +114,9 @@ class Incidents:
         # them exist (None once they do).
         self._held_events: list[IncidentEvent] | None = []
         self._unsub_review: CALLBACK_TYPE | None = None
+        # The review at the next acknowledgement expiry, and its time.
+        self._unsub_expiry: CALLBACK_TYPE | None = None
+        self._expiry_at: datetime | None = None
 
     # Reading
 
@@ -173,15 +188,21 @@ class Incidents:
         *,
         note: str | None,
         actor: str,
+        expires_in: timedelta | None = None,
     ) -> Incident:
         """Bring an incident to ``status`` by hand, as a service or repair flow asks.
 
-        Acknowledged stops the escalation; resolved removes the repair issue;
+        Acknowledged stops the escalation (for ``expires_in``, if given:
+        then it is new again and escalates); resolved removes the repair issue;
         investigating and in progress are set as they are. Raises
         UnknownIncidentError or IncidentTransitionError, which each caller
         shows in its own way.
         """
-        self._publish(self._tracker.change(incident_id, status, actor=actor, note=note))
+        self._publish(
+            self._tracker.change(
+                incident_id, status, actor=actor, note=note, expires_in=expires_in
+            )
+        )
         return self._tracker.get(incident_id)
 
     @callback
@@ -229,6 +250,32 @@ class Incidents:
     def _async_review(self, now: datetime) -> None:
         """Escalate and auto-close on time, whatever the checks do."""
         self._publish(self._tracker.review(utcnow()))
+
+    @callback
+    def _schedule_expiry_review(self) -> None:
+        """Review at the next acknowledgement expiry, to the second.
+
+        An expiry that passed while Home Assistant was stopped is reviewed at
+        once.
+        """
+        when = next_expiry(self._tracker.list_incidents())
+        if when == self._expiry_at:
+            return
+        if self._unsub_expiry is not None:
+            self._unsub_expiry()
+            self._unsub_expiry = None
+        self._expiry_at = when
+        if when is not None:
+            self._unsub_expiry = async_track_point_in_utc_time(
+                self._hass, self._async_expiry_due, when
+            )
+
+    @callback
+    def _async_expiry_due(self, now: datetime) -> None:
+        self._unsub_expiry = None
+        self._expiry_at = None
+        self._async_review(now)
+        self._schedule_expiry_review()
 
     # Lifecycle and storage
 
@@ -281,6 +328,7 @@ class Incidents:
         self._tracker.grace_until = utcnow() + self._grace_period
         for incident in self._tracker.list_incidents():
             async_sync_incident_issue(self._hass, self._entry.entry_id, incident)
+        self._schedule_expiry_review()
         self._unsub_review = async_track_time_interval(
             self._hass,
             self._async_review,
@@ -289,10 +337,14 @@ class Incidents:
         )
 
     async def async_stop(self, *, remove_issues: bool) -> None:
-        """Stop the timer, save, and (on unload) take the repair issues down."""
+        """Stop the timers, tell what was gathered, save, and (on unload) drop the issues."""
         if self._unsub_review is not None:
             self._unsub_review()
             self._unsub_review = None
+        if self._unsub_expiry is not None:
+            self._unsub_expiry()
+            self._unsub_expiry = None
+        self._notifier.async_flush(stopping=True)
         await self._store.async_flush()
         await self._id_store.async_flush()
         if remove_issues:
@@ -321,8 +373,8 @@ class Incidents:
             else:
                 self._send_to_entities(event)
             self._hass.bus.async_fire(EVENT_INCIDENT, _bus_event_data(event))
-            if self._notify_action and (notification := notification_for(event)):
-                self._async_notify(event.incident_id, notification)
+        self._notifier.add(events)
+        self._schedule_expiry_review()
         self._changes += 1
         async_dispatcher_send(self._hass, signal_incidents_changed(entry_id))
         self.async_schedule_save()
@@ -344,27 +396,23 @@ class Incidents:
         )
 
     @callback
-    def _async_notify(self, incident_id: str, notification: Notification) -> None:
-        """Call the configured notify action without waiting for it."""
-        assert self._notify_action is not None
-        domain, _, service = self._notify_action.partition(".")
-        self._entry.async_create_background_task(
-            self._hass,
-            self._async_call_notify(
-                domain, service, notification.title, notification.message
-            ),
-            f"{DOMAIN} notify {incident_id}",
-        )
+    def _still_notifiable(self, event: IncidentEvent) -> bool:
+        """Whether ``event`` is still worth telling when its digest is sent.
 
-    async def _async_call_notify(
-        self, domain: str, service: str, title: str, message: str
-    ) -> None:
+        An incident may have become quiet while its notification waited in
+        the digest window: suppressed by a parent whose incident opened
+        meanwhile, or in maintenance. Such notifications are dropped; a
+        resolution is always told.
+        """
+        if event.type in (IncidentEventType.RESOLVED, IncidentEventType.CLOSED):
+            return True
         try:
-            await self._hass.services.async_call(
-                domain, service, {"title": title, "message": message}, blocking=True
-            )
-        except Exception as err:  # noqa: BLE001 - a broken notifier must not break incidents
-            _LOGGER.warning("Notify action %s.%s failed: %s", domain, service, err)
+            incident = self._tracker.get(event.incident_id)
+        except UnknownIncidentError:
+            return True
+        return incident.suppressed_by is None and not self._maintenance.is_active(
+            incident.component_id, utcnow()
+        )
 
 
 def _bus_event_data(event: IncidentEvent) -> dict[str, Any]:

@@ -21,7 +21,13 @@ from .engine.incidents import (
     IncidentTransitionError,
     Severity,
 )
-from .validation import NOTE, InvalidValueError
+from .engine.incidents.acknowledgement import MAX_EXPIRES_IN, MIN_EXPIRES_IN
+from .validation import (
+    NOTE,
+    DurationLimit,
+    InvalidValueError,
+    StepCheckedDurationSelector,
+)
 
 ISSUE_SEVERITY = {
     Severity.INFO: ir.IssueSeverity.WARNING,
@@ -31,6 +37,9 @@ ISSUE_SEVERITY = {
     Severity.EMERGENCY: ir.IssueSeverity.CRITICAL,
 }
 CONF_NOTE = "note"
+CONF_EXPIRES_IN = "expires_in"
+EXPIRES_IN = DurationLimit(MIN_EXPIRES_IN, MAX_EXPIRES_IN)
+_TIME_FORMAT = "%Y-%m-%d %H:%M UTC"
 REPAIRS_ACTOR = "Repairs"
 INVALID_SETTINGS_ISSUE = "invalid_settings"
 
@@ -47,7 +56,11 @@ def incident_placeholders(incident: Incident) -> dict[str, str]:
         "status": incident.status.value.replace("_", " "),
         "message": incident.description,
         "incident_id": incident.id,
-        "opened_at": incident.created_at.strftime("%Y-%m-%d %H:%M UTC"),
+        "opened_at": incident.created_at.strftime(_TIME_FORMAT),
+        # Always present (placeholders keep the same keys); empty without expiry.
+        "acknowledged_until": ""
+        if incident.acknowledged_until is None
+        else f", acknowledged until {incident.acknowledged_until.strftime(_TIME_FORMAT)}",
     }
 
 
@@ -122,6 +135,9 @@ _STEP_STATUS = {
 _NOTE_SCHEMA = vol.Schema(
     {vol.Optional(CONF_NOTE): TextSelector(TextSelectorConfig(multiline=True))}
 )
+_ACKNOWLEDGE_SCHEMA = _NOTE_SCHEMA.extend(
+    {vol.Optional(CONF_EXPIRES_IN): StepCheckedDurationSelector({"enable_day": True})}
+)
 
 
 class IncidentRepairFlow(RepairsFlow):
@@ -181,26 +197,35 @@ class IncidentRepairFlow(RepairsFlow):
         incident = self._incident()
         if incident is None:
             return self.async_abort(reason="incident_not_open")
-        if user_input is None:
+        schema = _ACKNOWLEDGE_SCHEMA if step_id == "acknowledge" else _NOTE_SCHEMA
+        errors: dict[str, str] = {}
+        if user_input is not None:
+            try:
+                note = NOTE(user_input.get(CONF_NOTE) or "") or None
+            except InvalidValueError as err:
+                errors[CONF_NOTE] = err.reason
+            expires_in = None
+            if user_input.get(CONF_EXPIRES_IN) not in (None, {}):
+                try:
+                    expires_in = EXPIRES_IN(user_input[CONF_EXPIRES_IN])
+                except InvalidValueError as err:
+                    errors[CONF_EXPIRES_IN] = err.reason
+        if user_input is None or errors:
             return self.async_show_form(
                 step_id=step_id,
-                data_schema=_NOTE_SCHEMA,
+                data_schema=schema,
                 description_placeholders=incident_placeholders(incident),
-            )
-        try:
-            note = NOTE(user_input.get(CONF_NOTE) or "") or None
-        except InvalidValueError as err:
-            return self.async_show_form(
-                step_id=step_id,
-                data_schema=_NOTE_SCHEMA,
-                description_placeholders=incident_placeholders(incident),
-                errors={CONF_NOTE: err.reason},
+                errors=errors,
             )
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
         assert entry is not None
         try:
             entry.runtime_data.incidents.change(
-                incident.id, _STEP_STATUS[step_id], actor=REPAIRS_ACTOR, note=note
+                incident.id,
+                _STEP_STATUS[step_id],
+                actor=REPAIRS_ACTOR,
+                note=note,
+                expires_in=expires_in,
             )
         except IncidentTransitionError:
             return self.async_abort(reason="transition_not_allowed")

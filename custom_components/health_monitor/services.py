@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Awaitable, Callable, Coroutine
+from datetime import timedelta
 from enum import StrEnum
 from typing import Any
 
@@ -29,10 +30,12 @@ from .engine.incidents import (
     UnknownIncidentError,
     incident_to_dict,
 )
-from .engine.models import ComponentHealth, SystemHealth
+from .engine.incidents.acknowledgement import MAX_EXPIRES_IN, MIN_EXPIRES_IN
+from .reports import health_report
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,
     NOTE,
+    DurationLimit,
     InvalidValueError,
     NumberRange,
     TextLimit,
@@ -43,6 +46,7 @@ ATTR_NOTE = "note"
 ATTR_STATUS = "status"
 ATTR_COMPONENT = "component"
 ATTR_HOURS = "hours"
+ATTR_EXPIRES_IN = "expires_in"
 
 
 class Service(StrEnum):
@@ -73,6 +77,7 @@ INCIDENT_SCHEMA = vol.Schema(
     {vol.Required(ATTR_INCIDENT_ID): _ANY, vol.Optional(ATTR_NOTE): _ANY}
 )
 UPDATE_INCIDENT_SCHEMA = INCIDENT_SCHEMA.extend({vol.Required(ATTR_STATUS): _ANY})
+ACKNOWLEDGE_SCHEMA = INCIDENT_SCHEMA.extend({vol.Optional(ATTR_EXPIRES_IN): _ANY})
 EMPTY_SCHEMA = vol.Schema({})
 HISTORY_SCHEMA = vol.Schema(
     {
@@ -93,6 +98,7 @@ HISTORY_HOURS = NumberRange(1, MAX_HISTORY_HOURS, whole=False)
 INCIDENT_HOURS = NumberRange(1, MAX_INCIDENT_HOURS, whole=False)
 # Ids are far shorter; the bound keeps error messages short.
 IDENTIFIER = TextLimit(MAX_SHORT_TEXT_LENGTH)
+EXPIRES_IN = DurationLimit(MIN_EXPIRES_IN, MAX_EXPIRES_IN)
 UPDATE_STATUSES = (IncidentStatus.INVESTIGATING.value, IncidentStatus.IN_PROGRESS.value)
 # The status each incident service brings an incident to (update_incident: its field).
 _SERVICE_STATUS: dict[str, str] = {
@@ -147,6 +153,21 @@ def _hours(call: ServiceCall, limits: NumberRange) -> float | None:
         ) from None
 
 
+def _expires_in(call: ServiceCall) -> timedelta | None:
+    """Return the checked ``expires_in`` of an acknowledgement (None when absent)."""
+    value = call.data.get(ATTR_EXPIRES_IN)
+    if value is None:
+        return None
+    try:
+        return EXPIRES_IN(value)
+    except InvalidValueError as err:
+        raise ServiceValidationError(
+            translation_domain=DOMAIN,
+            translation_key=err.reason,
+            translation_placeholders={"field": ATTR_EXPIRES_IN, "value": _shown(value)},
+        ) from None
+
+
 def _coordinator(hass: HomeAssistant) -> HealthMonitorCoordinator:
     """Return the coordinator of the loaded entry, or raise a translated error."""
     entries: list[HealthMonitorConfigEntry] = hass.config_entries.async_entries(DOMAIN)
@@ -183,6 +204,7 @@ async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
     await async_require_admin(hass, call.context)
     incident_id = _text(call, ATTR_INCIDENT_ID, IDENTIFIER) or ""
     note = _text(call, ATTR_NOTE, NOTE) or None
+    expires_in = _expires_in(call)
     status = _SERVICE_STATUS.get(call.service, "")
     if call.service == Service.UPDATE_INCIDENT:
         status = _text(call, ATTR_STATUS, IDENTIFIER) or ""
@@ -199,7 +221,11 @@ async def _async_change_incident(call: ServiceCall) -> ServiceResponse:
     actor = await async_actor(hass, call.context)
     try:
         incident = incidents.change(
-            incident_id, IncidentStatus(status), actor=actor, note=note
+            incident_id,
+            IncidentStatus(status),
+            actor=actor,
+            note=note,
+            expires_in=expires_in,
         )
     except (UnknownIncidentError, IncidentTransitionError) as err:
         raise _incident_error(err, incident_id) from err
@@ -227,43 +253,6 @@ async def _async_run_checks(call: ServiceCall) -> None:
             translation_domain=DOMAIN, translation_key="monitoring_stopped"
         )
     await coordinator.async_refresh()
-
-
-def component_report(component: ComponentHealth) -> dict[str, Any]:
-    """Describe one component for service responses and diagnostics."""
-    return {
-        "name": component.name,
-        "type": component.component_type.value,
-        "status": component.status.value,
-        "message": component.message,
-        "response_time_ms": component.response_time_ms,
-        "metrics": dict(component.metrics),
-        "details": dict(component.details),
-        "consecutive_failures": component.consecutive_failures,
-        "uptime_percent": component.uptime_percent,
-        "last_checked": component.last_checked.isoformat()
-        if component.last_checked
-        else None,
-    }
-
-
-def health_report(health: SystemHealth) -> dict[str, Any]:
-    """Describe the whole installation for get_health and diagnostics."""
-    return {
-        "system": {
-            "status": health.status.value,
-            "health_score": health.health_score,
-            "performance_score": health.performance_score,
-            "counts": {status.value: count for status, count in health.counts.items()},
-            "uptime_seconds": health.uptime_seconds,
-            "last_cycle": health.cycle_started.isoformat(),
-            "cycle_duration_ms": health.cycle_duration_ms,
-        },
-        "components": {
-            component_id: component_report(component)
-            for component_id, component in health.components.items()
-        },
-    }
 
 
 async def _async_get_health(call: ServiceCall) -> ServiceResponse:
@@ -341,21 +330,18 @@ async def _async_get_statistics(call: ServiceCall) -> ServiceResponse:
 @callback
 def async_register_services(hass: HomeAssistant) -> None:
     """Register every service once (from async_setup)."""
-    for service in (Service.ACKNOWLEDGE, Service.RESOLVE):
+    for service, schema in (
+        (Service.ACKNOWLEDGE, ACKNOWLEDGE_SCHEMA),
+        (Service.RESOLVE, INCIDENT_SCHEMA),
+        (Service.UPDATE_INCIDENT, UPDATE_INCIDENT_SCHEMA),
+    ):
         hass.services.async_register(
             DOMAIN,
             service,
             _async_change_incident,
-            INCIDENT_SCHEMA,
+            schema,
             SupportsResponse.OPTIONAL,
         )
-    hass.services.async_register(
-        DOMAIN,
-        Service.UPDATE_INCIDENT,
-        _async_change_incident,
-        UPDATE_INCIDENT_SCHEMA,
-        SupportsResponse.OPTIONAL,
-    )
     controls: dict[
         Service, Callable[[HealthMonitorCoordinator], Awaitable[None] | None]
     ] = {

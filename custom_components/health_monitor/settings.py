@@ -45,6 +45,8 @@ class MonitorSettings:
     entities_excluded: frozenset[str] = frozenset()
     # How long a maintenance switch keeps its components in maintenance.
     maintenance_duration: timedelta = timedelta(minutes=30)
+    # Seconds notifications are gathered into one digest (0: one cycle's).
+    digest_window: float = 0.0
 
     @classmethod
     def from_options(

@@ -11,12 +11,14 @@ from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
 from dataclasses import dataclass
+from datetime import timedelta
 import math
 from pathlib import Path
 import re
 from typing import Any
 
 from homeassistant.helpers.selector import (
+    DurationSelector,
     EntitySelector,
     NumberSelector,
     NumberSelectorConfig,
@@ -46,6 +48,7 @@ INVALID_CHARACTERS = "invalid_characters"
 INVALID_PATH = "invalid_path"
 INVALID_SELECTION = "invalid_selection"
 TOO_MANY_PATHS = "too_many_paths"
+INVALID_DURATION = "invalid_duration"
 
 # No number in range is written with more characters; refusing longer text
 # first keeps the parse bounded.
@@ -95,6 +98,18 @@ class StepCheckedSelectSelector(SelectSelector):
 
     HA's select selector refuses a value not among its options with an
     untranslated schema error.
+    """
+
+    def __call__(self, data: Any) -> Any:
+        """Pass the value on to the step, which checks it."""
+        return data
+
+
+class StepCheckedDurationSelector(DurationSelector):
+    """A duration field whose value the step checks, for a translated error.
+
+    HA's duration selector refuses a bad value with an untranslated schema
+    error, and lets NaN and huge numbers through.
     """
 
     def __call__(self, data: Any) -> Any:
@@ -197,6 +212,52 @@ class NameListLimit:
 
 
 _NAME = re.compile(r"[a-z0-9_]{1,64}")
+
+# The parts of a duration as HA's duration selector gives them.
+_DURATION_PARTS = ("days", "hours", "minutes", "seconds", "milliseconds")
+# H:MM or H:MM:SS[.ffffff], as HA writes a duration; hours are bounded.
+_CLOCK = re.compile(r"(\d{1,6}):([0-5]?\d)(?::([0-5]?\d(?:\.\d{1,6})?))?")
+# Any part beyond this is out of every range, and timedelta still holds it.
+_PART = NumberRange(0, 100_000_000, whole=False)
+
+
+@dataclass(frozen=True, slots=True)
+class DurationLimit:
+    """A duration from ``minimum`` to ``maximum``.
+
+    Given as a number of seconds, an ``HH:MM[:SS]`` text, or the dict of
+    days, hours, minutes, seconds and milliseconds that HA's duration
+    selector gives; every part finite and not negative.
+    """
+
+    minimum: timedelta
+    maximum: timedelta
+
+    def __call__(self, value: Any) -> timedelta:
+        """Return ``value`` as a timedelta, or raise InvalidValueError."""
+        try:
+            duration = _duration(value)
+        except InvalidValueError:
+            raise InvalidValueError(INVALID_DURATION) from None
+        if not self.minimum <= duration <= self.maximum:
+            raise InvalidValueError(INVALID_DURATION)
+        return duration
+
+
+def _duration(value: Any) -> timedelta:
+    """Read a duration (see DurationLimit) without checking its range."""
+    if isinstance(value, Mapping):
+        if not value or not set(value) <= set(_DURATION_PARTS):
+            raise InvalidValueError(INVALID_DURATION)
+        return timedelta(**{str(key): _PART(part) for key, part in value.items()})
+    if isinstance(value, str) and len(value) <= _MAX_NUMBER_TEXT:
+        if clock := _CLOCK.fullmatch(value.strip()):
+            hours, minutes, seconds = clock.groups()
+            return timedelta(
+                hours=int(hours), minutes=int(minutes), seconds=float(seconds or 0)
+            )
+    return timedelta(seconds=_PART(value))
+
 
 type FieldLimit = NumberRange | TextLimit | NameListLimit
 

@@ -50,6 +50,10 @@ SPEC_ALLOWED = {
     (IncidentStatus.INVESTIGATING, IncidentStatus.RESOLVED),
     (IncidentStatus.RESOLVED, IncidentStatus.CLOSED),
     (IncidentStatus.RESOLVED, IncidentStatus.NEW),
+    # An acknowledgement given for a while expires (automatically only).
+    (IncidentStatus.ACKNOWLEDGED, IncidentStatus.NEW),
+    (IncidentStatus.INVESTIGATING, IncidentStatus.NEW),
+    (IncidentStatus.IN_PROGRESS, IncidentStatus.NEW),
 }
 ALL_PAIRS = list(itertools.product(IncidentStatus, IncidentStatus))
 

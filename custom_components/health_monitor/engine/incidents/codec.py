@@ -33,6 +33,14 @@ EXPORT_VERSION: Final = 1
 _UNREADABLE = (AttributeError, KeyError, TypeError, ValueError)
 # Ids are INC-YYYYMMDD-NNNN; anything far longer was not written by us.
 MAX_INCIDENT_ID_LENGTH: Final = 64
+# The longest note the services and the fix flow accept.
+_MAX_NOTE_LENGTH: Final = 2000
+# The statuses an acknowledgement (and its expiry) belongs to.
+_ACKNOWLEDGED = (
+    IncidentStatus.ACKNOWLEDGED,
+    IncidentStatus.INVESTIGATING,
+    IncidentStatus.IN_PROGRESS,
+)
 
 
 def parse_time(value: Any) -> datetime:
@@ -206,6 +214,7 @@ def incident_summary(incident: Incident) -> dict[str, Any]:
         "updated_by": incident.updated_by,
         "acknowledged_at": _iso(incident.acknowledged_at),
         "acknowledged_by": incident.acknowledged_by,
+        "acknowledged_until": _iso(incident.acknowledged_until),
         "resolved_at": _iso(incident.resolved_at),
         "resolved_by": incident.resolved_by,
         "closed_at": _iso(incident.closed_at),
@@ -223,6 +232,7 @@ def incident_to_dict(incident: Incident) -> dict[str, Any]:
     """Serialize everything, JSON-ready (ISO times)."""
     return {
         **incident_summary(incident),
+        "acknowledgement_note": incident.acknowledgement_note,
         "reopened_at": _iso(incident.reopened_at),
         "escalation_floor": _optional_str(incident.escalation_floor),
         "last_escalated_at": _iso(incident.last_escalated_at),
@@ -289,6 +299,7 @@ def incident_from_dict(
     if status is IncidentStatus.RESOLVED and incident.resolved_at is None:
         raise ValueError("a resolved incident has a resolve time")
     name = incident.id[:40]
+    _read_acknowledgement(incident, data, skipped, name)
     raw_timeline = data.get("timeline") or []
     if not isinstance(raw_timeline, list):
         raw_timeline = []
@@ -312,6 +323,30 @@ def incident_from_dict(
     elif recovery is not None:
         _note(skipped, f"{name}: recovery records")
     return incident
+
+
+def _read_acknowledgement(
+    incident: Incident, data: Mapping[str, Any], skipped: list[str] | None, name: str
+) -> None:
+    """Read the acknowledgement's expiry and note; skip (and name) what is unreadable.
+
+    An expiry only belongs to an acknowledged incident (acknowledged,
+    investigating or in progress); files without these keys still load.
+    """
+    try:
+        until = _optional_time(data.get("acknowledged_until"))
+        if until is not None and incident.status not in _ACKNOWLEDGED:
+            raise ValueError("only an acknowledged incident has an expiry")
+        incident.acknowledged_until = until
+    except _UNREADABLE:
+        _note(skipped, f"{name}: acknowledgement expiry")
+    try:
+        note = _optional_text(data.get("acknowledgement_note"))
+        if note is not None and len(note) > _MAX_NOTE_LENGTH:
+            raise ValueError("a note is at most 2000 characters")
+        incident.acknowledgement_note = note
+    except _UNREADABLE:
+        _note(skipped, f"{name}: acknowledgement note")
 
 
 # The tracker's state

@@ -84,6 +84,9 @@ class IncidentEvent:
         }
 
 
+# Marks an event caused by an expired acknowledgement (its details).
+ACKNOWLEDGEMENT_EXPIRED: Final = "acknowledgement_expired"
+
 # Events that are worth telling a person about (the notify action).
 NOTIFIED_EVENTS: Final = frozenset(
     {
@@ -106,9 +109,10 @@ class Notification:
 def notification_for(event: IncidentEvent) -> Notification | None:
     """Describe ``event`` for a person, as the incident is right after it.
 
-    Only :data:`NOTIFIED_EVENTS` are described, and the updates that make an
-    incident worth telling about again (no longer suppressed, flapping or no
-    longer flapping); None otherwise, and always for a quiet event. Titles and
+    Only :data:`NOTIFIED_EVENTS` are described, an update that says an
+    acknowledgement expired, and the updates that make an incident worth
+    telling about again (no longer suppressed, flapping or no longer
+    flapping); None otherwise, and always for a quiet event. Titles and
     messages state the incident's current severity and state: the incident
     title follows the component's status, an escalation names the new
     severity, and a resolve says how long and how bad the incident was
@@ -116,9 +120,12 @@ def notification_for(event: IncidentEvent) -> Notification | None:
     """
     if event.quiet:
         return None
-    if event.type is IncidentEventType.UPDATED or "flapping" in event.details:
+    expired = bool(event.details.get(ACKNOWLEDGEMENT_EXPIRED))
+    if not expired and (
+        event.type is IncidentEventType.UPDATED or "flapping" in event.details
+    ):
         return _update_notification(event)
-    if event.type not in NOTIFIED_EVENTS:
+    if event.type not in NOTIFIED_EVENTS and not expired:
         return None
     incident = event.incident
     title = str(incident["title"])
@@ -135,24 +142,58 @@ def notification_for(event: IncidentEvent) -> Notification | None:
             f"{title} again",
             f"{severity.capitalize()} incident reopened: {description} {reference}",
         )
+    if expired:
+        return _expiry_notification(event, title, description, reference)
     if event.type is IncidentEventType.ESCALATED:
         return Notification(
             f"{title} (escalated to {severity})",
             f"Not acknowledged, escalated to {severity}: {description} {reference}",
         )
     name = str(incident["component_name"])
-    lasted = f"was {severity} for {_duration(event.time - event.opened_at)}"
     actor = incident.get("resolved_by") or SYSTEM_ACTOR
-    note = event.details.get("note")
-    if actor == SYSTEM_ACTOR and not note:
+    if actor == SYSTEM_ACTOR and not event.details.get("note"):
         return Notification(
-            f"{name} recovered", f"{name} recovered ({lasted}) {reference}"
+            f"{name} recovered",
+            f"{name} recovered ({resolution(event)}) {reference}",
         )
     by = "" if actor == SYSTEM_ACTOR else f" by {actor}"
-    noted = f": {note}" if note else ""
     return Notification(
-        f"{name}: incident resolved{by}",
-        f"Resolved{by} ({lasted}){noted} {reference}",
+        f"{name}: incident resolved{by}", f"Resolved {resolution(event)} {reference}"
+    )
+
+
+def resolution(event: IncidentEvent) -> str:
+    """Say how a resolve went: how long and how bad, by whom, with its note.
+
+    E.g. ``was critical for 41 min`` (resolved by the system without a note)
+    or ``by alice (was major for 2 h): restarted``.
+    """
+    lasted = f"was {event.severity.value} for {_duration(event.time - event.opened_at)}"
+    actor = event.incident.get("resolved_by") or SYSTEM_ACTOR
+    note = event.details.get("note")
+    if actor == SYSTEM_ACTOR and not note:
+        return lasted
+    by = "" if actor == SYSTEM_ACTOR else f"by {actor} "
+    noted = f": {note}" if note else ""
+    return f"{by}({lasted}){noted}"
+
+
+def _expiry_notification(
+    event: IncidentEvent, title: str, description: str, reference: str
+) -> Notification:
+    """Tell that an acknowledgement expired, and the escalation it caused."""
+    severity = event.severity.value
+    who = event.details.get("acknowledged_by") or SYSTEM_ACTOR
+    if event.type is IncidentEventType.ESCALATED:
+        return Notification(
+            f"{title} (acknowledgement expired, escalated to {severity})",
+            f"Acknowledgement by {who} expired, escalated to {severity}: "
+            f"{description} {reference}",
+        )
+    return Notification(
+        f"{title} (acknowledgement expired)",
+        f"Acknowledgement by {who} expired, still {severity}: "
+        f"{description} {reference}",
     )
 
 

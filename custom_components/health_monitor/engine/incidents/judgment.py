@@ -204,13 +204,7 @@ class IncidentJudgment(IncidentStore):
         flapping incident is (``announce``: the event that starts the
         flapping is told), but never its resolution.
         """
-        quiet = self.in_maintenance(incident.component_id, now) or (
-            event_type not in (IncidentEventType.RESOLVED, IncidentEventType.CLOSED)
-            and (
-                incident.suppressed_by is not None
-                or (incident.flapping and not announce)
-            )
-        )
+        quiet = self._quiet(event_type, incident, now, announce=announce)
         return IncidentEvent.of(event_type, incident, now, details, quiet=quiet)
 
     def record_maintenance(
@@ -237,6 +231,23 @@ class IncidentJudgment(IncidentStore):
                 IncidentEventType.UPDATED, incident, now, details, quiet=True
             )
         ]
+
+    def _quiet(
+        self,
+        event_type: IncidentEventType,
+        incident: Incident,
+        now: datetime,
+        *,
+        announce: bool = False,
+    ) -> bool:
+        """Whether an event of ``incident`` is told to nobody (see :meth:`_event`)."""
+        return self.in_maintenance(incident.component_id, now) or (
+            event_type not in (IncidentEventType.RESOLVED, IncidentEventType.CLOSED)
+            and (
+                incident.suppressed_by is not None
+                or (incident.flapping and not announce)
+            )
+        )
 
     # Persistence: the flapping state goes with the incidents.
 

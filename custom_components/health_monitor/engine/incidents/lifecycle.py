@@ -5,6 +5,7 @@ Lifecycle (:data:`ALLOWED_TRANSITIONS` is the whole truth)::
     new -> acknowledged -> investigating -> in_progress -> resolved -> closed
     new | acknowledged | investigating | in_progress -> resolved
     resolved -> new                                   (reopen)
+    acknowledged | investigating | in_progress -> new (acknowledgement expired)
 
 A transition that is not in the table raises ``IncidentTransitionError``
 and leaves the incident untouched, its updated time and timeline included.
@@ -13,6 +14,10 @@ Reopening goes back to ``new`` and clears the acknowledgement and the
 resolution (the timeline keeps both): the fix did not hold, so people must
 be told again and the escalation clock restarts at the reopen time. The
 escalation level and the severity it reached are kept.
+
+An acknowledgement given for a while goes back to ``new`` when it expires
+and the incident is still open (see :mod:`.acknowledgement`); only the
+tracker does that, nobody sets ``new`` by hand (:data:`MANUAL_STATUSES`).
 
 Reaching a status writes one timeline entry and announces one event, both
 named in :data:`ARRIVALS`.
@@ -59,12 +64,22 @@ ALLOWED_TRANSITIONS: Final[Mapping[IncidentStatus, frozenset[IncidentStatus]]] =
                 {IncidentStatus.ACKNOWLEDGED, IncidentStatus.RESOLVED}
             ),
             IncidentStatus.ACKNOWLEDGED: frozenset(
-                {IncidentStatus.INVESTIGATING, IncidentStatus.RESOLVED}
+                {
+                    IncidentStatus.INVESTIGATING,
+                    IncidentStatus.RESOLVED,
+                    IncidentStatus.NEW,
+                }
             ),
             IncidentStatus.INVESTIGATING: frozenset(
-                {IncidentStatus.IN_PROGRESS, IncidentStatus.RESOLVED}
+                {
+                    IncidentStatus.IN_PROGRESS,
+                    IncidentStatus.RESOLVED,
+                    IncidentStatus.NEW,
+                }
             ),
-            IncidentStatus.IN_PROGRESS: frozenset({IncidentStatus.RESOLVED}),
+            IncidentStatus.IN_PROGRESS: frozenset(
+                {IncidentStatus.RESOLVED, IncidentStatus.NEW}
+            ),
             IncidentStatus.RESOLVED: frozenset(
                 {IncidentStatus.CLOSED, IncidentStatus.NEW}
             ),
@@ -106,6 +121,7 @@ class TimelineEvent(StrEnum):
     FLAPPING_ENDED = "flapping_ended"
     MAINTENANCE_STARTED = "maintenance_started"
     MAINTENANCE_ENDED = "maintenance_ended"
+    ACKNOWLEDGEMENT_EXPIRED = "acknowledgement_expired"
 
 
 class IncidentEventType(StrEnum):

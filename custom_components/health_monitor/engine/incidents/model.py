@@ -205,6 +205,9 @@ class Incident:
     updated_by: str | None = None
     acknowledged_at: datetime | None = None
     acknowledged_by: str | None = None
+    # An acknowledgement given for a while (see .acknowledgement), and its note.
+    acknowledged_until: datetime | None = None
+    acknowledgement_note: str | None = None
     resolved_at: datetime | None = None
     resolved_by: str | None = None
     closed_at: datetime | None = None
@@ -260,9 +263,14 @@ class Incident:
         now: datetime,
         note: str | None = None,
         details: Mapping[str, DetailValue] | None = None,
+        until: datetime | None = None,
+        timeline_event: TimelineEvent | None = None,
     ) -> None:
         """Change status, stamp who and when, and add it to the timeline.
 
+        An acknowledgement keeps ``note`` and lasts ``until`` (None: until
+        resolved). ``timeline_event`` names the entry when it is not the
+        arrival's own (an acknowledgement that expired is no reopen).
         Raises :class:`IncidentTransitionError` (and changes nothing) when the
         lifecycle does not allow the change.
         """
@@ -275,20 +283,26 @@ class Incident:
         }
         if note:
             entry_details["note"] = note
+        if until is not None:
+            entry_details["until"] = until.isoformat()
+        reopened = self.status is IncidentStatus.RESOLVED
         self.status = to_status
         if to_status is IncidentStatus.ACKNOWLEDGED:
             self.acknowledged_at, self.acknowledged_by = now, actor
+            self.acknowledged_until, self.acknowledgement_note = until, note
         elif to_status is IncidentStatus.RESOLVED:
             self.resolved_at, self.resolved_by = now, actor
+            self.acknowledged_until = None
         elif to_status is IncidentStatus.CLOSED:
             self.closed_at, self.closed_by = now, actor
         elif to_status is IncidentStatus.NEW:
-            self.reopened_at = now
+            if reopened:
+                self.reopened_at = now
             self.acknowledged_at = self.acknowledged_by = None
+            self.acknowledged_until = self.acknowledgement_note = None
             self.resolved_at = self.resolved_by = None
-        self.record(
-            TimelineEntry(now, ARRIVALS[to_status].timeline_event, actor, entry_details)
-        )
+        event = timeline_event or ARRIVALS[to_status].timeline_event
+        self.record(TimelineEntry(now, event, actor, entry_details))
 
     def record(self, entry: TimelineEntry) -> None:
         """Add ``entry`` to the timeline (see :class:`Timeline`) and mark the incident updated."""

@@ -48,6 +48,8 @@ Rules:
   level per review, none while the latest check is healthy, suppressed,
   flapping or in maintenance. Missed reviews (Home Assistant was stopped)
   never add levels at once: a whole interval late restarts the clock.
+- Acknowledgement expiry: :meth:`review` takes back acknowledgements given
+  for a while once they expire (see :mod:`.acknowledgement`).
 - Maintenance: ``in_maintenance`` says whether a component is in
   maintenance (the HA layer sets it to the schedule). A component in
   maintenance opens and reopens nothing (its failure count starts again
@@ -61,11 +63,13 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from datetime import datetime
+from dataclasses import replace
+from datetime import datetime, timedelta
 
 from ..flapping import FlapObservation
 from ..models import ComponentHealth, HealthStatus
 from ..sanitize import sanitize_message
+from .acknowledgement import acknowledged_until, expire_acknowledgement
 from .details import count_streak, status_details, take_affected, title_of
 from .events import IncidentEvent
 from .judgment import IncidentJudgment, cause_details, end_flapping
@@ -179,7 +183,12 @@ class IncidentTracker(IncidentJudgment):
         now = ensure_utc(now)
         events: list[IncidentEvent] = []
         for incident in list(self._incidents.values()):
-            if (escalated := self._escalate_if_due(incident, now)) is not None:
+            # Nobody is told of a quiet incident: its expiry escalates nothing.
+            quiet = self._quiet(IncidentEventType.UPDATED, incident, now)
+            calm = quiet or self._healthy_streaks.get(incident.component_id, 0) > 0
+            if expired := expire_acknowledgement(incident, now, healthy=calm):
+                events.append(replace(expired, quiet=quiet))
+            elif (escalated := self._escalate_if_due(incident, now)) is not None:
                 events.append(escalated)
             if (
                 incident.status is IncidentStatus.RESOLVED
@@ -200,19 +209,24 @@ class IncidentTracker(IncidentJudgment):
         actor: str,
         note: str | None = None,
         now: datetime | None = None,
+        expires_in: timedelta | None = None,
     ) -> list[IncidentEvent]:
         """Bring an incident to ``status`` by hand.
 
-        Acknowledged stops the escalation; resolved closes the incident after
+        Acknowledged stops the escalation, for ``expires_in`` if given (see
+        :mod:`.acknowledgement`); resolved closes the incident after
         the close delay and starts the failure count again (a reopen needs
         ``failure_threshold`` checks). New and closed are reached only
         automatically: asking for them raises ValueError.
         """
         if status not in MANUAL_STATUSES:
             raise ValueError(f"status {status} cannot be set by hand")
-        incident = self.get(incident_id)
         now = ensure_utc(now)
-        events = [self._transition(incident, status, now, actor, note)]
+        until = acknowledged_until(now, expires_in)
+        if until is not None and status is not IncidentStatus.ACKNOWLEDGED:
+            raise ValueError("only an acknowledgement expires")
+        incident = self.get(incident_id)
+        events = [self._transition(incident, status, now, actor, note, until=until)]
         if status is IncidentStatus.RESOLVED:
             self._failure_streaks.pop(incident.component_id, None)
         return events
@@ -395,13 +409,11 @@ class IncidentTracker(IncidentJudgment):
         actor: str = SYSTEM_ACTOR,
         note: str | None = None,
         details: Mapping[str, DetailValue] | None = None,
+        *,
+        until: datetime | None = None,
     ) -> IncidentEvent:
         incident.transition(
-            to_status,
-            actor=actor,
-            now=now,
-            note=note,
-            details=details,
+            to_status, actor=actor, now=now, note=note, details=details, until=until
         )
         if to_status is IncidentStatus.CLOSED:
             self._current.pop(incident.component_id, None)
