@@ -176,7 +176,7 @@ class Incidents:
                 incident is not None
                 and incident.is_open
                 and incident.suppressed_by is None
-                and not self._maintenance.is_active(component.component_id, now)
+                and not self._tracker.maintained(component.component_id, now)
             ):
                 self._recovery.async_start_due(incident, component)
 
@@ -410,7 +410,7 @@ class Incidents:
             incident = self._tracker.get(event.incident_id)
         except UnknownIncidentError:
             return True
-        return incident.suppressed_by is None and not self._maintenance.is_active(
+        return incident.suppressed_by is None and not self._tracker.maintained(
             incident.component_id, utcnow()
         )
 

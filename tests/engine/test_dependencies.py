@@ -221,3 +221,40 @@ def test_find_cycle_names_the_loop() -> None:
     assert find_cycle({"a": ["b"], "b": ["c"]}) is None
     assert find_cycle({"a": ["b"], "b": ["c"], "c": ["a"]}) == ["a", "b", "c", "a"]
     assert DependencyGraph({"a": ["a"]}).parents_of("a") == frozenset()
+
+
+def test_a_pushed_failure_of_a_child_waits_for_its_parents_check() -> None:
+    """A broker's pushed disconnect on a failing host is told as the host's outage."""
+    tracker = tracker_with_children()
+    child = CHILDREN[0]
+    pushed = health(child, CRITICAL)
+    pushed.pushed = True
+    events = tracker.observe_all([pushed], T0)
+    assert tracker.incident_for(child) is None
+    events += cycle(tracker, 1, {child: CRITICAL, HOST: CRITICAL})
+    # The host failed once: the child waits for it rather than being told.
+    assert tracker.incident_for(child) is None
+    events += cycle(tracker, 2, {child: CRITICAL, HOST: CRITICAL})
+    assert told(events) == ["Host is critical"]
+    incident = tracker.incident_for(child)
+    assert incident is not None
+    assert incident.suppressed_by is not None
+
+
+def test_a_child_waiting_for_a_parent_that_recovers_opens_normally() -> None:
+    """The parent failed once and recovered: the child's own failure is told."""
+    tracker = tracker_with_children()
+    child = CHILDREN[0]
+    events = cycle(tracker, 0, {child: CRITICAL, HOST: CRITICAL})
+    events += cycle(tracker, 1, {child: CRITICAL, HOST: HEALTHY})
+    assert told(events) == ["Service0 is critical"]
+
+
+def test_maintenance_of_a_parent_covers_its_children() -> None:
+    """Working on the host: nothing opens for what runs on it."""
+    tracker = tracker_with_children()
+    tracker.in_maintenance = lambda component_id, now: component_id == HOST
+    events = cycle(tracker, 0, everything(CRITICAL, CRITICAL))
+    events += cycle(tracker, 1, everything(CRITICAL, CRITICAL))
+    assert events == []
+    assert tracker.list_incidents() == []

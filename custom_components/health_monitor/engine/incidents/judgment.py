@@ -174,6 +174,33 @@ class IncidentJudgment(IncidentStore):
                 )
         return events
 
+    def maintained(self, component_id: str, now: datetime) -> bool:
+        """Whether the component or one it depends on is in maintenance.
+
+        Working on a host covers what runs on it: its children's failures
+        open nothing and are told to nobody either.
+        """
+        return self.in_maintenance(component_id, now) or any(
+            self.in_maintenance(ancestor, now)
+            for ancestor in self.dependencies.ancestors(component_id)
+        )
+
+    def parent_failing(self, component_id: str) -> bool:
+        """Whether an ancestor fails but has opened no incident yet.
+
+        A child waits for it (at most ``failure_threshold`` cycles): its
+        incident then opens suppressed, or normally if the parent recovers.
+        """
+        return any(
+            self._failure_streaks.get(ancestor, 0) > 0
+            and self._cause_of(ancestor) is None
+            for ancestor in self.dependencies.ancestors(component_id)
+        )
+
+    def _cause_of(self, component_id: str) -> Incident | None:
+        incident = self.incident_for(component_id)
+        return incident if incident is not None and incident.is_open else None
+
     def _start_flapping(
         self,
         incident: Incident,
@@ -241,7 +268,7 @@ class IncidentJudgment(IncidentStore):
         announce: bool = False,
     ) -> bool:
         """Whether an event of ``incident`` is told to nobody (see :meth:`_event`)."""
-        return self.in_maintenance(incident.component_id, now) or (
+        return self.maintained(incident.component_id, now) or (
             event_type not in (IncidentEventType.RESOLVED, IncidentEventType.CLOSED)
             and (
                 incident.suppressed_by is not None

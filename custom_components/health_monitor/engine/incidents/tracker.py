@@ -135,15 +135,23 @@ class IncidentTracker(IncidentJudgment):
         healthy = status is HealthStatus.HEALTHY
         streak = count_streak(self._healthy_streaks, component_id, healthy)
         failing = self._fails(component, now)
-        maintained = self.in_maintenance(component_id, now)
+        maintained = self.maintained(component_id, now)
         failures = count_streak(
             self._failure_streaks, component_id, failing and not maintained
         )
         flap = self.flaps.observe(component_id, healthy, now)
         flapping = self.flaps.is_flapping(flap)
-        threshold = 1 if component.pushed else self.settings.failure_threshold
+        # A pushed failure opens at once, unless a parent may explain it: the
+        # parent's own check has not seen it yet, so it counts as a sample.
+        pushed = component.pushed and not self.dependencies.parents_of(component_id)
+        threshold = 1 if pushed else self.settings.failure_threshold
         # A flapping component may never fail twice in a row: it opens at once.
-        confirmed = failing and not maintained and (failures >= threshold or flapping)
+        confirmed = (
+            failing
+            and not maintained
+            and (failures >= threshold or flapping)
+            and not self.parent_failing(component_id)
+        )
 
         incident = self.incident_for(component_id)
         if incident is None:
@@ -375,7 +383,7 @@ class IncidentTracker(IncidentJudgment):
             due is None
             or due > now
             or self._healthy_streaks.get(incident.component_id, 0) > 0
-            or self.in_maintenance(incident.component_id, now)
+            or self.maintained(incident.component_id, now)
         ):
             return None
         incident.escalate(
