@@ -119,6 +119,30 @@ def _window_attributes(window: MaintenanceWindow | None) -> dict[str, Any]:
     return {"until": window.end.isoformat(), "reason": window.reason or None}
 
 
+async def _async_maintain(
+    switch: MaintenanceSwitch | AllMaintenanceSwitch,
+    components: list[str] | None,
+    *,
+    on: bool,
+) -> None:
+    """Start (for the configured time) or end maintenance of ``components`` (None: all).
+
+    Called from each switch's own turn_on/turn_off, which the admin check wraps.
+    """
+    maintenance = switch.coordinator.maintenance
+    actor = await async_actor(switch.hass, switch._context)  # noqa: SLF001
+    if on:
+        maintenance.start(
+            components,
+            until=until_after(switch.coordinator.settings.maintenance_duration),
+            reason="",
+            actor=actor,
+        )
+    else:
+        maintenance.end(components, actor=actor)
+    switch.async_write_current_state()
+
+
 class MaintenanceSwitch(ComponentControlEntity, SwitchEntity):
     """On while the component is in maintenance; on for the configured time (admins only)."""
 
@@ -136,20 +160,11 @@ class MaintenanceSwitch(ComponentControlEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start maintenance of the component for the configured time."""
-        self.coordinator.maintenance.start(
-            [self.component_id],
-            until=until_after(self.coordinator.settings.maintenance_duration),
-            reason="",
-            actor=await async_actor(self.hass, self._context),
-        )
-        self.async_write_current_state()
+        await _async_maintain(self, [self.component_id], on=True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """End maintenance of the component now."""
-        self.coordinator.maintenance.end(
-            [self.component_id], actor=await async_actor(self.hass, self._context)
-        )
-        self.async_write_current_state()
+        await _async_maintain(self, [self.component_id], on=False)
 
 
 class AllMaintenanceSwitch(ControlEntity, SwitchEntity):
@@ -172,17 +187,8 @@ class AllMaintenanceSwitch(ControlEntity, SwitchEntity):
 
     async def async_turn_on(self, **kwargs: Any) -> None:
         """Start maintenance of all components for the configured time."""
-        self.coordinator.maintenance.start(
-            None,
-            until=until_after(self.coordinator.settings.maintenance_duration),
-            reason="",
-            actor=await async_actor(self.hass, self._context),
-        )
-        self.async_write_current_state()
+        await _async_maintain(self, None, on=True)
 
     async def async_turn_off(self, **kwargs: Any) -> None:
         """End every maintenance now."""
-        self.coordinator.maintenance.end(
-            None, actor=await async_actor(self.hass, self._context)
-        )
-        self.async_write_current_state()
+        await _async_maintain(self, None, on=False)
