@@ -23,7 +23,7 @@ from homeassistant.helpers.event import (
     async_track_time_interval,
 )
 
-from .const import DOMAIN, EVENT_INCIDENT, INCIDENT_REVIEW_INTERVAL, INCIDENT_SAVE_DELAY
+from .const import DOMAIN, EVENT_INCIDENT, INCIDENT_REVIEW_INTERVAL
 from .controls import Controls
 from .engine.dependencies import DependencyGraph
 from .engine.incidents import (
@@ -36,16 +36,15 @@ from .engine.incidents import (
 )
 from .engine.incidents.acknowledgement import next_expiry
 from .engine.incidents.events import IncidentEvent, IncidentEventType
-from .engine.incidents.ids import highest_incident_id
-from .engine.incidents.model import DetailValue
 from .engine.incidents.statistics import IncidentStatistics
+from .engine.incidents.timeline import DetailValue
 from .engine.maintenance import MaintenanceSchedule
 from .engine.models import ComponentHealth, utcnow
+from .incident_files import IncidentFiles
 from .notifier import IncidentNotifier
 from .recovery import RecoveryHost, RecoveryRunner
 from .repairs import async_delete_incident_issues, async_sync_incident_issue
 from .settings import MonitorSettings
-from .snapshot_store import SnapshotStore, incident_id_store_key, incident_store_key
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -94,18 +93,9 @@ class Incidents:
         self._recovery = RecoveryRunner(
             hass, entry, recovery_host, self._record_recovery
         )
-        self._store = SnapshotStore(
-            hass, incident_store_key(entry.entry_id), self.export, INCIDENT_SAVE_DELAY
+        self._files = IncidentFiles(
+            hass, entry.entry_id, self._tracker, controls, maintenance
         )
-        # The last id handed out, in a file of its own: should the incidents
-        # file become unreadable, ids still never go back.
-        self._id_store = SnapshotStore(
-            hass,
-            incident_id_store_key(entry.entry_id),
-            self._export_last_id,
-            INCIDENT_SAVE_DELAY,
-        )
-        self._saved_last_id: str | None = None
         # Statistics of the incidents as of (change count, minute): every
         # statistics sensor reads them, so they are computed once per change.
         self._changes = 0
@@ -281,49 +271,11 @@ class Incidents:
 
     def export(self) -> dict[str, Any]:
         """Serialize incidents, the controls (monitoring, incident response) and maintenance."""
-        return {
-            "tracker": self._tracker.export(),
-            **self._controls.export(),
-            "maintenance": self._maintenance.export(),
-        }
-
-    def _export_last_id(self) -> dict[str, Any]:
-        self._saved_last_id = self._tracker.ids.last_id
-        return {"last_id": self._saved_last_id}
-
-    def _restore(self, data: Mapping[str, Any]) -> list[str]:
-        """Read the stored incidents and switches; name what could not be read."""
-        skipped: list[str] = []
-        tracker = data.get("tracker", {})
-        if isinstance(tracker, Mapping):
-            skipped.extend(self._tracker.restore(tracker))
-        else:
-            skipped.append("tracker")
-        skipped.extend(self._controls.restore(data))
-        maintenance = data.get("maintenance", {})
-        if isinstance(maintenance, Mapping):
-            skipped.extend(self._maintenance.restore(maintenance))
-        else:
-            skipped.append("maintenance")
-        return skipped
-
-    def _restore_last_id(self, data: Mapping[str, Any]) -> list[str]:
-        last_id = data.get("last_id")
-        if last_id is None or self._tracker.ids.account_for(last_id):
-            self._saved_last_id = self._tracker.ids.last_id
-            return []
-        return ["last incident id"]
-
-    def _salvage_ids(self, text: str) -> None:
-        """Never reuse an id found in a file that could not be read."""
-        self._tracker.ids.account_for(highest_incident_id(text))
+        return self._files.export()
 
     async def async_start(self) -> None:
         """Restore incidents, re-create their repair issues, start the review timer."""
-        await self._store.async_load(self._restore, self._salvage_ids)
-        await self._id_store.async_load(self._restore_last_id, self._salvage_ids)
-        if self._tracker.ids.last_id != self._saved_last_id:
-            self._id_store.async_schedule_save()
+        await self._files.async_load()
         # Setting up (after a start or reload) loads the loop and every target.
         self._tracker.grace_until = utcnow() + self._grace_period
         for incident in self._tracker.list_incidents():
@@ -345,17 +297,14 @@ class Incidents:
             self._unsub_expiry()
             self._unsub_expiry = None
         self._notifier.async_flush(stopping=True)
-        await self._store.async_flush()
-        await self._id_store.async_flush()
+        await self._files.async_flush()
         if remove_issues:
             async_delete_incident_issues(self._hass, self._entry.entry_id)
 
     @callback
     def async_schedule_save(self) -> None:
         """Save the incident state within a second (e.g. after a switch changed)."""
-        self._store.async_schedule_save()
-        if self._tracker.ids.last_id != self._saved_last_id:
-            self._id_store.async_schedule_save()
+        self._files.async_schedule_save()
 
     # Publishing
 

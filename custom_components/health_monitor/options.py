@@ -9,16 +9,13 @@ each setting from here too, so an option is written down once.
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping
-from dataclasses import dataclass
-from datetime import timedelta
+from collections.abc import Mapping
 from typing import Any
 
 import voluptuous as vol
 
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import (
-    SelectOptionDict,
     Selector,
     SelectSelector,
     SelectSelectorConfig,
@@ -80,6 +77,16 @@ from .integration_options import (
     integration_choices,
     read_entry_ids,
 )
+from .option import (
+    Option,
+    hours,
+    incident_count_option,
+    incident_minutes_option,
+    limited,
+    minutes,
+    number_option,
+    seconds_option,
+)
 from .validation import (
     MAX_SHORT_TEXT_LENGTH,
     PATH,
@@ -99,89 +106,6 @@ NOTIFY_ACTION = TextLimit(MAX_SHORT_TEXT_LENGTH)
 # A percentage level; decimals allowed (e.g. 99.5).
 _PERCENT = NumberRange(0, 100, whole=False, unit="%")
 # A config entry id, as stored among the integrations that may be reloaded.
-
-# A reader turns a stored value into a usable one and says whether the stored
-# value was fully valid (an invalid part is dropped or takes the default).
-type Reader = Callable[[Any], tuple[Any, bool]]
-
-
-@dataclass(frozen=True, slots=True)
-class Option:
-    """One option: its form field, how a stored value is read, the setting it feeds.
-
-    ``setting`` names the field of ``MonitorSettings`` (or, for an incident
-    option, of ``IncidentSettings``) that ``cast`` fills; the thresholds have
-    none, they are read in pairs (``THRESHOLD_OPTIONS``).
-    """
-
-    key: str
-    default: Any
-    selector: Selector[Any]
-    read: Reader
-    limit: FieldLimit | None = None
-    setting: str | None = None
-    cast: Callable[[Any], Any] = lambda value: value
-    incident: bool = False
-    required: bool = True
-    # The choices of a select field that depend on the installation.
-    choices: Callable[[HomeAssistant], list[SelectOptionDict]] | None = None
-
-    def marker(self, values: Mapping[str, Any]) -> vol.Marker:
-        """Return the form key showing ``values`` (the default when absent)."""
-        if self.required:
-            return vol.Required(self.key, default=values.get(self.key, self.default))
-        return vol.Optional(
-            self.key, description={"suggested_value": values.get(self.key)}
-        )
-
-
-def _limited(limit: FieldLimit, default: Any) -> Reader:
-    def read(value: Any) -> tuple[Any, bool]:
-        try:
-            return limit(value), True
-        except InvalidValueError:
-            return default, False
-
-    return read
-
-
-def _number(
-    key: str,
-    default: float,
-    limits: NumberRange,
-    cast: Callable[[Any], Any],
-    setting: str | None,
-    *,
-    incident: bool = False,
-) -> Option:
-    reader = _limited(limits, default)
-    selector = limits.selector()
-    return Option(key, default, selector, reader, limits, setting, cast, incident)
-
-
-def _seconds(key: str, default: float, minimum: float, maximum: float) -> Option:
-    """Return a number of seconds, the setting named as the option."""
-    return _number(key, default, NumberRange(minimum, maximum, unit="s"), float, key)
-
-
-def _incident_count(key: str, default: int, setting: str) -> Option:
-    """Return a number of checks of the incident rules."""
-    limits = NumberRange(1, 100)
-    return _number(key, default, limits, int, setting, incident=True)
-
-
-def _incident_minutes(key: str, default: int, minimum: int, setting: str) -> Option:
-    """Return a duration in minutes (up to a week) of the incident rules."""
-    limits = NumberRange(minimum, 10080, unit="min")
-    return _number(key, default, limits, _minutes, setting, incident=True)
-
-
-def _minutes(value: float) -> timedelta:
-    return timedelta(minutes=value)
-
-
-def _hours(value: float) -> timedelta:
-    return timedelta(hours=value)
 
 
 def _read_checks(value: Any) -> tuple[list[str], bool]:
@@ -259,15 +183,17 @@ OPTIONS: tuple[Option, ...] = (
         setting="disk_paths",
         cast=tuple,
     ),
-    _seconds(CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL, MIN_UPDATE_INTERVAL, 86400),
-    _seconds(CONF_CHECK_TIMEOUT, DEFAULT_CHECK_TIMEOUT, 1, 300),
+    seconds_option(
+        CONF_UPDATE_INTERVAL, DEFAULT_UPDATE_INTERVAL, MIN_UPDATE_INTERVAL, 86400
+    ),
+    seconds_option(CONF_CHECK_TIMEOUT, DEFAULT_CHECK_TIMEOUT, 1, 300),
     # The thresholds are set in pairs (see MonitorSettings).
     *(
-        _number(key, default, _PERCENT, float, None)
+        number_option(key, default, _PERCENT, float, None)
         for warning_key, critical_key, warning, critical in THRESHOLD_OPTIONS.values()
         for key, default in ((warning_key, warning), (critical_key, critical))
     ),
-    _number(
+    number_option(
         CONF_HISTORY_SIZE,
         DEFAULT_HISTORY_SIZE,
         NumberRange(10, 100000),
@@ -289,23 +215,23 @@ OPTIONS: tuple[Option, ...] = (
         cast=HealthStatus,
         incident=True,
     ),
-    _incident_count(
+    incident_count_option(
         CONF_FAILURE_THRESHOLD, DEFAULT_FAILURE_THRESHOLD, "failure_threshold"
     ),
-    _incident_count(
+    incident_count_option(
         CONF_RESOLVE_AFTER_CHECKS,
         DEFAULT_RESOLVE_AFTER_CHECKS,
         "healthy_checks_to_resolve",
     ),
-    _seconds(CONF_GRACE_PERIOD, DEFAULT_GRACE_PERIOD, 0, 3600),
-    _incident_minutes(
+    seconds_option(CONF_GRACE_PERIOD, DEFAULT_GRACE_PERIOD, 0, 3600),
+    incident_minutes_option(
         CONF_CLOSE_AFTER_MINUTES, DEFAULT_CLOSE_AFTER_MINUTES, 0, "close_after"
     ),
-    _incident_minutes(
+    incident_minutes_option(
         CONF_ESCALATION_MINUTES, DEFAULT_ESCALATION_MINUTES, 1, "escalation_interval"
     ),
     # Flapping: this many changes between healthy and not within the window.
-    _number(
+    number_option(
         CONF_FLAP_CHANGES,
         DEFAULT_FLAP_CHANGES,
         NumberRange(2, 100),
@@ -313,29 +239,29 @@ OPTIONS: tuple[Option, ...] = (
         "flap_threshold",
         incident=True,
     ),
-    _incident_minutes(
+    incident_minutes_option(
         CONF_FLAP_WINDOW_MINUTES, DEFAULT_FLAP_WINDOW_MINUTES, 1, "flap_window"
     ),
-    _number(
+    number_option(
         CONF_MAINTENANCE_MINUTES,
         DEFAULT_MAINTENANCE_MINUTES,
         NumberRange(1, 10080, unit="min"),
-        _minutes,
+        minutes,
         "maintenance_duration",
     ),
     # The Entities check (see builtin/entities.py).
-    _number(
+    number_option(
         CONF_ENTITIES_GRACE,
         DEFAULT_ENTITIES_GRACE,
         NumberRange(0, 1440, unit="min"),
-        _minutes,
+        minutes,
         "entities_grace",
     ),
-    _number(
+    number_option(
         CONF_ENTITIES_STALE_HOURS,
         DEFAULT_ENTITIES_STALE_HOURS,
         NumberRange(0.1, 8760, whole=False, unit="h"),
-        _hours,
+        hours,
         "entities_stale_after",
     ),
     # Its choices are the integrations with entities, read when the form opens.
@@ -350,7 +276,7 @@ OPTIONS: tuple[Option, ...] = (
                 mode=SelectSelectorMode.DROPDOWN,
             )
         ),
-        _limited(INTEGRATION_DOMAINS, []),
+        limited(INTEGRATION_DOMAINS, []),
         INTEGRATION_DOMAINS,
         "entities_excluded",
         frozenset,
@@ -365,12 +291,12 @@ OPTIONS: tuple[Option, ...] = (
         "notify_action",
         required=False,
     ),
-    _seconds(CONF_DIGEST_WINDOW, DEFAULT_DIGEST_WINDOW, 0, MAX_DIGEST_WINDOW),
-    _number(
+    seconds_option(CONF_DIGEST_WINDOW, DEFAULT_DIGEST_WINDOW, 0, MAX_DIGEST_WINDOW),
+    number_option(
         CONF_INTEGRATION_GRACE,
         DEFAULT_INTEGRATION_GRACE_MINUTES,
         NumberRange(0, 1440, unit="min"),
-        _minutes,
+        minutes,
         "integration_grace",
     ),
     # Off for every integration unless picked here.

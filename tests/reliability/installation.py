@@ -19,7 +19,7 @@ from pytest_homeassistant_custom_component.common import (
 )
 
 from custom_components.health_monitor.const import DOMAIN
-from custom_components.health_monitor.engine.incidents.model import (
+from custom_components.health_monitor.engine.incidents.timeline import (
     DEFAULT_TIMELINE_LIMIT,
 )
 from custom_components.health_monitor.engine.recovery import default_recovery_actions

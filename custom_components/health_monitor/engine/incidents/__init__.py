@@ -26,12 +26,12 @@ from .model import (
     Incident,
     IncidentTransitionError,
     Severity,
-    TimelineEntry,
     UnknownIncidentError,
 )
 from .settings import THRESHOLD_ORDER, IncidentSettings
 from .statistics import IncidentStatistics
 from .store import IncidentScope
+from .timeline import TimelineEntry
 from .tracker import IncidentTracker
 
 __all__ = [

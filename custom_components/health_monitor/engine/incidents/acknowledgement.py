@@ -27,7 +27,8 @@ from typing import Final
 
 from .events import ACKNOWLEDGEMENT_EXPIRED, IncidentEvent
 from .lifecycle import IncidentEventType, IncidentStatus, TimelineEvent
-from .model import SYSTEM_ACTOR, DetailValue, Incident, Severity
+from .model import SYSTEM_ACTOR, Incident, Severity
+from .timeline import DetailValue
 
 MIN_EXPIRES_IN: Final = timedelta(minutes=1)
 MAX_EXPIRES_IN: Final = timedelta(days=30)

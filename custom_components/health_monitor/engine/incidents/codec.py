@@ -15,17 +15,8 @@ from typing import Any, Final
 from ..models import MAX_AFFECTED, ComponentType, HealthStatus
 from ..sanitize import sanitize_message
 from .lifecycle import IncidentStatus, TimelineEvent
-from .model import (
-    DEFAULT_TIMELINE_LIMIT,
-    SYSTEM_ACTOR,
-    DetailValue,
-    Incident,
-    RecoveryRecord,
-    RecoveryResult,
-    Severity,
-    Timeline,
-    TimelineEntry,
-)
+from .model import SYSTEM_ACTOR, Incident, RecoveryRecord, RecoveryResult, Severity
+from .timeline import DEFAULT_TIMELINE_LIMIT, DetailValue, Timeline, TimelineEntry
 
 # Version of the tracker's export (see IncidentTracker.export).
 EXPORT_VERSION: Final = 1

@@ -9,7 +9,8 @@ from __future__ import annotations
 from collections.abc import Iterable
 
 from ..models import ComponentHealth
-from .model import DetailValue, Incident, Severity
+from .model import Incident, Severity
+from .timeline import DetailValue
 
 
 def title_of(component: ComponentHealth) -> str:

@@ -12,7 +12,8 @@ from typing import Any, Final
 
 from .codec import incident_summary
 from .lifecycle import IncidentEventType, IncidentStatus
-from .model import SYSTEM_ACTOR, DetailValue, Incident, Severity
+from .model import SYSTEM_ACTOR, Incident, Severity
+from .timeline import DetailValue
 
 __all__ = ["IncidentEvent", "IncidentEventType", "Notification", "notification_for"]
 

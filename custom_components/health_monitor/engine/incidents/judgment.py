@@ -25,9 +25,10 @@ from ..dependencies import DependencyGraph
 from ..flapping import FlapDetector, FlapObservation
 from .events import IncidentEvent
 from .lifecycle import IncidentEventType, TimelineEvent
-from .model import SYSTEM_ACTOR, DetailValue, Incident, TimelineEntry, ensure_utc
+from .model import SYSTEM_ACTOR, Incident, ensure_utc
 from .settings import IncidentSettings
 from .store import IncidentStore
+from .timeline import DetailValue, TimelineEntry
 
 
 def open_cause(

@@ -8,7 +8,7 @@ from typing import Final
 
 from ..flapping import DEFAULT_FLAP_THRESHOLD, DEFAULT_FLAP_WINDOW
 from ..models import HealthStatus
-from .model import DEFAULT_TIMELINE_LIMIT
+from .timeline import DEFAULT_TIMELINE_LIMIT
 
 # Order used by the opening threshold; healthy is below all and never opens.
 THRESHOLD_ORDER: Final = (

@@ -68,11 +68,10 @@ from datetime import datetime, timedelta
 
 from ..flapping import FlapObservation
 from ..models import ComponentHealth, HealthStatus
-from ..sanitize import sanitize_message
 from .acknowledgement import acknowledged_until, expire_acknowledgement
 from .details import count_streak, status_details, take_affected, title_of
 from .events import IncidentEvent
-from .judgment import IncidentJudgment, cause_details, end_flapping
+from .judgment import cause_details, end_flapping
 from .lifecycle import (
     ARRIVALS,
     MANUAL_STATUSES,
@@ -83,19 +82,17 @@ from .lifecycle import (
 from .model import (
     SEVERITY_FOR_STATUS,
     SYSTEM_ACTOR,
-    DetailValue,
     Incident,
-    RecoveryResult,
     Severity,
-    Timeline,
-    TimelineEntry,
     ensure_utc,
     highest_severity,
 )
+from .recovery_records import RecoveryRecords
 from .settings import IncidentSettings
+from .timeline import DetailValue, Timeline, TimelineEntry
 
 
-class IncidentTracker(IncidentJudgment):
+class IncidentTracker(RecoveryRecords):
     """Applies the incident rules (see module doc) to the kept incidents."""
 
     def __init__(self, settings: IncidentSettings | None = None) -> None:
@@ -239,35 +236,6 @@ class IncidentTracker(IncidentJudgment):
             self._failure_streaks.pop(incident.component_id, None)
         return events
 
-    # Recovery
-
-    def record_recovery_attempt(
-        self,
-        incident_id: str,
-        action_key: str,
-        *,
-        success: bool,
-        error: str | None = None,
-        actor: str = SYSTEM_ACTOR,
-        now: datetime | None = None,
-    ) -> list[IncidentEvent]:
-        """Record that ``action_key`` was tried for the incident, and how it went.
-
-        ``success`` is the executor's view; the next check confirms it.
-        ``error`` is sanitized before it is stored.
-        """
-        incident = self.get(incident_id)
-        now = ensure_utc(now)
-        error = None if error is None else sanitize_message(error)
-        details = incident.record_recovery_attempt(
-            RecoveryResult(now, success, error), action_key, actor
-        )
-        return [
-            self._event(IncidentEventType.RECOVERY_ATTEMPTED, incident, now, details)
-        ]
-
-    # Internals
-
     def _open(
         self, component: ComponentHealth, now: datetime, flap: FlapObservation
     ) -> IncidentEvent:
@@ -398,16 +366,6 @@ class IncidentTracker(IncidentJudgment):
             now,
             {"escalation_level": incident.escalation_level},
         )
-
-    def _settle_recovery(
-        self, incident: Incident, status: HealthStatus, now: datetime
-    ) -> list[IncidentEvent]:
-        """Confirm or drop the last successful recovery attempt (next check only)."""
-        action_key = incident.settle_recovery(status is HealthStatus.HEALTHY, now)
-        if action_key is None:
-            return []
-        details: dict[str, DetailValue] = {"recovery_succeeded": action_key}
-        return [self._event(IncidentEventType.UPDATED, incident, now, details)]
 
     def _transition(
         self,
