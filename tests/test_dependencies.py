@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import AsyncGenerator
+from dataclasses import dataclass
 from datetime import timedelta
 from typing import Any
 import uuid
@@ -72,6 +73,41 @@ async def five_databases(postgres: PostgresServer) -> AsyncGenerator[list[str]]:
     if postgres.running:
         for name in names:
             await postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
+
+
+@dataclass
+class ServicePair:
+    """A parent service and a child service that depends on it."""
+
+    parent: TcpService
+    child: TcpService
+
+
+@pytest.fixture
+async def pair() -> AsyncGenerator[ServicePair]:
+    """Return two listening services; both stop at the end."""
+    services = ServicePair(TcpService(), TcpService())
+    await services.parent.start()
+    await services.child.start()
+    yield services
+    for service in (services.parent, services.child):
+        if service.running:
+            await service.stop()
+
+
+async def set_up_pair(
+    hass: HomeAssistant, pair: ServicePair, **options: Any
+) -> MockConfigEntry:
+    """Watch "Parent" and "Child" (chosen to depend on it), notifying ``notify.on_call``."""
+    child = network_target(pair.child.port, "child", "Child")
+    child["data"][CONF_DEPENDS_ON] = ["parent"]
+    return await set_up(
+        hass,
+        targets_entry(
+            [network_target(pair.parent.port, "parent", "Parent"), child],
+            **{CONF_NOTIFY_ACTION: "notify.on_call", **options},
+        ),
+    )
 
 
 def our_issues(issue_registry: ir.IssueRegistry) -> list[str]:
@@ -150,28 +186,17 @@ async def test_stopping_the_database_server_behind_a_network_target_is_told_once
 
 
 async def test_a_chosen_dependency_suppresses_and_releases_a_child(
-    hass: HomeAssistant, issue_registry: ir.IssueRegistry
+    hass: HomeAssistant, issue_registry: ir.IssueRegistry, pair: ServicePair
 ) -> None:
     """A child still failing after its parent recovered gets its own issue and notification."""
-    parent_service, child_service = TcpService(), TcpService()
-    await parent_service.start()
-    await child_service.start()
     notified = record_service(hass, "notify", "on_call")
-    child = network_target(child_service.port, "child", "Child")
-    child["data"][CONF_DEPENDS_ON] = ["parent"]
-    entry = await set_up(
-        hass,
-        targets_entry(
-            [network_target(parent_service.port, "parent", "Parent"), child],
-            **{CONF_NOTIFY_ACTION: "notify.on_call"},
-        ),
-    )
-    await parent_service.stop()
-    await child_service.stop()
+    entry = await set_up_pair(hass, pair)
+    await pair.parent.stop()
+    await pair.child.stop()
     await cycle(hass, entry, 2)
     assert [call.data["title"] for call in notified] == ["Parent is critical"]
 
-    await parent_service.start()
+    await pair.parent.start()
     await cycle(hass, entry, 4)
     incident = entry.runtime_data.incidents.incident_for("child")
     assert incident is not None
@@ -179,7 +204,6 @@ async def test_a_chosen_dependency_suppresses_and_releases_a_child(
     assert incident.suppressed_by is None
     assert f"{entry.entry_id}_{incident.id}" in our_issues(issue_registry)
     assert [call.data["title"] for call in notified][-1] == "Child is critical"
-    await parent_service.stop()
 
 
 async def test_dependencies_form_refuses_a_cycle(hass: HomeAssistant) -> None:
@@ -285,25 +309,14 @@ def test_hosts_in_the_home_are_told_apart_from_the_internet(
 
 
 async def test_a_child_told_in_the_digest_window_is_dropped_once_its_parent_opens(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory
+    hass: HomeAssistant, freezer: FrozenDateTimeFactory, pair: ServicePair
 ) -> None:
     """The child failed first; its parent opened before the digest was sent."""
-    parent_service, child_service = TcpService(), TcpService()
-    await parent_service.start()
-    await child_service.start()
     notified = record_service(hass, "notify", "on_call")
-    child = network_target(child_service.port, "child", "Child")
-    child["data"][CONF_DEPENDS_ON] = ["parent"]
-    entry = await set_up(
-        hass,
-        targets_entry(
-            [network_target(parent_service.port, "parent", "Parent"), child],
-            **{CONF_NOTIFY_ACTION: "notify.on_call", CONF_DIGEST_WINDOW: 10},
-        ),
-    )
-    await child_service.stop()
+    entry = await set_up_pair(hass, pair, **{CONF_DIGEST_WINDOW: 10})
+    await pair.child.stop()
     await cycle(hass, entry, 2)
-    await parent_service.stop()
+    await pair.parent.stop()
     await cycle(hass, entry, 2)
     assert notified == []
 
