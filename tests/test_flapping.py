@@ -3,10 +3,12 @@
 from __future__ import annotations
 
 import pytest
+from pytest_homeassistant_custom_component.typing import ClientSessionGenerator
 
 from custom_components.health_monitor.const import CONF_NOTIFY_ACTION, DOMAIN
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import issue_registry as ir
+from homeassistant.setup import async_setup_component
 
 from .tcp_service import TARGET, TcpService, service_entry
 from .test_dependencies import our_issues, problem_sensor
@@ -45,3 +47,39 @@ async def test_a_flapping_service_is_told_once_and_shown_as_flapping(
     )
     assert statistics["flaps"] == 1
     assert statistics["flapping"] == 1
+    (issue,) = [
+        issue
+        for (domain, _), issue in issue_registry.issues.items()
+        if domain == DOMAIN
+    ]
+    assert "flapping" in issue.translation_placeholders["notes"]
+
+
+async def test_the_repair_issue_says_a_component_is_in_maintenance(
+    hass: HomeAssistant,
+    service: TcpService,
+    issue_registry: ir.IssueRegistry,
+    hass_client: ClientSessionGenerator,
+) -> None:
+    """An open incident's issue and fix flow name the end of the maintenance."""
+    assert await async_setup_component(hass, "repairs", {})
+    entry = await set_up(hass, service_entry(service.port))
+    await service.stop()
+    await cycle(hass, entry, 2)
+    await hass.services.async_call(
+        DOMAIN,
+        "start_maintenance",
+        {"components": [TARGET], "duration": {"minutes": 30}},
+        blocking=True,
+    )
+    await hass.async_block_till_done()
+    (issue_id,) = our_issues(issue_registry)
+    issue = issue_registry.async_get_issue(DOMAIN, issue_id)
+    assert issue is not None
+    assert "in maintenance until" in issue.translation_placeholders["notes"]
+    client = await hass_client()
+    response = await client.post(
+        "/api/repairs/issues/fix", json={"handler": DOMAIN, "issue_id": issue_id}
+    )
+    flow = await response.json()
+    assert "in maintenance until" in flow["description_placeholders"]["notes"]

@@ -119,6 +119,11 @@ class Incidents:
         """Take the components' parents (see ``dependencies.dependency_edges``)."""
         self._tracker.dependencies = DependencyGraph(edges)
 
+    def maintenance_until(self, component_id: str) -> datetime | None:
+        """Return when the component's maintenance ends, if it is in maintenance now."""
+        window = self._maintenance.active(component_id, utcnow())
+        return None if window is None else window.end
+
     def incident_for(self, component_id: str) -> Incident | None:
         """Return the component's incident that is not closed, if any."""
         return self._tracker.incident_for(component_id)
@@ -279,7 +284,12 @@ class Incidents:
         # Setting up (after a start or reload) loads the loop and every target.
         self._tracker.grace_until = utcnow() + self._grace_period
         for incident in self._tracker.list_incidents():
-            async_sync_incident_issue(self._hass, self._entry.entry_id, incident)
+            async_sync_incident_issue(
+                self._hass,
+                self._entry.entry_id,
+                incident,
+                self.maintenance_until(incident.component_id),
+            )
         self._schedule_expiry_review()
         self._unsub_review = async_track_time_interval(
             self._hass,
@@ -316,7 +326,12 @@ class Incidents:
         entry_id = self._entry.entry_id
         for event in events:
             incident = self._tracker.get(event.incident_id)
-            async_sync_incident_issue(self._hass, entry_id, incident)
+            async_sync_incident_issue(
+                self._hass,
+                entry_id,
+                incident,
+                self.maintenance_until(incident.component_id),
+            )
             if self._held_events is not None:
                 self._held_events.append(event)
             else:

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from collections.abc import Collection
+from datetime import datetime
 from typing import Any
 
 import voluptuous as vol
@@ -48,8 +49,18 @@ def _issue_id(entry_id: str, incident_id: str) -> str:
     return f"{entry_id}_{incident_id}"
 
 
-def incident_placeholders(incident: Incident) -> dict[str, str]:
-    """Return the texts an incident's issue and fix flow show."""
+def incident_placeholders(
+    incident: Incident, maintenance_until: datetime | None = None
+) -> dict[str, str]:
+    """Return the texts an incident's issue and fix flow show.
+
+    ``notes`` says what keeps the incident quiet: flapping, maintenance.
+    """
+    notes = ""
+    if incident.flapping:
+        notes += ", flapping (no notifications until it is stable)"
+    if maintenance_until is not None:
+        notes += f", in maintenance until {maintenance_until.strftime(_TIME_FORMAT)}"
     return {
         "component": incident.component_name,
         "severity": incident.severity.value,
@@ -61,6 +72,7 @@ def incident_placeholders(incident: Incident) -> dict[str, str]:
         "acknowledged_until": ""
         if incident.acknowledged_until is None
         else f", acknowledged until {incident.acknowledged_until.strftime(_TIME_FORMAT)}",
+        "notes": notes,
     }
 
 
@@ -77,7 +89,10 @@ def _async_sync_issue(
 
 @callback
 def async_sync_incident_issue(
-    hass: HomeAssistant, entry_id: str, incident: Incident
+    hass: HomeAssistant,
+    entry_id: str,
+    incident: Incident,
+    maintenance_until: datetime | None = None,
 ) -> None:
     """Show an open incident as a repair issue; remove it once resolved.
 
@@ -90,7 +105,7 @@ def async_sync_incident_issue(
         is_fixable=True,
         severity=ISSUE_SEVERITY[incident.severity],
         translation_key="incident",
-        translation_placeholders=incident_placeholders(incident),
+        translation_placeholders=incident_placeholders(incident, maintenance_until),
         data={"entry_id": entry_id, "incident_id": incident.id},
     )
 
@@ -155,6 +170,12 @@ class IncidentRepairFlow(RepairsFlow):
         incidents = entry.runtime_data.incidents.list_incidents()
         return next((i for i in incidents if i.id == self._incident_id), None)
 
+    def _placeholders(self, incident: Incident) -> dict[str, str]:
+        entry = self.hass.config_entries.async_get_entry(self._entry_id)
+        assert entry is not None
+        until = entry.runtime_data.incidents.maintenance_until(incident.component_id)
+        return incident_placeholders(incident, until)
+
     async def async_step_init(
         self, user_input: dict[str, Any] | None = None
     ) -> data_entry_flow.FlowResult:
@@ -170,7 +191,7 @@ class IncidentRepairFlow(RepairsFlow):
         return self.async_show_menu(
             step_id="init",
             menu_options=options,
-            description_placeholders=incident_placeholders(incident),
+            description_placeholders=self._placeholders(incident),
         )
 
     async def async_step_acknowledge(
@@ -214,7 +235,7 @@ class IncidentRepairFlow(RepairsFlow):
             return self.async_show_form(
                 step_id=step_id,
                 data_schema=schema,
-                description_placeholders=incident_placeholders(incident),
+                description_placeholders=self._placeholders(incident),
                 errors=errors,
             )
         entry = self.hass.config_entries.async_get_entry(self._entry_id)
