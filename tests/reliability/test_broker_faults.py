@@ -43,11 +43,16 @@ async def installation(
     broker: Broker,
     bystander_port: int,
 ) -> AsyncGenerator[Installation]:
-    """Watch the broker and a bystander TCP service."""
+    """Watch the broker and a bystander TCP service.
+
+    The bystander is named by another host name: a network target on the
+    broker's own host would be the broker's parent, and a pushed disconnect
+    would then wait for the parent's check instead of opening at once.
+    """
     installation = await watch(
         hass,
         hass_storage,
-        [broker_target(broker), network("bystander", "127.0.0.1", bystander_port)],
+        [broker_target(broker), network("bystander", "localhost", bystander_port)],
         update_interval=UPDATE_INTERVAL,
     )
     yield installation
