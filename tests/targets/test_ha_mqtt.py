@@ -196,7 +196,13 @@ async def test_reconnect_reloads_ha_mqtt_and_the_round_trip_still_works(
     check = target_check(loaded_entry, sid)
 
     await check.async_reconnect()
-    await wait_until(hass, lambda: mqtt.is_connected(hass), "HA's MQTT to reconnect")
+    # A cycle may run meanwhile (the disconnect is pushed): wait for the
+    # entry to settle loaded and connected, not just for a connection.
+    await wait_until(
+        hass,
+        lambda: ha_mqtt.state is ConfigEntryState.LOADED and mqtt.is_connected(hass),
+        "HA's MQTT to be loaded and reconnected",
+    )
     result = await check.async_check()
 
     assert ha_mqtt.state is ConfigEntryState.LOADED
