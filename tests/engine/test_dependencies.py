@@ -204,7 +204,7 @@ def test_order_puts_parents_first_and_survives_a_stored_cycle() -> None:
     assert graph.order(["a", "b", "c", "d"]) == ["c", "b", "a", "d"]
     looped = DependencyGraph({"a": ["b"], "b": ["a"]})
     assert sorted(looped.order(["a", "b"])) == ["a", "b"]
-    assert looped.ancestors("a") == ["b"]
+    assert looped.ancestors("a") == ("b",)
 
 
 def test_ancestors_are_nearest_first_each_once() -> None:
@@ -212,7 +212,7 @@ def test_ancestors_are_nearest_first_each_once() -> None:
     graph = DependencyGraph(
         {"db": ["left", "right"], "left": ["top"], "right": ["top"]}
     )
-    assert graph.ancestors("db") == ["left", "right", "top"]
+    assert graph.ancestors("db") == ("left", "right", "top")
     assert graph.parents_of("top") == frozenset()
 
 

@@ -22,7 +22,7 @@ from types import MappingProxyType
 class DependencyGraph:
     """Parents of each component, as given (edges to unknown components are kept)."""
 
-    __slots__ = ("_parents",)
+    __slots__ = ("_ancestors", "_order", "_parents")
 
     def __init__(self, parents: Mapping[str, Iterable[str]] | None = None) -> None:
         """Hold ``parents``: component id -> the ids it depends on (itself excluded)."""
@@ -32,6 +32,9 @@ class DependencyGraph:
                 for child, direct in (parents or {}).items()
             }
         )
+        # The graph never changes: what is asked every cycle is kept.
+        self._ancestors: dict[str, tuple[str, ...]] = {}
+        self._order: tuple[tuple[str, ...], list[str]] | None = None
 
     @property
     def parents(self) -> Mapping[str, frozenset[str]]:
@@ -42,8 +45,18 @@ class DependencyGraph:
         """Return the direct parents of ``component_id``."""
         return self._parents.get(component_id, frozenset())
 
-    def ancestors(self, component_id: str) -> list[str]:
+    def ancestors(self, component_id: str) -> tuple[str, ...]:
         """Return every component above ``component_id``, nearest first, each once."""
+        if not self._parents:
+            return ()
+        known = self._ancestors.get(component_id)
+        if known is None:
+            known = self._ancestors[component_id] = tuple(
+                self._find_ancestors(component_id)
+            )
+        return known
+
+    def _find_ancestors(self, component_id: str) -> list[str]:
         found: list[str] = []
         seen = {component_id}
         level = sorted(self.parents_of(component_id))
@@ -65,6 +78,11 @@ class DependencyGraph:
         refuse, but stored data may hold) keep their given order.
         """
         given = list(component_ids)
+        if not self._parents:
+            return given
+        key = tuple(given)
+        if self._order is not None and self._order[0] == key:
+            return list(self._order[1])
         wanted = set(given)
         placed: set[str] = set()
         ordered: list[str] = []
@@ -82,7 +100,8 @@ class DependencyGraph:
 
         for component_id in given:
             place(component_id, set())
-        return ordered
+        self._order = (key, ordered)
+        return list(ordered)
 
 
 def find_cycle(parents: Mapping[str, Iterable[str]]) -> list[str] | None:

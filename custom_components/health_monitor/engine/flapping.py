@@ -34,6 +34,10 @@ class FlapObservation:
     last_change: datetime | None
 
 
+# A component that has never changed.
+_STEADY: Final = FlapObservation(changed=False, recent_changes=0, last_change=None)
+
+
 class FlapDetector:
     """Counts each component's changes between healthy and not healthy."""
 
@@ -62,6 +66,10 @@ class FlapDetector:
         self._healthy[component_id] = healthy
         changed = previous is not None and previous != healthy
         changes = self._changes.get(component_id)
+        if not changed and changes is None:
+            last = self._last_change.get(component_id)
+            # The usual case, every cycle: nothing to count.
+            return _STEADY if last is None else FlapObservation(False, 0, last)
         if changed:
             if changes is None:
                 changes = self._changes[component_id] = deque(maxlen=self.threshold)

@@ -231,7 +231,13 @@ class MaintenanceSchedule:
         return max(windows, key=lambda window: window.end)
 
     def is_active(self, component_id: str, now: datetime) -> bool:
-        """Whether the component is in maintenance at ``now``."""
+        """Whether the component is in maintenance at ``now``.
+
+        Asked for every component each cycle: with no window at all (the
+        usual case) it answers without looking further.
+        """
+        if not self._own and self._all is None and not self._recurring:
+            return False
         return self.active(component_id, now) is not None
 
     def all_active(self, now: datetime) -> MaintenanceWindow | None:

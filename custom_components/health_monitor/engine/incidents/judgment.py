@@ -17,7 +17,7 @@ being quiet (see :mod:`.tracker` for when):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Mapping
+from collections.abc import Callable, Collection, Iterable, Mapping
 from datetime import datetime, timedelta
 from typing import Any
 
@@ -32,7 +32,7 @@ from .timeline import DetailValue, TimelineEntry
 
 
 def open_cause(
-    ancestors: list[str], incident_for: Callable[[str], Incident | None]
+    ancestors: Iterable[str], incident_for: Callable[[str], Incident | None]
 ) -> Incident | None:
     """Return the open incident of the nearest ancestor that has one."""
     for component_id in ancestors:
