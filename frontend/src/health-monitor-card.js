@@ -9,9 +9,22 @@ function define(name, element) {
   if (!customElements.get(name)) customElements.define(name, element);
 }
 
-define(CARD_TYPE, HealthMonitorCard);
-define(`${CARD_TYPE}-editor`, HealthMonitorCardEditor);
-define("ll-strategy-dashboard-health-monitor", HealthMonitorDashboardStrategy);
+function defineAll() {
+  define(CARD_TYPE, HealthMonitorCard);
+  define(`${CARD_TYPE}-editor`, HealthMonitorCardEditor);
+  define("ll-strategy-dashboard-health-monitor", HealthMonitorDashboardStrategy);
+}
+
+// The integration loads this module next to the frontend's own, so it may run first.
+// The frontend's app then replaces window.customElements with a scoped registry
+// polyfill that does not see what was defined before it: define once the app has
+// defined <home-assistant> (at once when it has), or after 30 s without it.
+Promise.race([
+  customElements.whenDefined("home-assistant"),
+  new Promise((resolve) => {
+    setTimeout(resolve, 30000);
+  }),
+]).then(defineAll);
 
 window.customCards = window.customCards || [];
 if (!window.customCards.some((card) => card.type === CARD_TYPE)) {
