@@ -35,6 +35,18 @@ def test_the_card_shows_the_score_the_components_and_the_open_incident(
     )
     expect(incident.get_by_test_id("age")).to_have_text(re.compile(r"min|h|d"))
     expect(incident.locator('[data-action="acknowledge"]')).to_be_enabled()
+    # In the card picker, with a visual editor.
+    assert dashboard.evaluate(
+        """async () => {
+            const card = customElements.get("health-monitor-card");
+            const editor = await card.getConfigElement();
+            return [
+                window.customCards.some((c) => c.type === "health-monitor-card"),
+                typeof editor.setConfig,
+                card.getStubConfig().title,
+            ];
+        }"""
+    ) == [True, "function", "Health Monitor"]
     # The dashboard's history graphs and controls come with the card.
     expect(dashboard.get_by_text("Health score", exact=True)).to_be_visible()
     expect(dashboard.get_by_text("Component status", exact=True)).to_be_visible()
