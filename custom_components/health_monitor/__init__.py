@@ -13,6 +13,7 @@ from .const import CONF_CHECKS, DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .devices import async_remove_stale_devices, may_remove_device
 from .engine.models import ComponentType
+from .frontend import async_register_card
 from .maintenance_services import async_register_maintenance_services
 from .repairs import async_delete_incident_issues, async_sync_settings_issue
 from .services import async_register_services
@@ -35,9 +36,10 @@ CHECKS_ADDED_IN: dict[int, tuple[ComponentType, ...]] = {
 
 
 async def async_setup(hass: HomeAssistant, config: ConfigType) -> bool:
-    """Register the services (once, whatever entries exist)."""
+    """Register the services and the dashboard card (once, whatever entries exist)."""
     async_register_services(hass)
     async_register_maintenance_services(hass)
+    await async_register_card(hass)
     return True
 
 

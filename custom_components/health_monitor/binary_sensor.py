@@ -45,6 +45,8 @@ class IncidentProblemSensor(ComponentIncidentEntity, BinarySensorEntity):
             "incident_id": incident.id,
             "severity": incident.severity.value,
             "status": incident.status.value,
+            # The card's age of the incident.
+            "opened_at": incident.created_at.isoformat(),
             "acknowledged": incident.acknowledged_at is not None
             and incident.status is not IncidentStatus.NEW,
             "acknowledged_until": None

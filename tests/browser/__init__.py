@@ -1,0 +1,1 @@
+"""Browser tests of the dashboard card (lane 1 only)."""
