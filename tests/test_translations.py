@@ -189,7 +189,7 @@ def test_every_exception_key_is_translated() -> None:
     """Each translation_key raised from the services has an exception message."""
     source = "".join(
         (INTEGRATION / name).read_text(encoding="utf-8")
-        for name in ("services.py", "maintenance_services.py")
+        for name in ("services.py", "maintenance_services.py", "components.py")
     )
     keys = set(re.findall(r'translation_key="([a-z_]+)"', source))
     assert keys
