@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import asyncio
 from datetime import timedelta
 import json
 from pathlib import Path
@@ -17,6 +18,7 @@ from pytest_homeassistant_custom_component.common import (
 
 from custom_components.health_monitor.const import DOMAIN, EVENT_INCIDENT
 from custom_components.health_monitor.engine.incidents import Incident
+from homeassistant.components.automation.config import AUTOMATION_BLUEPRINT_SCHEMA
 from homeassistant.components.blueprint.models import Blueprint
 from homeassistant.core import HomeAssistant, ServiceCall
 from homeassistant.setup import async_setup_component
@@ -70,6 +72,8 @@ async def press(hass: HomeAssistant, action: str) -> None:
     hass.bus.async_fire(
         "mobile_app_notification_action", {"action": action, "reply_text": None}
     )
+    # The pressed button's run acts; the event it causes queues one more run.
+    await hass.async_block_till_done()
     await hass.async_block_till_done()
 
 
@@ -90,7 +94,9 @@ def test_every_blueprint_is_valid_and_needs_the_oldest_supported_version() -> No
     ]
     for path in paths:
         blueprint = Blueprint(
-            yaml_util.load_yaml_dict(path), expected_domain="automation"
+            yaml_util.load_yaml_dict(path),
+            expected_domain="automation",
+            schema=AUTOMATION_BLUEPRINT_SCHEMA,
         )
         assert (
             blueprint.metadata["homeassistant"]["min_version"]
@@ -210,7 +216,12 @@ async def test_chosen_status_sensor_turning_critical_runs_the_script_once(
     await service.stop()
     await cycle(hass, entry)
     assert [call.data for call in ran] == [
-        {"component": "Service Status", "entity_id": "sensor.service_status"}
+        {
+            "component": "Service",
+            "entity_id": "sensor.service_status",
+            "incident_id": None,
+            "severity": "critical",
+        }
     ]
     await cycle(hass, entry)
     assert entry.runtime_data.incidents.incident_for(TARGET) is not None
@@ -228,7 +239,12 @@ async def test_without_sensors_a_critical_incident_of_any_component_runs_the_scr
     _, incident = await open_incident(hass, service)
 
     assert [call.data for call in ran] == [
-        {"component": "Service", "incident_id": incident.id, "severity": "critical"}
+        {
+            "component": "Service",
+            "entity_id": None,
+            "incident_id": incident.id,
+            "severity": "critical",
+        }
     ]
 
 
@@ -240,17 +256,59 @@ async def set_up_script(hass: HomeAssistant) -> None:
             "component": "{{ component }}",
             "entity_id": "{{ entity_id }}",
             "incident_id": "{{ incident_id }}",
-            "severity": "{{ severity if incident_id else none }}",
+            "severity": "{{ severity }}",
         },
     }
     config = {"script": {"on_critical": {"sequence": [sequence]}}}
     assert await async_setup_component(hass, "script", config)
 
 
-async def test_an_unacknowledged_incident_reaches_the_second_notifier_after_the_wait(
-    hass: HomeAssistant, service: TcpService, freezer: FrozenDateTimeFactory
+async def start_waiting(
+    hass: HomeAssistant, service: TcpService
+) -> tuple[MockConfigEntry, Incident]:
+    """Open the service's incident; the escalation blueprint starts its wait.
+
+    A waiting run is a task that ``async_block_till_done`` would wait for:
+    from here on the test lets the loop run until the runs it expects.
+    """
+    entry = await set_up(hass, service_entry(service.port))
+    await service.stop()
+    await cycle(hass, entry)
+    await entry.runtime_data.async_refresh()
+    await runs_waiting(hass, 1)
+    incident = entry.runtime_data.incidents.incident_for(TARGET)
+    assert incident is not None
+    return entry, incident
+
+
+async def runs_waiting(hass: HomeAssistant, count: int) -> None:
+    """Let the loop run until ``count`` runs of the automation are under way."""
+    for _ in range(1000):
+        (state,) = hass.states.async_all("automation")
+        if state.attributes.get("current", 0) == count:
+            break
+        await asyncio.sleep(0)
+    else:
+        pytest.fail(f"the automation never had {count} runs: {state.attributes}")
+    if count == 0:
+        await hass.async_block_till_done()
+
+
+async def wait(
+    hass: HomeAssistant,
+    freezer: FrozenDateTimeFactory,
+    delta: timedelta,
+    *,
+    still_waiting: int,
 ) -> None:
-    """Nothing before the wait is over; one escalation when it is."""
+    """Let ``delta`` pass, firing the timers due, until ``still_waiting`` runs wait."""
+    freezer.tick(delta)
+    async_fire_time_changed(hass)
+    await runs_waiting(hass, still_waiting)
+
+
+async def use_escalation(hass: HomeAssistant) -> list[ServiceCall]:
+    """Set up the escalation blueprint (10 minutes); return the colleague's calls."""
     colleague = record_service(hass, "notify", "mobile_app_colleague")
     await use_blueprint(
         hass,
@@ -258,15 +316,24 @@ async def test_an_unacknowledged_incident_reaches_the_second_notifier_after_the_
         delay_minutes=10,
         notify_action="notify.mobile_app_colleague",
     )
-    _, incident = await open_incident(hass, service)
+    return colleague
 
-    await wait(hass, freezer, timedelta(minutes=9, seconds=59))
+
+async def test_an_unacknowledged_incident_reaches_the_second_notifier_after_the_wait(
+    hass: HomeAssistant, service: TcpService, freezer: FrozenDateTimeFactory
+) -> None:
+    """Nothing before the wait is over; one escalation when it is."""
+    colleague = await use_escalation(hass)
+    _, incident = await start_waiting(hass, service)
+
+    await wait(hass, freezer, timedelta(minutes=9, seconds=59), still_waiting=1)
     assert colleague == []
-    await wait(hass, freezer, timedelta(seconds=2))
+    await wait(hass, freezer, timedelta(seconds=2), still_waiting=0)
 
     (call,) = colleague
     assert call.data["title"] == "Not acknowledged: Service is critical"
     assert incident.id in call.data["message"]
+    assert "10 min" in call.data["message"]
 
 
 @pytest.mark.parametrize("action", ["acknowledge", "resolve"])
@@ -277,28 +344,12 @@ async def test_an_incident_acknowledged_or_resolved_in_time_is_not_escalated(
     action: str,
 ) -> None:
     """Acting within the wait keeps the second notifier quiet."""
-    colleague = record_service(hass, "notify", "mobile_app_colleague")
-    await use_blueprint(
-        hass,
-        ESCALATION,
-        delay_minutes=10,
-        notify_action="notify.mobile_app_colleague",
-    )
-    _, incident = await open_incident(hass, service)
+    colleague = await use_escalation(hass)
+    _, incident = await start_waiting(hass, service)
 
-    await wait(hass, freezer, timedelta(minutes=5))
-    await hass.services.async_call(
-        DOMAIN, action, {"incident_id": incident.id}, blocking=True
-    )
-    await wait(hass, freezer, timedelta(minutes=10))
+    await wait(hass, freezer, timedelta(minutes=5), still_waiting=1)
+    await hass.services.async_call(DOMAIN, action, {"incident_id": incident.id})
+    await wait(hass, freezer, timedelta(minutes=6), still_waiting=0)
 
+    assert incident.status != "new"
     assert colleague == []
-
-
-async def wait(
-    hass: HomeAssistant, freezer: FrozenDateTimeFactory, delta: timedelta
-) -> None:
-    """Let ``delta`` pass, firing the timers due."""
-    freezer.tick(delta)
-    async_fire_time_changed(hass)
-    await hass.async_block_till_done()
