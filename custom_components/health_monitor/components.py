@@ -8,8 +8,6 @@ one) or the entity id of any of its entities, resolved here in one place.
 
 from __future__ import annotations
 
-from typing import Any
-
 from homeassistant.core import HomeAssistant
 from homeassistant.exceptions import ServiceValidationError
 from homeassistant.helpers import device_registry as dr, entity_registry as er
@@ -17,16 +15,11 @@ from homeassistant.helpers import device_registry as dr, entity_registry as er
 from .const import DOMAIN
 from .coordinator import HealthMonitorCoordinator
 from .devices import device_component_id
-from .validation import MAX_SHORT_TEXT_LENGTH, InvalidValueError, TextLimit
-
-# Ids, device ids and entity ids are far shorter; the bound keeps errors short.
-REFERENCE = TextLimit(MAX_SHORT_TEXT_LENGTH)
 
 
-def unknown_component(value: Any) -> ServiceValidationError:
+def unknown_component(reference: str) -> ServiceValidationError:
     """Return the translated error of a reference to no monitored component."""
-    text = value if isinstance(value, str) else repr(value)
-    shown = text if len(text) <= 60 else text[:59] + "…"
+    shown = reference if len(reference) <= 60 else reference[:59] + "…"
     return ServiceValidationError(
         translation_domain=DOMAIN,
         translation_key="unknown_component",
@@ -35,18 +28,15 @@ def unknown_component(value: Any) -> ServiceValidationError:
 
 
 def component_of(
-    hass: HomeAssistant, coordinator: HealthMonitorCoordinator, value: Any
+    hass: HomeAssistant, coordinator: HealthMonitorCoordinator, reference: str
 ) -> str:
-    """Return the id of the monitored component ``value`` names, or raise.
+    """Return the id of the monitored component ``reference`` names, or raise.
 
-    ``value`` is a component id, a device id of one of the entry's component
-    devices, or an entity id (or registry id) of one of their entities. The
-    system device and anything of another integration name no component.
+    ``reference`` (checked, bounded text) is a component id, a device id of
+    one of the entry's component devices, or an entity id (or registry id) of
+    one of their entities. The system device and anything of another
+    integration name no component.
     """
-    try:
-        reference = REFERENCE(value)
-    except InvalidValueError:
-        raise unknown_component(value) from None
     known = coordinator.component_names()
     if reference in known:
         return reference

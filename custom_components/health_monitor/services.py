@@ -270,7 +270,8 @@ async def _async_get_health(call: ServiceCall) -> ServiceResponse:
 async def _async_get_component_history(call: ServiceCall) -> ServiceResponse:
     component = _text(call, ATTR_COMPONENT, IDENTIFIER)
     device = _text(call, ATTR_DEVICE, IDENTIFIER)
-    if (component is None) == (device is None):
+    reference = component if device is None else device
+    if reference is None or (component is not None and device is not None):
         raise ServiceValidationError(
             translation_domain=DOMAIN, translation_key="component_or_device"
         )
@@ -278,7 +279,7 @@ async def _async_get_component_history(call: ServiceCall) -> ServiceResponse:
     if hours is None:
         hours = DEFAULT_HISTORY_HOURS
     coordinator = _coordinator(call.hass)
-    component_id = component_of(call.hass, coordinator, component or device)
+    component_id = component_of(call.hass, coordinator, reference)
     if component_id not in coordinator.data.components:
         # Watched, but not checked yet (e.g. monitoring is stopped).
         raise unknown_component(component_id)

@@ -11,7 +11,8 @@ from custom_components.health_monitor.targets import TARGET_KINDS
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import device_registry as dr, entity_registry as er
-from tests.tcp_service import TARGET
+from tests.tcp_service import TARGET, network_target, targets_entry
+from tests.test_incident_events import set_up
 
 from .flows import submit_target_form
 
@@ -240,3 +241,26 @@ async def test_a_target_with_a_derived_name_shows_no_name_on_reconfigure(
     result = await reconfigure(hass, loaded_entry, sid)
 
     assert suggested_name(result) is None
+
+
+async def test_a_named_target_shows_its_name_on_reconfigure(
+    hass: HomeAssistant, loaded_entry: MockConfigEntry, listening_port: int
+) -> None:
+    """The stored name fills the field."""
+    await submit_target_form(
+        hass, loaded_entry, "network", network_input(listening_port, name="NAS")
+    )
+    (sid,) = loaded_entry.subentries
+
+    assert suggested_name(await reconfigure(hass, loaded_entry, sid)) == "NAS"
+
+
+async def test_a_stored_target_with_broken_settings_shows_its_title_on_reconfigure(
+    hass: HomeAssistant,
+) -> None:
+    """Settings edited by hand (no host) derive no name: the title is shown."""
+    broken = network_target(1, "broken", "Old router")
+    del broken["data"]["host"]
+    entry = await set_up(hass, targets_entry([broken]))
+
+    assert suggested_name(await reconfigure(hass, entry, "broken")) == "Old router"
