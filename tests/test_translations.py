@@ -102,6 +102,7 @@ TARGET_ERRORS = {
     "dependency_cycle",
     "unknown_dependency",
     "invalid_dependencies",
+    "name_in_use",
 }
 
 
@@ -113,6 +114,8 @@ def test_every_target_flow_is_translated() -> None:
         assert texts["entry_type"], subentry_type
         # The flow adds the fields every kind shares (dependencies).
         fields = {str(key) for key in kind.schema({}).schema} | SHARED_TARGET_FIELDS
+        # Every kind has a name (the flow's, or the kind's own).
+        assert "name" in fields, subentry_type
         for step in ("user", "reconfigure"):
             assert set(texts["step"][step]["data"]) == fields, (subentry_type, step)
             assert set(texts["step"][step]["data_description"]) <= fields
@@ -186,7 +189,7 @@ def test_every_exception_key_is_translated() -> None:
     """Each translation_key raised from the services has an exception message."""
     source = "".join(
         (INTEGRATION / name).read_text(encoding="utf-8")
-        for name in ("services.py", "maintenance_services.py")
+        for name in ("services.py", "maintenance_services.py", "components.py")
     )
     keys = set(re.findall(r'translation_key="([a-z_]+)"', source))
     assert keys

@@ -48,7 +48,7 @@ def watched_component_ids(entry: ConfigEntry) -> set[str]:
     }
 
 
-def _device_component_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
+def device_component_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
     """Return the component id a device of the entry stands for, if it is one of ours."""
     prefix = f"{entry_id}_"
     for domain, identifier in device.identifiers:
@@ -59,7 +59,7 @@ def _device_component_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
 
 def may_remove_device(entry: ConfigEntry, device: dr.DeviceEntry) -> bool:
     """Whether the user may delete ``device``: only a component no longer watched."""
-    component_id = _device_component_id(entry.entry_id, device)
+    component_id = device_component_id(entry.entry_id, device)
     if component_id is None:
         # Not a device of this entry's components: nothing watches it.
         return True
@@ -93,7 +93,7 @@ def async_remove_stale_devices(
     watched = watched_component_ids(entry) | {SYSTEM_DEVICE_KEY}
     devices = dr.async_get(hass)
     for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
-        component_id = _device_component_id(entry.entry_id, device)
+        component_id = device_component_id(entry.entry_id, device)
         if component_id is not None and component_id not in watched:
             devices.async_update_device(
                 device.id, remove_config_entry_id=entry.entry_id

@@ -19,6 +19,7 @@ import homeassistant.helpers.config_validation as cv
 from homeassistant.util import dt as dt_util
 
 from .authorization import async_actor, async_require_admin
+from .components import component_of
 from .const import DEFAULT_MAINTENANCE_MINUTES, DOMAIN
 from .coordinator import HealthMonitorCoordinator
 from .engine.maintenance import MAX_DURATION, MIN_DURATION
@@ -27,6 +28,7 @@ from .services import IDENTIFIER, Service, _coordinator, _shown, _text
 from .validation import MAX_SHORT_TEXT_LENGTH, InvalidValueError, TextLimit
 
 ATTR_COMPONENTS: Final = "components"
+ATTR_DEVICES: Final = "devices"
 ATTR_DURATION: Final = "duration"
 ATTR_UNTIL: Final = "until"
 ATTR_REASON: Final = "reason"
@@ -48,10 +50,18 @@ _DURATION_UNITS: Final = {
 START_SCHEMA = vol.Schema(
     {
         vol.Optional(field): cv.match_all
-        for field in (ATTR_COMPONENTS, ATTR_DURATION, ATTR_UNTIL, ATTR_REASON)
+        for field in (
+            ATTR_COMPONENTS,
+            ATTR_DEVICES,
+            ATTR_DURATION,
+            ATTR_UNTIL,
+            ATTR_REASON,
+        )
     }
 )
-END_SCHEMA = vol.Schema({vol.Optional(ATTR_COMPONENTS): cv.match_all})
+END_SCHEMA = vol.Schema(
+    {vol.Optional(field): cv.match_all for field in (ATTR_COMPONENTS, ATTR_DEVICES)}
+)
 
 
 def _error(key: str, **placeholders: str) -> ServiceValidationError:
@@ -62,27 +72,38 @@ def _error(key: str, **placeholders: str) -> ServiceValidationError:
     )
 
 
+def _references(call: ServiceCall, field: str) -> list[Any]:
+    """Return the items of a list field (one text is a list of one; absent: none)."""
+    value = call.data.get(field)
+    if isinstance(value, str):
+        value = [value]
+    if value is None:
+        return []
+    if not isinstance(value, list) or len(value) > MAX_COMPONENTS:
+        raise _error("invalid_components", max=str(MAX_COMPONENTS))
+    return value
+
+
 def _components(
     call: ServiceCall, coordinator: HealthMonitorCoordinator
 ) -> list[str] | None:
-    """Return the checked component ids (None: all, also for an empty list)."""
-    value = call.data.get(ATTR_COMPONENTS)
-    if isinstance(value, str):
-        value = [value]
-    if value is None or value == []:
+    """Return the checked component ids (None: all, also for empty lists).
+
+    ``components`` holds component ids, device ids or entity ids;
+    ``devices`` the devices the device selector gives.
+    """
+    items = _references(call, ATTR_COMPONENTS) + _references(call, ATTR_DEVICES)
+    if not items:
         return None
-    if not isinstance(value, list) or len(value) > MAX_COMPONENTS:
+    if len(items) > MAX_COMPONENTS:
         raise _error("invalid_components", max=str(MAX_COMPONENTS))
-    known = coordinator.component_names()
     chosen: list[str] = []
-    for item in value:
+    for item in items:
         try:
-            component_id = IDENTIFIER(item)
+            reference = IDENTIFIER(item)
         except InvalidValueError:
             raise _error("invalid_components", max=str(MAX_COMPONENTS)) from None
-        if component_id not in known:
-            raise _error("unknown_component", component=component_id)
-        chosen.append(component_id)
+        chosen.append(component_of(call.hass, coordinator, reference))
     return list(dict.fromkeys(chosen))
 
 

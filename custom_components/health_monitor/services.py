@@ -21,6 +21,7 @@ from homeassistant.exceptions import ServiceValidationError
 import homeassistant.helpers.config_validation as cv
 
 from .authorization import async_actor, async_require_admin
+from .components import component_of, unknown_component
 from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .engine.incidents import (
@@ -45,6 +46,7 @@ ATTR_INCIDENT_ID = "incident_id"
 ATTR_NOTE = "note"
 ATTR_STATUS = "status"
 ATTR_COMPONENT = "component"
+ATTR_DEVICE = "device"
 ATTR_HOURS = "hours"
 ATTR_EXPIRES_IN = "expires_in"
 
@@ -81,7 +83,8 @@ ACKNOWLEDGE_SCHEMA = INCIDENT_SCHEMA.extend({vol.Optional(ATTR_EXPIRES_IN): _ANY
 EMPTY_SCHEMA = vol.Schema({})
 HISTORY_SCHEMA = vol.Schema(
     {
-        vol.Required(ATTR_COMPONENT): _ANY,
+        vol.Optional(ATTR_COMPONENT): _ANY,
+        vol.Optional(ATTR_DEVICE): _ANY,
         vol.Optional(ATTR_HOURS, default=DEFAULT_HISTORY_HOURS): _ANY,
     }
 )
@@ -265,17 +268,21 @@ async def _async_get_health(call: ServiceCall) -> ServiceResponse:
 
 
 async def _async_get_component_history(call: ServiceCall) -> ServiceResponse:
-    component_id = _text(call, ATTR_COMPONENT, IDENTIFIER) or ""
+    component = _text(call, ATTR_COMPONENT, IDENTIFIER)
+    device = _text(call, ATTR_DEVICE, IDENTIFIER)
+    reference = component if device is None else device
+    if reference is None or (component is not None and device is not None):
+        raise ServiceValidationError(
+            translation_domain=DOMAIN, translation_key="component_or_device"
+        )
     hours = _hours(call, HISTORY_HOURS)
     if hours is None:
         hours = DEFAULT_HISTORY_HOURS
     coordinator = _coordinator(call.hass)
+    component_id = component_of(call.hass, coordinator, reference)
     if component_id not in coordinator.data.components:
-        raise ServiceValidationError(
-            translation_domain=DOMAIN,
-            translation_key="unknown_component",
-            translation_placeholders={"component": component_id},
-        )
+        # Watched, but not checked yet (e.g. monitoring is stopped).
+        raise unknown_component(component_id)
     entries = coordinator.monitor.entries_within(component_id, hours)
     return {
         "component": component_id,

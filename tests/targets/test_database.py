@@ -180,7 +180,7 @@ async def test_adding_a_database_creates_its_device_and_sensors_with_real_values
     """A valid form saves the target; its device and sensors show the postgres."""
     sid = await add_database(hass, entry, postgres)
     subentry = entry.subentries[sid]
-    assert subentry.title == f"127.0.0.1:{postgres.port}/{APP_DATABASE}"
+    assert subentry.title == f"{APP_DATABASE} on 127.0.0.1:{postgres.port}"
 
     device = find_device(hass, entry.entry_id, (DOMAIN, f"{entry.entry_id}_{sid}"))
     assert device is not None

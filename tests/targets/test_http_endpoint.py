@@ -108,7 +108,7 @@ async def test_endpoint_answering_200_is_added_and_healthy(
     result = await submit(hass, loaded_entry, endpoint_input(endpoint.url))
 
     assert result["type"] is FlowResultType.CREATE_ENTRY
-    assert result["title"] == endpoint.url
+    assert result["title"] == endpoint.url.removeprefix(f"{endpoint.scheme}://")
     sid = only_endpoint(loaded_entry)
     assert status(hass, loaded_entry, sid).state == "healthy"
     assert sensor(hass, loaded_entry, sid, "status_code").state == "200"

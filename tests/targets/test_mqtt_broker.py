@@ -102,7 +102,7 @@ async def test_anonymous_broker_is_added_with_a_measured_round_trip(
     sid = await add_broker(hass, loaded_entry, mosquitto.anonymous_port)
 
     subentry = loaded_entry.subentries[sid]
-    assert subentry.title == f"127.0.0.1:{mosquitto.anonymous_port}"
+    assert subentry.title == f"MQTT on 127.0.0.1:{mosquitto.anonymous_port}"
     assert "password" not in subentry.data
     device = device_of(hass, loaded_entry, sid)
     assert device is not None

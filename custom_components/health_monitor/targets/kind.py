@@ -12,7 +12,7 @@ from typing import Any, Protocol, Self, cast
 import voluptuous as vol
 
 from homeassistant.config_entries import ConfigSubentry
-from homeassistant.const import CONF_PASSWORD
+from homeassistant.const import CONF_NAME, CONF_PASSWORD
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.importlib import async_import_module
 
@@ -25,6 +25,7 @@ from .maintenance_fields import (
     maintenance_fields,
     normalize_maintenance,
 )
+from .names import NAME, name_field, normalize_name, shown_name, target_name
 
 _LOGGER = logging.getLogger(__name__)
 
@@ -191,10 +192,27 @@ class TargetKind:
         return self.form.LIMITS
 
     @property
+    def names_itself(self) -> bool:
+        """Return whether the kind's own form has the name field (entity checks)."""
+        return CONF_NAME in self.limits
+
+    @property
     def schema(self) -> Callable[[FormValues], vol.Schema]:
-        """Return the builder of the form (every kind ends with the maintenance window)."""
+        """Return the builder of the form.
+
+        Every kind starts with the name (unless its form has its own) and
+        ends with the maintenance window.
+        """
         form_schema = self.form.schema
-        return lambda values: form_schema(values).extend(maintenance_fields(values))
+        names_itself = self.names_itself
+
+        def schema(values: FormValues) -> vol.Schema:
+            name = {} if names_itself else name_field(values)
+            return vol.Schema(
+                {**name, **form_schema(values).schema, **maintenance_fields(values)}
+            )
+
+        return schema
 
     @property
     def validate(
@@ -203,10 +221,13 @@ class TargetKind:
         """Return the validation by a real connection."""
         return self.form.async_validate
 
-    @property
-    def title(self) -> Callable[[FormValues], str]:
-        """Return what names a target."""
-        return self.form.title
+    def title(self, data: FormValues) -> str:
+        """Return the name of a target (checked data): given, or derived."""
+        return target_name(data, self.form.title)
+
+    def shown_name(self, subentry: ConfigSubentry) -> str | None:
+        """Return the name a reconfigure form shows (see :func:`.names.shown_name`)."""
+        return None if self.names_itself else shown_name(subentry, self.form.title)
 
     @property
     def unique_id(self) -> Callable[[FormValues], str]:
@@ -217,7 +238,9 @@ class TargetKind:
     def normalize(self) -> Callable[[dict[str, Any]], dict[str, Any]]:
         """Return what turns form input into the data to store."""
         form_normalize = self.form.normalize
-        return lambda data: normalize_maintenance(form_normalize(data))
+        if self.names_itself:
+            return lambda data: normalize_maintenance(form_normalize(data))
+        return lambda data: normalize_name(normalize_maintenance(form_normalize(data)))
 
     @property
     def rules(self) -> Callable[[FormValues], dict[str, str]]:
@@ -238,7 +261,8 @@ class TargetKind:
         Nothing connects: this is what every form input and every stored
         target must pass before it is used.
         """
-        checked, errors = check_fields(data, self.limits)
+        limits = self.limits if self.names_itself else {**self.limits, CONF_NAME: NAME}
+        checked, errors = check_fields(data, limits)
         if errors:
             return checked, errors
         return checked, {**maintenance_errors(checked), **self.rules(checked)}

@@ -119,8 +119,10 @@ async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str,
 
 
 def title(data: Mapping[str, Any]) -> str:
-    """Return the target's title."""
-    return f"{data[CONF_HOST]}:{data[CONF_PORT]}/{data[CONF_DATABASE]}"
+    """Return the name derived from the address: "hmdb on nas.lan" (port if not 5432)."""
+    port = data[CONF_PORT]
+    host = data[CONF_HOST] if port == DEFAULT_PORT else f"{data[CONF_HOST]}:{port}"
+    return f"{data[CONF_DATABASE]} on {host}"
 
 
 def unique_id(data: Mapping[str, Any]) -> str:

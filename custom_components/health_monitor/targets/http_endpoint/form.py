@@ -161,11 +161,19 @@ async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str,
 
 
 def title(data: Mapping[str, Any]) -> str:
-    """Return the target's title."""
-    return without_credentials(str(data[CONF_URL]))
+    """Return the name derived from the URL: "example.com/health".
+
+    Host (and a port that is not the scheme's), and path; no scheme,
+    credentials, query or trailing slash.
+    """
+    url = URL(str(data[CONF_URL]))
+    host = url.host or ""
+    if url.explicit_port is not None and not url.is_default_port():
+        host = f"{host}:{url.port}"
+    return f"{host}{url.path.rstrip('/')}" or str(data[CONF_URL])
 
 
 def unique_id(data: Mapping[str, Any]) -> str:
     """Tell two targets apart, so the same one is not added twice."""
     # yarl lowercases scheme and host and drops a default port.
-    return str(URL(title(data)))
+    return str(URL(without_credentials(str(data[CONF_URL]))))

@@ -87,10 +87,12 @@ async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str,
 
 
 def title(data: Mapping[str, Any]) -> str:
-    """Return the target's title."""
-    return f"{data[CONF_HOST]}:{data.get(CONF_PORT, DEFAULT_PORT)}"
+    """Return the name derived from the address: "MQTT on nas.lan" (port if not 1883)."""
+    port = data.get(CONF_PORT, DEFAULT_PORT)
+    host = data[CONF_HOST] if port == DEFAULT_PORT else f"{data[CONF_HOST]}:{port}"
+    return f"MQTT on {host}"
 
 
 def unique_id(data: Mapping[str, Any]) -> str:
     """Tell brokers apart: host names are case-insensitive."""
-    return title(data).lower()
+    return f"{data[CONF_HOST]}:{data.get(CONF_PORT, DEFAULT_PORT)}".lower()
