@@ -46,16 +46,21 @@ def record_service(hass: HomeAssistant, domain: str, name: str) -> list[ServiceC
     return calls
 
 
-def record_incident_events(hass: HomeAssistant) -> list[dict[str, Any]]:
-    """Listen to the ``health_monitor_incident`` bus event; return the data seen."""
+def record_events(hass: HomeAssistant, event_type: str) -> list[dict[str, Any]]:
+    """Listen to the bus event ``event_type``; return the data seen."""
     seen: list[dict[str, Any]] = []
 
     @callback
     def listen(event: Event) -> None:
         seen.append(dict(event.data))
 
-    hass.bus.async_listen(EVENT_INCIDENT, listen)
+    hass.bus.async_listen(event_type, listen)
     return seen
+
+
+def record_incident_events(hass: HomeAssistant) -> list[dict[str, Any]]:
+    """Listen to the ``health_monitor_incident`` bus event; return the data seen."""
+    return record_events(hass, EVENT_INCIDENT)
 
 
 async def set_up(hass: HomeAssistant, entry: MockConfigEntry) -> MockConfigEntry:

@@ -22,12 +22,12 @@ from custom_components.health_monitor.engine.incidents import TimelineEvent
 from custom_components.health_monitor.maintenance import EVENT_MAINTENANCE
 from custom_components.health_monitor.snapshot_store import incident_store_key
 from homeassistant.auth.const import GROUP_ID_USER
-from homeassistant.core import Context, Event, HomeAssistant, callback
+from homeassistant.core import Context, HomeAssistant
 from homeassistant.exceptions import Unauthorized
 from homeassistant.helpers import entity_registry as er
 
 from .tcp_service import TARGET, TcpService, service_entry
-from .test_incident_events import cycle, record_service
+from .test_incident_events import cycle, record_events, record_service
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -40,14 +40,7 @@ QUIET_OPTIONS = {CONF_UPDATE_INTERVAL: 86400, CONF_NOTIFY_ACTION: "notify.on_cal
 
 def record_maintenance_events(hass: HomeAssistant) -> list[dict[str, Any]]:
     """Listen to the ``health_monitor_maintenance`` bus event; return the data seen."""
-    seen: list[dict[str, Any]] = []
-
-    @callback
-    def listen(event: Event) -> None:
-        seen.append(dict(event.data))
-
-    hass.bus.async_listen(EVENT_MAINTENANCE, listen)
-    return seen
+    return record_events(hass, EVENT_MAINTENANCE)
 
 
 async def set_up(hass: HomeAssistant, service: TcpService) -> MockConfigEntry:

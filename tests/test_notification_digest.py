@@ -20,6 +20,7 @@ from custom_components.health_monitor.const import (
 from homeassistant.core import HomeAssistant, ServiceCall
 
 from .tcp_service import TcpService, network_target, targets_entry
+from .test_incident_events import record_service
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
@@ -39,13 +40,7 @@ async def services() -> AsyncGenerator[list[TcpService]]:
 @pytest.fixture
 def notified(hass: HomeAssistant) -> list[ServiceCall]:
     """Register a real notify.on_call action; return the calls it gets."""
-    calls: list[ServiceCall] = []
-
-    async def handle(call: ServiceCall) -> None:
-        calls.append(call)
-
-    hass.services.async_register("notify", "on_call", handle)
-    return calls
+    return record_service(hass, "notify", "on_call")
 
 
 async def watch(
