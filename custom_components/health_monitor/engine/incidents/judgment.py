@@ -18,11 +18,13 @@ being quiet (see :mod:`.tracker` for when):
 from __future__ import annotations
 
 from collections.abc import Callable, Collection, Iterable, Mapping
+from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
 
 from ..dependencies import DependencyGraph
 from ..flapping import FlapDetector, FlapObservation
+from .acknowledgement import expire_acknowledgement
 from .events import IncidentEvent
 from .lifecycle import IncidentEventType, TimelineEvent
 from .model import SYSTEM_ACTOR, Incident, ensure_utc
@@ -276,6 +278,22 @@ class IncidentJudgment(IncidentStore):
                 or (incident.flapping and not announce)
             )
         )
+
+    def _expire_acknowledgement(
+        self, incident: Incident, now: datetime
+    ) -> IncidentEvent | None:
+        """Take back an expired acknowledgement (see :mod:`.acknowledgement`).
+
+        Only an incident acknowledged for a while is judged: every review
+        goes through every kept incident. Nobody is told of a quiet
+        incident, so its expiry escalates nothing.
+        """
+        if incident.acknowledged_until is None or not incident.is_open:
+            return None
+        quiet = self._quiet(IncidentEventType.UPDATED, incident, now)
+        calm = quiet or self._healthy_streaks.get(incident.component_id, 0) > 0
+        expired = expire_acknowledgement(incident, now, healthy=calm)
+        return None if expired is None else replace(expired, quiet=quiet)
 
     # Persistence: the flapping state goes with the incidents.
 

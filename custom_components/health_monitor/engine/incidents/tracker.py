@@ -63,12 +63,11 @@ Rules:
 from __future__ import annotations
 
 from collections.abc import Iterable, Mapping
-from dataclasses import replace
 from datetime import datetime, timedelta
 
 from ..flapping import FlapObservation
 from ..models import ComponentHealth, HealthStatus
-from .acknowledgement import acknowledged_until, expire_acknowledgement
+from .acknowledgement import acknowledged_until
 from .details import count_streak, status_details, take_affected, title_of
 from .events import IncidentEvent
 from .judgment import cause_details, end_flapping
@@ -188,11 +187,8 @@ class IncidentTracker(RecoveryRecords):
         now = ensure_utc(now)
         events: list[IncidentEvent] = []
         for incident in list(self._incidents.values()):
-            # Nobody is told of a quiet incident: its expiry escalates nothing.
-            quiet = self._quiet(IncidentEventType.UPDATED, incident, now)
-            calm = quiet or self._healthy_streaks.get(incident.component_id, 0) > 0
-            if expired := expire_acknowledgement(incident, now, healthy=calm):
-                events.append(replace(expired, quiet=quiet))
+            if (expired := self._expire_acknowledgement(incident, now)) is not None:
+                events.append(expired)
             elif (escalated := self._escalate_if_due(incident, now)) is not None:
                 events.append(escalated)
             if (
