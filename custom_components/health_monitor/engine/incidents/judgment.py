@@ -17,7 +17,7 @@ being quiet (see :mod:`.tracker` for when):
 
 from __future__ import annotations
 
-from collections.abc import Callable, Collection, Iterable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import replace
 from datetime import datetime, timedelta
 from typing import Any
@@ -31,17 +31,6 @@ from .model import SYSTEM_ACTOR, Incident, ensure_utc
 from .settings import IncidentSettings
 from .store import IncidentStore
 from .timeline import DetailValue, TimelineEntry
-
-
-def open_cause(
-    ancestors: Iterable[str], incident_for: Callable[[str], Incident | None]
-) -> Incident | None:
-    """Return the open incident of the nearest ancestor that has one."""
-    for component_id in ancestors:
-        incident = incident_for(component_id)
-        if incident is not None and incident.is_open:
-            return incident
-    return None
 
 
 def cause_details(cause: Incident) -> dict[str, DetailValue]:
@@ -196,11 +185,12 @@ class IncidentJudgment(IncidentStore):
         """
         return any(
             self._failure_streaks.get(ancestor, 0) > 0
-            and self._cause_of(ancestor) is None
+            and self._open_incident(ancestor) is None
             for ancestor in self.dependencies.ancestors(component_id)
         )
 
-    def _cause_of(self, component_id: str) -> Incident | None:
+    def _open_incident(self, component_id: str) -> Incident | None:
+        """Return the component's incident if it is open."""
         incident = self.incident_for(component_id)
         return incident if incident is not None and incident.is_open else None
 
@@ -217,7 +207,14 @@ class IncidentJudgment(IncidentStore):
 
     def _cause(self, component_id: str) -> Incident | None:
         """Return the open incident of the nearest ancestor that has one."""
-        return open_cause(self.dependencies.ancestors(component_id), self.incident_for)
+        return next(
+            (
+                incident
+                for ancestor in self.dependencies.ancestors(component_id)
+                if (incident := self._open_incident(ancestor)) is not None
+            ),
+            None,
+        )
 
     def _event(
         self,
