@@ -79,7 +79,13 @@ TARGET_SENSORS: dict[str, list[str]] = {
         "replication_lag_s replication_lag s duration measurement - on 0",
         "failed_jobs timescaledb_failed_jobs - - measurement - on -",
         "overdue_jobs timescaledb_overdue_jobs - - measurement - on -",
+        "overrun_jobs timescaledb_overrun_jobs - - measurement - on -",
+        "stale_aggregates timescaledb_stale_aggregates - - measurement - on -",
+        "compression_backlog_chunks timescaledb_compression_backlog - - measurement - on -",
+        "compression_backlog_mb timescaledb_compression_backlog_size MiB data_size measurement - on 1",
+        "background_workers_percent timescaledb_workers_used % - measurement - on 1",
         "hypertables timescaledb_hypertables - - measurement diagnostic on -",
+        "chunks timescaledb_chunks - - measurement diagnostic on -",
     ],
     "http_endpoint": [
         "status component_status - enum - - on -",

@@ -53,11 +53,14 @@ class ComponentSensorDescription(SensorEntityDescription):
     """A sensor of a component, for the ``component_types`` named (None: every one).
 
     ``value_fn`` reads the value from the component (by default the numeric
-    metric named by ``key``).
+    metric named by ``key``). ``when_measured``: the sensor exists only for a
+    component whose check measures the metric (a replica's lag, TimescaleDB's
+    jobs), not as an entity that would stay unknown forever.
     """
 
     value_fn: Callable[[ComponentHealth], StateType] = _metric_named_by_key
     component_types: frozenset[ComponentType] | None = None
+    when_measured: bool = False
 
     def __post_init__(self) -> None:
         """Read the metric named by the key when no ``value_fn`` is given."""

@@ -35,6 +35,7 @@ from .entity import (
     async_follow_entry_signal,
 )
 from .incidents import Incidents, signal_incidents_changed
+from .measured_sensors import async_follow_measured_sensors
 from .targets import TARGET_KINDS
 
 # Coordinator entities only read; they never update in parallel.
@@ -147,6 +148,9 @@ async def async_setup_entry(
         IncidentSensor(coordinator, description) for description in INCIDENT_SENSORS
     )
     async_add_component_entities(entry, async_add_entities, _component_sensors)
+    async_follow_measured_sensors(
+        hass, entry, async_add_entities, COMPONENT_SENSORS, ComponentSensor
+    )
 
 
 def _component_sensors(
@@ -157,8 +161,11 @@ def _component_sensors(
             coordinator, component, description
         )
         for description in COMPONENT_SENSORS
-        if description.component_types is None
-        or component.component_type in description.component_types
+        if not description.when_measured
+        and (
+            description.component_types is None
+            or component.component_type in description.component_types
+        )
     ]
     if component.component_type is ComponentType.SYSTEM_RESOURCES:
         sensors.extend(

@@ -35,37 +35,17 @@ MAX_CONNECTIONS = 20
 SUPERUSER_RESERVED_CONNECTIONS = 3
 USABLE_CONNECTIONS = MAX_CONNECTIONS - SUPERUSER_RESERVED_CONNECTIONS
 
-# Stand-ins of TimescaleDB's information views, with the columns the check
-# reads. The real views cannot exist without the extension; tables with the
-# same names and columns answer the same queries.
-TIMESCALE_SCHEMA = f"""
-CREATE SCHEMA timescaledb_information;
-CREATE TABLE timescaledb_information.jobs (
-    job_id integer PRIMARY KEY,
-    application_name text NOT NULL,
-    proc_name text NOT NULL,
-    scheduled boolean NOT NULL DEFAULT true,
-    hypertable_name text
-);
-CREATE TABLE timescaledb_information.job_stats (
-    job_id integer PRIMARY KEY,
-    hypertable_name text,
-    last_run_started_at timestamptz,
-    last_run_status text,
-    job_status text NOT NULL DEFAULT 'Scheduled',
-    next_start timestamptz,
-    total_runs bigint NOT NULL DEFAULT 0,
-    total_successes bigint NOT NULL DEFAULT 0,
-    total_failures bigint NOT NULL DEFAULT 0
-);
-CREATE TABLE timescaledb_information.hypertables (
-    hypertable_schema text NOT NULL DEFAULT 'public',
-    hypertable_name text NOT NULL,
-    num_chunks bigint NOT NULL DEFAULT 0
-);
-GRANT USAGE ON SCHEMA timescaledb_information TO {MONITOR_USER};
-GRANT SELECT ON ALL TABLES IN SCHEMA timescaledb_information TO {MONITOR_USER};
-"""
+# Every server loads the real TimescaleDB extension (built into the newest
+# PostgreSQL by scripts/ensure_services); a database has it once it runs
+# CREATE EXTENSION timescaledb. Job workers and one scheduler per database
+# count against timescaledb.max_background_workers and PostgreSQL's
+# max_worker_processes, which is set high enough never to be the limit.
+TIMESCALEDB_SETTINGS = {
+    "shared_preload_libraries": "'timescaledb'",
+    "timescaledb.telemetry_level": "off",
+    "max_worker_processes": "40",
+    "timescaledb.max_background_workers": "16",
+}
 
 
 def free_port() -> int:
@@ -86,7 +66,16 @@ def _bin_dir() -> Path:
             "PostgreSQL server programs not found in /usr/lib/postgresql/*/bin "
             "(run scripts/ensure_services)"
         )
-    return candidates[-1].parent
+    bin_dir = candidates[-1].parent
+    major = bin_dir.parent.name
+    if not Path(
+        f"/usr/share/postgresql/{major}/extension/timescaledb.control"
+    ).exists():
+        raise RuntimeError(
+            f"TimescaleDB is not installed for PostgreSQL {major} "
+            "(run scripts/ensure_services)"
+        )
+    return bin_dir
 
 
 class PostgresServer:
@@ -94,14 +83,20 @@ class PostgresServer:
 
     host = "127.0.0.1"
 
-    def __init__(self, root: Path, port: int | None = None) -> None:
-        """Prepare a cluster under ``root`` (nothing runs yet)."""
+    def __init__(
+        self,
+        root: Path,
+        port: int | None = None,
+        settings: dict[str, str] | None = None,
+    ) -> None:
+        """Prepare a cluster under ``root`` (nothing runs yet); ``settings`` add to the defaults."""
         self.root = root
         self.data_dir = root / "data"
         self.socket_dir = root / "socket"
         self.log_file = root / "server.log"
         self.bin_dir = _bin_dir()
         self.port = port or free_port()
+        self.settings = settings or {}
         self._paused: list[int] = []
 
     def _run(self, *args: str) -> None:
@@ -135,6 +130,8 @@ class PostgresServer:
             "synchronous_commit": "off",
             "full_page_writes": "off",
             "shared_buffers": "16MB",
+            **TIMESCALEDB_SETTINGS,
+            **self.settings,
             **extra,
         }
         # Later lines win, also over settings copied from a primary.
@@ -404,11 +401,13 @@ def _children(parent: int) -> list[int]:
 
 @contextmanager
 def running_postgres(
-    primary: PostgresServer | None = None, port: int | None = None
+    primary: PostgresServer | None = None,
+    port: int | None = None,
+    settings: dict[str, str] | None = None,
 ) -> Iterator[PostgresServer]:
     """Start a private server (or a standby of ``primary``); delete it afterwards."""
     root = Path(tempfile.mkdtemp(prefix="hm-postgres-"))
-    server = PostgresServer(root, port)
+    server = PostgresServer(root, port, settings)
     try:
         if primary is None:
             server.initialize()

@@ -25,7 +25,6 @@ from custom_components.health_monitor.targets.database.probe import (
     DatabaseCheck,
     connections_status,
 )
-from homeassistant.const import EntityCategory
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResult, FlowResultType
 from homeassistant.helpers import entity_registry as er
@@ -39,7 +38,6 @@ from .postgres_server import (
     MONITOR_PASSWORD,
     MONITOR_USER,
     SUPERUSER_RESERVED_CONNECTIONS,
-    TIMESCALE_SCHEMA,
     USABLE_CONNECTIONS,
     PostgresServer,
     close_all,
@@ -76,17 +74,6 @@ async def entry(
     yield loaded_entry
     await hass.config_entries.async_unload(loaded_entry.entry_id)
     await hass.async_block_till_done()
-
-
-@pytest.fixture
-async def timescale_database(postgres: PostgresServer) -> AsyncGenerator[str]:
-    """Create a database with TimescaleDB's information views (stand-ins)."""
-    name = f"ts_{uuid.uuid4().hex[:8]}"
-    await postgres.execute(f"CREATE DATABASE {name} OWNER {MONITOR_USER}")
-    await postgres.execute(TIMESCALE_SCHEMA, name)
-    yield name
-    if postgres.running:
-        await postgres.execute(f"DROP DATABASE {name} WITH (FORCE)")
 
 
 def database_input(postgres: PostgresServer, **overrides: Any) -> dict[str, Any]:
@@ -203,16 +190,22 @@ async def test_adding_a_database_creates_its_device_and_sensors_with_real_values
     assert size.attributes["device_class"] == "data_size"
     assert float(sensor(hass, entry, sid, "response_time").state) > 0
     assert float(sensor(hass, entry, sid, "oldest_query_s").state) >= 0
-    # A primary has no replication lag; without TimescaleDB there are no jobs.
-    assert sensor(hass, entry, sid, "replication_lag_s").state == "unknown"
-    assert sensor(hass, entry, sid, "failed_jobs").state == "unknown"
-
+    # A primary has no replication lag and plain PostgreSQL no TimescaleDB:
+    # no sensor for either (it would stay unknown forever).
     entities = er.async_entries_for_config_entry(er.async_get(hass), entry.entry_id)
-    hypertables = next(
-        e for e in entities if e.unique_id.endswith(f"{sid}_hypertables")
-    )
-    assert hypertables.config_subentry_id == sid
-    assert hypertables.entity_category is EntityCategory.DIAGNOSTIC
+    keys = {
+        e.unique_id.removeprefix(f"{entry.entry_id}_{sid}_")
+        for e in entities
+        if e.config_subentry_id == sid and e.domain == "sensor"
+    }
+    assert keys == {
+        "status",
+        "response_time",
+        "uptime_percent",
+        "connections_percent",
+        "oldest_query_s",
+        "database_size_mb",
+    }
 
 
 async def test_password_field_is_a_password_input_and_not_pre_filled(
@@ -730,123 +723,6 @@ async def test_replica_reports_its_replication_lag(
         assert status(hass, entry, sid).state == "healthy"
         await hass.config_entries.async_unload(entry.entry_id)
         await hass.async_block_till_done()
-
-
-# --- TimescaleDB -------------------------------------------------------------
-
-
-async def add_timescale(
-    hass: HomeAssistant, entry: MockConfigEntry, postgres: PostgresServer, name: str
-) -> str:
-    """Add the TimescaleDB stand-in database; return its subentry id."""
-    return await add_database(hass, entry, postgres, database=name)
-
-
-async def test_timescale_hypertables_are_counted_and_healthy_jobs_are_healthy(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    postgres: PostgresServer,
-    timescale_database: str,
-) -> None:
-    """Hypertables are counted; past failures of a job that ran fine since do not count."""
-    await postgres.execute(
-        "INSERT INTO timescaledb_information.hypertables (hypertable_name)"
-        " VALUES ('readings'), ('events'), ('metrics');"
-        "INSERT INTO timescaledb_information.jobs VALUES"
-        " (1000, 'Compression Policy [1000]', 'policy_compression', true, 'readings');"
-        "INSERT INTO timescaledb_information.job_stats"
-        " (job_id, last_run_status, job_status, next_start, total_failures) VALUES"
-        " (1000, 'Success', 'Scheduled', now() + interval '1 hour', 4);",
-        timescale_database,
-    )
-    sid = await add_timescale(hass, entry, postgres, timescale_database)
-    state = status(hass, entry, sid)
-    assert state.state == "healthy"
-    # The extension row cannot exist without TimescaleDB: the version is unknown.
-    assert "TimescaleDB (version unknown)" in state.attributes["message"]
-    assert sensor(hass, entry, sid, "hypertables").state == "3"
-    assert sensor(hass, entry, sid, "failed_jobs").state == "0"
-    assert sensor(hass, entry, sid, "overdue_jobs").state == "0"
-    metrics = entry.runtime_data.data.components[sid].metrics
-    assert metrics["timescaledb_version"] is None
-
-
-async def test_failed_timescale_job_degrades_the_database(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    postgres: PostgresServer,
-    timescale_database: str,
-) -> None:
-    """Jobs whose last run failed make the database degraded, naming the jobs."""
-    sid = await add_timescale(hass, entry, postgres, timescale_database)
-    assert status(hass, entry, sid).state == "healthy"
-    await postgres.execute(
-        "INSERT INTO timescaledb_information.jobs"
-        " SELECT id, 'Retention Policy', 'policy_retention', true, 'readings'"
-        " FROM generate_series(1001, 1006) AS id;"
-        "INSERT INTO timescaledb_information.job_stats"
-        " (job_id, last_run_status, next_start, total_failures)"
-        " SELECT id, 'Failed', now() + interval '5 minutes', 1"
-        " FROM generate_series(1001, 1006) AS id;",
-        timescale_database,
-    )
-    await refresh(hass, entry)
-    state = status(hass, entry, sid)
-    assert state.state == "degraded"
-    assert (
-        "6 TimescaleDB jobs failed (1001, 1002, 1003, 1004, 1005, …)"
-        in state.attributes["message"]
-    )
-    assert sensor(hass, entry, sid, "failed_jobs").state == "6"
-
-
-async def test_overdue_timescale_job_is_a_warning(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    postgres: PostgresServer,
-    timescale_database: str,
-) -> None:
-    """A scheduled job past its start by more than 5 minutes is a warning.
-
-    Paused jobs, running jobs and jobs within the grace period are not overdue.
-    """
-    await postgres.execute(
-        "INSERT INTO timescaledb_information.jobs"
-        " (job_id, application_name, proc_name, scheduled) VALUES"
-        " (1002, 'stuck', 'policy_refresh_continuous_aggregate', true),"
-        " (1003, 'paused', 'policy_compression', false),"
-        " (1004, 'running', 'policy_compression', true),"
-        " (1005, 'just late', 'policy_compression', true);"
-        "INSERT INTO timescaledb_information.job_stats"
-        " (job_id, last_run_status, job_status, next_start) VALUES"
-        " (1002, 'Success', 'Scheduled', now() - interval '10 minutes'),"
-        " (1003, 'Success', 'Paused', now() - interval '1 day'),"
-        " (1004, 'Success', 'Running', now() - interval '1 hour'),"
-        " (1005, 'Success', 'Scheduled', now() - interval '2 minutes');",
-        timescale_database,
-    )
-    sid = await add_timescale(hass, entry, postgres, timescale_database)
-    state = status(hass, entry, sid)
-    assert state.state == "warning"
-    assert "1 TimescaleDB job overdue (1002)" in state.attributes["message"]
-    assert sensor(hass, entry, sid, "overdue_jobs").state == "1"
-
-
-async def test_unreadable_timescale_jobs_are_a_warning(
-    hass: HomeAssistant,
-    entry: MockConfigEntry,
-    postgres: PostgresServer,
-    timescale_database: str,
-) -> None:
-    """A role that may not read the job views is told so, as a warning."""
-    await postgres.execute(
-        "REVOKE SELECT ON timescaledb_information.job_stats FROM monitor",
-        timescale_database,
-    )
-    sid = await add_timescale(hass, entry, postgres, timescale_database)
-    state = status(hass, entry, sid)
-    assert state.state == "warning"
-    assert "TimescaleDB jobs unreadable" in state.attributes["message"]
 
 
 # --- Secrets and removal -----------------------------------------------------

@@ -5,6 +5,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import AsyncIterator
 from contextlib import asynccontextmanager
+import dataclasses
 from enum import StrEnum
 from functools import cache
 import ssl
@@ -26,7 +27,8 @@ from ...engine.models import (
 from ...engine.sanitize import sanitize_message
 from ..base import Fault, TargetCheck, TargetError
 from ..latency import IoClock, latency_only, latency_status, latency_thresholds
-from .timescaledb import TimescaleHealth, async_read_timescale, describe_jobs
+from .timescale_rules import judge_timescale
+from .timescaledb import SIZES_EVERY, Sizes, TimescaleHealth, async_read_timescale
 
 CONF_DATABASE = "database"
 CONF_SSL_MODE = "ssl_mode"
@@ -143,6 +145,9 @@ class DatabaseCheck(TargetCheck):
         """Watch the server described by ``config``."""
         # Sessions of checks (and reconnects) in progress.
         self._sessions: set[Any] = set()
+        # TimescaleDB's sizes, read every SIZES_EVERY (monotonic time read).
+        self._sizes: Sizes | None = None
+        self._sizes_read = -SIZES_EVERY.total_seconds()
 
     @property
     def secrets(self) -> tuple[str, ...]:
@@ -235,17 +240,36 @@ class DatabaseCheck(TargetCheck):
                 await connection.execute("SELECT 1")
                 round_trip_ms = await clock.async_elapsed_ms()
                 stats = await connection.fetchrow(_SERVER_STATS)
-                timescale_problem: str | None = None
-                try:
-                    timescale = await async_read_timescale(connection)
-                except asyncpg.InsufficientPrivilegeError as err:
-                    timescale = None
-                    timescale_problem = f"TimescaleDB jobs unreadable: {err}"
+                timescale, timescale_problem = await self._async_read_timescale(
+                    connection
+                )
         except TimeoutError as err:
             raise _QueryTimeoutError from err
         return self._result(
             round_trip_ms, connect_ms, stats, timescale, timescale_problem
         )
+
+    async def _async_read_timescale(
+        self, connection: Any
+    ) -> tuple[TimescaleHealth | None, str | None]:
+        """Read TimescaleDB's state, or why it cannot be read (the role, the version)."""
+        now = time.monotonic()
+        read_sizes = now - self._sizes_read >= SIZES_EVERY.total_seconds()
+        try:
+            timescale = await async_read_timescale(connection, read_sizes=read_sizes)
+        except _CONNECTION_ERRORS:
+            raise
+        except asyncpg.PostgresError as err:
+            return None, sanitize_message(
+                f"TimescaleDB state unreadable: {err}", self.secrets
+            )
+        if timescale is None:
+            self._sizes = None
+        elif timescale.sizes is not None:
+            self._sizes, self._sizes_read = timescale.sizes, now
+        elif self._sizes is not None:
+            timescale = dataclasses.replace(timescale, sizes=self._sizes)
+        return timescale, None
 
     def _result(
         self,
@@ -290,24 +314,14 @@ class DatabaseCheck(TargetCheck):
         servers = f"PostgreSQL {version}"
         if timescale_problem is not None:
             findings.add(HealthStatus.WARNING, timescale_problem)
+        details: dict[str, Any] = {}
+        affected: tuple[str, ...] = ()
         if timescale is not None:
-            metrics.update(
-                timescaledb_version=timescale.version,
-                failed_jobs=len(timescale.failed_jobs),
-                overdue_jobs=len(timescale.overdue_jobs),
-                hypertables=timescale.hypertables,
-            )
-            servers += f", TimescaleDB {timescale.version or '(version unknown)'}"
-            if timescale.failed_jobs:
-                findings.add(
-                    HealthStatus.DEGRADED,
-                    describe_jobs("failed", timescale.failed_jobs),
-                )
-            if timescale.overdue_jobs:
-                findings.add(
-                    HealthStatus.WARNING,
-                    describe_jobs("overdue", timescale.overdue_jobs),
-                )
+            verdict = judge_timescale(timescale, findings, self.secrets)
+            metrics.update(verdict.metrics)
+            details = verdict.details
+            affected = tuple(verdict.affected)
+            servers += f", TimescaleDB {timescale.version}"
         if problems := findings.problems():
             message = f"{'; '.join(problems)} ({servers})"
         else:
@@ -321,6 +335,8 @@ class DatabaseCheck(TargetCheck):
             response_time_ms=round_trip_ms,
             metrics=metrics,
             latency_only=latency_only(*findings.statuses),
+            affected=affected,
+            details=details,
         )
 
     def _target_error(self, err: Exception) -> TargetError:
