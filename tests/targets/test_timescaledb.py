@@ -171,8 +171,9 @@ async def test_hypertables_chunks_version_and_sizes_are_shown(
     hass: HomeAssistant, entry: MockConfigEntry, timescale: Timescale
 ) -> None:
     """A healthy TimescaleDB database: its version, hypertables, chunks and largest tables."""
+    await timescale.execute(READINGS)
     await timescale.execute(
-        READINGS + "CREATE TABLE events (t timestamptz NOT NULL, e text);"
+        "CREATE TABLE events (t timestamptz NOT NULL, e text);"
         "SELECT create_hypertable('events', by_range('t', interval '7 days'));"
         "INSERT INTO events VALUES (now(), 'started');"
     )
@@ -285,8 +286,9 @@ async def test_failing_aggregate_refresh_names_aggregate_and_error_in_repair_iss
     issue_registry: ir.IssueRegistry,
 ) -> None:
     """A refresh policy that fails is a degraded database; the repair issue says which and why."""
+    await timescale.execute(READINGS)
     await timescale.execute(
-        READINGS + "INSERT INTO readings VALUES (now() - interval '3 hours', 2, 0.0);"
+        "INSERT INTO readings VALUES (now() - interval '3 hours', 2, 0.0);"
         "CREATE MATERIALIZED VIEW readings_hourly WITH (timescaledb.continuous) AS"
         " SELECT time_bucket('1 hour', t) AS bucket, sum(100 / v) AS load"
         " FROM readings GROUP BY 1 WITH NO DATA;"
@@ -320,9 +322,9 @@ async def test_paused_refresh_policy_leaves_a_stale_aggregate_until_refreshed(
     hass: HomeAssistant, entry: MockConfigEntry, timescale: Timescale
 ) -> None:
     """An aggregate behind by more than two refresh intervals is degraded; refreshing it heals."""
+    await timescale.execute(READINGS)
     await timescale.execute(
-        READINGS  # noqa: S608 - test SQL made of constants
-        + "CREATE MATERIALIZED VIEW readings_hourly WITH (timescaledb.continuous) AS"
+        "CREATE MATERIALIZED VIEW readings_hourly WITH (timescaledb.continuous) AS"
         " SELECT time_bucket('1 hour', t) AS bucket, avg(v) AS v"
         " FROM readings GROUP BY 1 WITH NO DATA;"
     )
@@ -360,8 +362,9 @@ async def test_old_chunks_waiting_for_compression_are_a_backlog_until_compressed
     hass: HomeAssistant, entry: MockConfigEntry, timescale: Timescale
 ) -> None:
     """Chunks due for compression two policy runs ago are a warning with their count and size."""
+    await timescale.execute(READINGS)
     await timescale.execute(
-        READINGS + "ALTER TABLE readings SET (timescaledb.compress);"
+        "ALTER TABLE readings SET (timescaledb.compress);"
         "SELECT add_compression_policy('readings', interval '3 days',"
         " schedule_interval => interval '12 hours',"
         " initial_start => now() + interval '1 day');"

@@ -172,17 +172,17 @@ SELECT c.id AS chunk_id, c.schema_name AS chunk_schema, c.table_name AS chunk_na
          now() - (j.config->>'compress_after')::interval)
 """
 
-_BACKLOG = f"""  # noqa: S608 - made of constants
+_BACKLOG = f"""
 SELECT schema, name, count(*) AS chunks, bool_or(late) AS late
   FROM ({_BACKLOG_CHUNKS}) AS b
  GROUP BY 1, 2 ORDER BY 3 DESC, 1, 2
-"""
+"""  # noqa: S608 - made of constants
 
-_BACKLOG_SIZE = f"""  # noqa: S608 - made of constants
+_BACKLOG_SIZE = f"""
 SELECT coalesce(sum(pg_total_relation_size(
          format('%I.%I', chunk_schema, chunk_name)::regclass)), 0) AS bytes
   FROM ({_BACKLOG_CHUNKS}) AS b
-"""
+"""  # noqa: S608 - made of constants
 
 # The largest hypertables: their chunks and the compressed data of those.
 _LARGEST = """
