@@ -62,6 +62,13 @@ class ComponentSensorDescription(SensorEntityDescription):
     component_types: frozenset[ComponentType] | None = None
     when_measured: bool = False
 
+    def applies_to(self, component: ComponentHealth) -> bool:
+        """Return whether components of ``component``'s type have this sensor."""
+        return (
+            self.component_types is None
+            or component.component_type in self.component_types
+        )
+
     def __post_init__(self) -> None:
         """Read the metric named by the key when no ``value_fn`` is given."""
         if self.value_fn is _metric_named_by_key:

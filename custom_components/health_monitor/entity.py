@@ -237,6 +237,20 @@ class ComponentIncidentEntity(ComponentEntity):
 
 
 @callback
+def async_add_to_component(
+    entry: HealthMonitorConfigEntry,
+    async_add_entities: AddConfigEntryEntitiesCallback,
+    component_id: str,
+    entities: Iterable[Entity],
+) -> None:
+    """Add entities of one component; a target's belong to its subentry."""
+    if component_id in entry.subentries:
+        async_add_entities(entities, config_subentry_id=component_id)
+    else:
+        async_add_entities(entities)
+
+
+@callback
 def async_add_component_entities(
     entry: HealthMonitorConfigEntry,
     async_add_entities: AddConfigEntryEntitiesCallback,
@@ -256,11 +270,9 @@ def async_add_component_entities(
             if component_id in known:
                 continue
             known.add(component_id)
-            entities = list(build(coordinator, component))
-            if component_id in entry.subentries:
-                async_add_entities(entities, config_subentry_id=component_id)
-            else:
-                async_add_entities(entities)
+            async_add_to_component(
+                entry, async_add_entities, component_id, build(coordinator, component)
+            )
 
     add_new_components()
     entry.async_on_unload(coordinator.async_add_listener(add_new_components))

@@ -23,6 +23,7 @@ from .const import DOMAIN
 from .coordinator import HealthMonitorConfigEntry, HealthMonitorCoordinator
 from .descriptions import ComponentSensorDescription
 from .engine.models import ComponentHealth, HealthStatus
+from .entity import async_add_to_component
 
 type SensorFactory = Callable[
     [HealthMonitorCoordinator, ComponentHealth, ComponentSensorDescription],
@@ -33,15 +34,7 @@ type SensorFactory = Callable[
 def _of(
     descriptions: Iterable[ComponentSensorDescription], component: ComponentHealth
 ) -> list[ComponentSensorDescription]:
-    return [
-        description
-        for description in descriptions
-        if description.when_measured
-        and (
-            description.component_types is None
-            or component.component_type in description.component_types
-        )
-    ]
+    return [d for d in descriptions if d.applies_to(component)]
 
 
 def _read(component: ComponentHealth) -> bool:
@@ -90,10 +83,7 @@ def async_follow_measured_sensors(
             added.update(
                 (component_id, sensor.entity_description.key) for sensor in new
             )
-            if component_id in entry.subentries:
-                async_add_entities(new, config_subentry_id=component_id)
-            else:
-                async_add_entities(new)
+            async_add_to_component(entry, async_add_entities, component_id, new)
 
     add_measured()
     entry.async_on_unload(coordinator.async_add_listener(add_measured))

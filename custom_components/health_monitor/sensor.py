@@ -161,11 +161,7 @@ def _component_sensors(
             coordinator, component, description
         )
         for description in COMPONENT_SENSORS
-        if not description.when_measured
-        and (
-            description.component_types is None
-            or component.component_type in description.component_types
-        )
+        if not description.when_measured and description.applies_to(component)
     ]
     if component.component_type is ComponentType.SYSTEM_RESOURCES:
         sensors.extend(
