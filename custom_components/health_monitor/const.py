@@ -39,6 +39,11 @@ CONF_MAINTENANCE_MINUTES: Final = "maintenance_minutes"
 CONF_ENTITIES_EXCLUDED: Final = "entities_excluded_integrations"
 CONF_FLAP_CHANGES: Final = "flap_changes"
 CONF_FLAP_WINDOW_MINUTES: Final = "flap_window_minutes"
+# This instance's name in the fleet (default: Home Assistant's location name).
+CONF_INSTANCE_NAME: Final = "instance_name"
+# On an MQTT broker target: publish this instance's state, with a last will.
+CONF_PUBLISH_STATE: Final = "publish_state"
+FLEET_DATABASE_KIND: Final = "fleet_database"
 
 # The incident rules' defaults are the engine's (the specification's).
 _INCIDENT_DEFAULTS: Final = IncidentSettings()

@@ -3,16 +3,15 @@
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Iterable, Mapping
+from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import replace
 from datetime import timedelta
 from functools import partial
 import logging
-from typing import Any, NamedTuple
+from typing import Any
 
 from homeassistant.config_entries import ConfigEntry, ConfigSubentry
 from homeassistant.core import HomeAssistant, callback
-from homeassistant.helpers import device_registry as dr
 from homeassistant.helpers.update_coordinator import DataUpdateCoordinator
 from homeassistant.util import dt as dt_util
 
@@ -21,17 +20,19 @@ from .builtin import build_builtin_checks, listening_checks
 from .const import BUILTIN_CHECKS, DOMAIN
 from .controls import Controls
 from .dependencies import dependency_edges
-from .devices import async_remove_component_device, component_device_identifier
+from .devices import async_remove_component_device, async_rename_component_device
 from .engine.maintenance import MaintenanceSchedule
 from .engine.models import CheckResult, ComponentHealth, SystemHealth, utcnow
 from .engine.monitor import HealthMonitor
 from .engine.runner import Check, run_checks
+from .fleet import Fleet, InstanceCheck, instance_component_id
 from .incidents import Incidents
 from .maintenance import Maintenance
 from .settings import MonitorSettings
 from .snapshot_store import history_store
 from .targets import TARGET_KINDS
 from .targets.base import TargetCheck
+from .targets.configs import TargetConfig, target_configs
 from .targets.maintenance_fields import recurring_window
 
 _LOGGER = logging.getLogger(__name__)
@@ -41,28 +42,7 @@ type HealthMonitorConfigEntry = ConfigEntry[HealthMonitorCoordinator]
 # Notes on the incident of a component that is no longer watched.
 TARGET_REMOVED_NOTE = "target removed"
 CHECK_REMOVED_NOTE = "check removed"
-
-
-class TargetConfig(NamedTuple):
-    """What a target's check is built from, to tell which targets changed."""
-
-    kind: str
-    title: str
-    data: dict[str, Any]
-
-    @classmethod
-    def of(cls, subentry: ConfigSubentry) -> TargetConfig:
-        """Copy the subentry (Home Assistant updates subentries in place)."""
-        return cls(subentry.subentry_type, subentry.title, dict(subentry.data))
-
-
-def target_configs(entry: ConfigEntry) -> dict[str, TargetConfig]:
-    """Return the configured targets of ``entry`` by subentry id, in order."""
-    return {
-        subentry_id: TargetConfig.of(subentry)
-        for subentry_id, subentry in entry.subentries.items()
-        if subentry.subentry_type in TARGET_KINDS
-    }
+INSTANCE_GONE_NOTE = "instance left the fleet"
 
 
 class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
@@ -101,6 +81,15 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self._targets_lock = asyncio.Lock()
         self.targets: list[TargetCheck] = []
         self.checks: list[Check] = []
+        self.fleet = Fleet(
+            hass,
+            entry.entry_id,
+            settings.update_interval,
+            settings.instance_name,
+            push=self._async_push_result,
+            use_checks=self._async_use_fleet_checks,
+            health=lambda: self.data,
+        )
         # The target checks are made in _async_setup, once their kinds are imported.
         self._use_targets([])
         self.history_store = history_store(hass, entry.entry_id, self._history_snapshot)
@@ -145,6 +134,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 subentry_id, recurring_window(config.data)
             )
         await self.history_store.async_load(self._restore_history)
+        await self.fleet.async_start(self.incidents)
+        self._use_targets(self.targets)
         builtin = {str(check) for check in BUILTIN_CHECKS}
         current = {check.component_id for check in self.checks}
         for component_id in self.monitor.known_component_ids() - current - builtin:
@@ -168,11 +159,14 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             "targets": {
                 target.component_id: target.export_state() for target in self.targets
             },
+            "fleet": self.fleet.export(),
         }
 
     def _restore_history(self, data: Mapping[str, Any]) -> list[str]:
         """Restore :meth:`_history_snapshot` output; name the parts not readable."""
         skipped = self.monitor.restore(data)
+        if not self.fleet.restore(data.get("fleet")):
+            skipped.append("fleet instances")
         states = data.get("targets", {})
         if not isinstance(states, Mapping):
             return [*skipped, "target states"]
@@ -198,7 +192,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
     def _use_targets(self, targets: list[TargetCheck]) -> None:
         """Switch to new lists; a running cycle keeps the ones it started with."""
         self.targets = targets
-        self.checks = [*self._builtin_checks, *targets]
+        self.fleet.drop(self.fleet.use_members(targets))
+        self.checks = [*self._builtin_checks, *targets, *self.fleet.checks.values()]
 
     def _use_dependencies(self) -> None:
         """Tell the incidents which targets depend on which (chosen and implied)."""
@@ -248,6 +243,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             health = await self.monitor.run_cycle(self.checks)
         self.history_store.async_schedule_save()
         self._async_process(health.components.values())
+        self.fleet.record_cycle(health)
         return health
 
     async def async_shutdown(self) -> None:
@@ -255,6 +251,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         await super().async_shutdown()
         for check in [*listening_checks(self._builtin_checks), *self.targets]:
             await check.async_close()
+        self.fleet.async_stop()
         await self.history_store.async_flush()
         self.maintenance.async_stop()
         await self.incidents.async_stop(remove_issues=False)
@@ -307,7 +304,9 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                     await self._async_drop_target(target)
                     continue
                 if config.title != previous.title:
-                    self._async_rename_device(component_id, config.title)
+                    async_rename_component_device(
+                        self.hass, self.config_entry, component_id, config.title
+                    )
                 if config.data == previous.data:
                     target.name = config.title
                     continue
@@ -335,7 +334,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 await target.async_start(partial(self._async_push_result, target))
             await self._async_check_now(started)
 
-    async def _async_check_now(self, targets: list[TargetCheck]) -> None:
+    async def _async_check_now(self, targets: Sequence[Check]) -> None:
         """Check new targets once (monitoring on) and publish the system health."""
         if targets and self.controls.monitoring:
             results = await run_checks(targets, self.settings.check_timeout)
@@ -355,29 +354,30 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
         self.monitor.last_health = health
         self.async_set_updated_data(health)
 
+    async def _async_use_fleet_checks(
+        self, added: list[InstanceCheck], gone: list[str]
+    ) -> None:
+        """Watch instances the fleet just heard of; forget those no source knows."""
+        async with self._targets_lock:
+            self.fleet.drop(gone)
+            self._use_targets(self.targets)
+            for component_id in (instance_component_id(i) for i in gone):
+                await self._async_drop_component(component_id, INSTANCE_GONE_NOTE)
+            await self._async_check_now([c for c in added if c in self.checks])
+
     async def _async_drop_target(self, target: TargetCheck) -> None:
         """Forget a removed target: its connection, history, incident and device."""
         await target.async_close()
-        self.monitor.forget(target.component_id)
-        self._availability.forget(target.component_id)
-        self.history_store.async_schedule_save()
-        self.incidents.resolve_unwatched(target.component_id, TARGET_REMOVED_NOTE)
-        # Home Assistant removes a subentry's devices; one made before devices
-        # belonged to subentries is removed here.
-        async_remove_component_device(self.hass, self.config_entry, target.component_id)
+        await self._async_drop_component(target.component_id, TARGET_REMOVED_NOTE)
 
-    @callback
-    def _async_rename_device(self, component_id: str, name: str) -> None:
-        """Show a renamed target's new title on its device (a user's name stays)."""
-        registry = dr.async_get(self.hass)
-        identifier = component_device_identifier(
-            self.config_entry.entry_id, component_id
-        )
-        for device in dr.async_entries_for_config_entry(
-            registry, self.config_entry.entry_id
-        ):
-            if identifier in device.identifiers:
-                registry.async_update_device(device.id, name=name)
+    async def _async_drop_component(self, component_id: str, note: str) -> None:
+        self.monitor.forget(component_id)
+        self._availability.forget(component_id)
+        self.history_store.async_schedule_save()
+        self.incidents.resolve_unwatched(component_id, note)
+        # Home Assistant removes a subentry's devices; one made before devices
+        # belonged to subentries (and another instance's) is removed here.
+        async_remove_component_device(self.hass, self.config_entry, component_id)
 
     def component_names(self) -> dict[str, str]:
         """Return the name of every watched component by id."""

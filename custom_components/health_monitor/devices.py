@@ -17,7 +17,9 @@ from homeassistant.util import slugify
 from .const import (
     BUILTIN_CHECKS,
     CONF_CHECKS,
+    CONF_PUBLISH_STATE,
     DOMAIN,
+    FLEET_DATABASE_KIND,
     OFF_BY_DEFAULT_CHECKS,
     SYSTEM_DEVICE_KEY,
 )
@@ -46,6 +48,15 @@ def watched_component_ids(entry: ConfigEntry) -> set[str]:
         for subentry_id, subentry in entry.subentries.items()
         if subentry.subentry_type in TARGET_KINDS
     }
+
+
+def has_fleet_source(entry: ConfigEntry) -> bool:
+    """Whether the entry hears of other instances (a fleet database, MQTT state)."""
+    return any(
+        subentry.subentry_type == FLEET_DATABASE_KIND
+        or subentry.data.get(CONF_PUBLISH_STATE) is True
+        for subentry in entry.subentries.values()
+    )
 
 
 def device_component_id(entry_id: str, device: dr.DeviceEntry) -> str | None:
@@ -83,6 +94,18 @@ def async_remove_component_device(
 
 
 @callback
+def async_rename_component_device(
+    hass: HomeAssistant, entry: ConfigEntry, component_id: str, name: str
+) -> None:
+    """Show a renamed target's new title on its device (a user's name stays)."""
+    registry = dr.async_get(hass)
+    identifier = component_device_identifier(entry.entry_id, component_id)
+    for device in dr.async_entries_for_config_entry(registry, entry.entry_id):
+        if identifier in device.identifiers:
+            registry.async_update_device(device.id, name=name)
+
+
+@callback
 def async_remove_stale_devices(
     hass: HomeAssistant, entry: ConfigEntry, disk_paths: tuple[str, ...]
 ) -> None:
@@ -91,10 +114,14 @@ def async_remove_stale_devices(
     Removing a device removes its entities with it, restored states included.
     """
     watched = watched_component_ids(entry) | {SYSTEM_DEVICE_KEY}
+    # Other instances come back from the fleet after a restart.
+    fleet = has_fleet_source(entry)
     devices = dr.async_get(hass)
     for device in dr.async_entries_for_config_entry(devices, entry.entry_id):
         component_id = device_component_id(entry.entry_id, device)
-        if component_id is not None and component_id not in watched:
+        if component_id is None or (fleet and component_id.startswith("instance_")):
+            continue
+        if component_id not in watched:
             devices.async_update_device(
                 device.id, remove_config_entry_id=entry.entry_id
             )

@@ -37,6 +37,8 @@ MODELS: dict[ComponentType, str] = {
     ComponentType.NETWORK: "Network target",
     ComponentType.ENTITIES: "Entities",
     ComponentType.ENTITY_CHECK: "Entity check",
+    ComponentType.FLEET_DATABASE: "Fleet database",
+    ComponentType.INSTANCE: "Home Assistant instance",
 }
 
 

@@ -41,6 +41,7 @@ from .const import (
     CONF_GRACE_PERIOD,
     CONF_HISTORY_SIZE,
     CONF_INCIDENT_THRESHOLD,
+    CONF_INSTANCE_NAME,
     CONF_INTEGRATION_GRACE,
     CONF_MAINTENANCE_MINUTES,
     CONF_NOTIFY_ACTION,
@@ -68,6 +69,7 @@ from .const import (
     OFF_BY_DEFAULT_CHECKS,
     THRESHOLD_OPTIONS,
 )
+from .engine.fleet.instances import MAX_NAME_LENGTH
 from .engine.incidents import THRESHOLD_ORDER
 from .engine.models import ComponentType, HealthStatus
 from .integration_options import (
@@ -103,6 +105,7 @@ DEFAULT_CHECK_NAMES = tuple(
 )
 INCIDENT_THRESHOLDS = tuple(str(status) for status in THRESHOLD_ORDER)
 NOTIFY_ACTION = TextLimit(MAX_SHORT_TEXT_LENGTH)
+INSTANCE_NAME = TextLimit(MAX_NAME_LENGTH)
 # A percentage level; decimals allowed (e.g. 99.5).
 _PERCENT = NumberRange(0, 100, whole=False, unit="%")
 # A config entry id, as stored among the integrations that may be reloaded.
@@ -136,6 +139,16 @@ def _read_incident_threshold(value: Any) -> tuple[str, bool]:
     if value in INCIDENT_THRESHOLDS:
         return value, True
     return DEFAULT_INCIDENT_THRESHOLD, False
+
+
+def _read_instance_name(value: Any) -> tuple[str | None, bool]:
+    """Return the stored instance name (None: the location name) and whether it was valid."""
+    if value is None or value == "":
+        return None, True
+    try:
+        return INSTANCE_NAME(value) or None, True
+    except InvalidValueError:
+        return None, False
 
 
 def _read_notify_action(value: Any) -> tuple[str | None, bool]:
@@ -292,6 +305,16 @@ OPTIONS: tuple[Option, ...] = (
         required=False,
     ),
     seconds_option(CONF_DIGEST_WINDOW, DEFAULT_DIGEST_WINDOW, 0, MAX_DIGEST_WINDOW),
+    # Empty: Home Assistant's location name.
+    Option(
+        CONF_INSTANCE_NAME,
+        None,
+        TextSelector(),
+        _read_instance_name,
+        INSTANCE_NAME,
+        "instance_name",
+        required=False,
+    ),
     number_option(
         CONF_INTEGRATION_GRACE,
         DEFAULT_INTEGRATION_GRACE_MINUTES,

@@ -47,6 +47,8 @@ class MonitorSettings:
     maintenance_duration: timedelta = timedelta(minutes=30)
     # Seconds notifications are gathered into one digest (0: one cycle's).
     digest_window: float = 0.0
+    # This instance's name in the fleet (None: Home Assistant's location name).
+    instance_name: str | None = None
 
     @classmethod
     def from_options(

@@ -61,6 +61,9 @@ class ComponentType(StrEnum):
     NETWORK = "network"
     ENTITIES = "entities"
     ENTITY_CHECK = "entity_check"
+    FLEET_DATABASE = "fleet_database"
+    # Another Home Assistant instance of the fleet.
+    INSTANCE = "instance"
 
 
 def utcnow() -> datetime:

@@ -42,6 +42,8 @@ COMPONENT_WEIGHTS: dict[ComponentType, float] = {
     ComponentType.NETWORK: 1.0,
     ComponentType.ENTITIES: 1.0,
     ComponentType.ENTITY_CHECK: 1.0,
+    ComponentType.FLEET_DATABASE: 1.0,
+    ComponentType.INSTANCE: 1.0,
 }
 
 CRITICAL_SCORE_CAP = 40.0

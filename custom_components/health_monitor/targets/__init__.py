@@ -10,6 +10,7 @@ from __future__ import annotations
 
 from .database import DATABASE
 from .entity_check import ENTITY_CHECK
+from .fleet_database import FLEET_DATABASE
 from .ha_mqtt import HA_MQTT
 from .http_endpoint import HTTP_ENDPOINT
 from .kind import TargetKind
@@ -18,7 +19,15 @@ from .network import NETWORK
 
 TARGET_KINDS: dict[str, TargetKind] = {
     kind.subentry_type: kind
-    for kind in (NETWORK, HTTP_ENDPOINT, MQTT_BROKER, HA_MQTT, DATABASE, ENTITY_CHECK)
+    for kind in (
+        NETWORK,
+        HTTP_ENDPOINT,
+        MQTT_BROKER,
+        HA_MQTT,
+        DATABASE,
+        ENTITY_CHECK,
+        FLEET_DATABASE,
+    )
 }
 
 __all__ = ["TARGET_KINDS", "TargetKind"]
