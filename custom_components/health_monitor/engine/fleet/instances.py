@@ -213,9 +213,9 @@ class FleetView:
         if reports is None:
             self._reports[report.instance_id] = {report.source: report}
             return True
-        previous = reports.get(report.source)
-        if previous is None or report.at >= previous.at or not previous.online:
-            reports[report.source] = report
+        # A source's latest word replaces its earlier one (a heartbeat row
+        # is the instance's current state); sources are weighed in latest().
+        reports[report.source] = report
         return False
 
     def went_offline(self, instance_id: str, source: str, at: datetime) -> bool:

@@ -97,6 +97,11 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
 
 def rules(data: Mapping[str, Any]) -> dict[str, str]:
     """Return the field errors found without connecting."""
+    return connection_rules(data) or validate_latency(data)
+
+
+def connection_rules(data: Mapping[str, Any]) -> dict[str, str]:
+    """Return the errors of the connection fields found without connecting."""
     mode = data.get(CONF_SSL_MODE, SslMode.DISABLE)
     if not isinstance(mode, str) or mode not in _SSL_MODES:
         # Only stored data can hold another mode: the form offers a choice.
@@ -106,7 +111,7 @@ def rules(data: Mapping[str, Any]) -> dict[str, str]:
         CONF_DATABASE: "cannot_connect",
         CONF_USERNAME: "invalid_auth",
     }
-    return required_errors(data, required) or validate_latency(data)
+    return required_errors(data, required)
 
 
 async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:

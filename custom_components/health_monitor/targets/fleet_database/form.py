@@ -67,7 +67,7 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
     return data
 
 
-rules = database_form.rules
+rules = database_form.connection_rules
 
 
 async def async_validate(hass: HomeAssistant, data: dict[str, Any]) -> dict[str, str]:
