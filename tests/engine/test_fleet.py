@@ -64,7 +64,7 @@ def test_the_instance_status_is_mirrored_with_its_figures() -> None:
     view.observe(report(status=HealthStatus.DEGRADED))
     result = view.judge(CABIN, NOW)
     assert result.status is HealthStatus.DEGRADED
-    assert result.message == "Cabin is degraded: score 97.5 %, 1 open incident"
+    assert result.message == "Cabin reports degraded: score 97.5 %, 1 open incident"
     assert result.metrics["open_incidents"] == 1
     assert result.metrics["last_heartbeat"] == NOW.isoformat()
 
@@ -86,7 +86,7 @@ def test_a_last_will_is_critical_until_a_newer_report() -> None:
 
 
 def test_own_reports_and_forgotten_sources() -> None:
-    """This instance is never its own component; an instance no source knows is gone."""
+    """An instance is never its own component; one no source knows is gone."""
     view = FleetView(CABIN)
     assert not view.observe(report())
     assert view.instance_ids() == []

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import AsyncIterator
+from contextlib import asynccontextmanager
 from typing import Any
 import uuid
 
@@ -95,3 +97,16 @@ class FleetDatabase:
             "title": f"Fleet history in {self.name}",
             "unique_id": f"{self.server.host}:{self.server.port}/{self.name}",
         }
+
+
+@asynccontextmanager
+async def fleet_database(
+    server: PostgresServer, *, timescale: bool
+) -> AsyncIterator[FleetDatabase]:
+    """Create a fleet database for one test; drop it afterwards."""
+    database = FleetDatabase(server, timescale=timescale)
+    await database.create()
+    try:
+        yield database
+    finally:
+        await database.drop()

@@ -31,7 +31,7 @@ from homeassistant.helpers import entity_registry as er, instance_id
 from tests.tcp_service import TcpService, network_target, targets_entry
 from tests.test_incident_events import cycle, set_up
 
-from .fleet_databases import FLEET, FleetDatabase
+from .fleet_databases import FLEET, FleetDatabase, fleet_database
 from .flows import submit_target_form
 from .postgres_server import MONITOR_PASSWORD, PostgresServer
 from .target_entities import sensor, status
@@ -47,19 +47,15 @@ OTHER = "0123456789abcdef0123456789abcdef"
 @pytest.fixture
 async def timescale_fleet(postgres: PostgresServer) -> AsyncGenerator[FleetDatabase]:
     """Return a fresh database with TimescaleDB for the fleet."""
-    database = FleetDatabase(postgres, timescale=True)
-    await database.create()
-    yield database
-    await database.drop()
+    async with fleet_database(postgres, timescale=True) as database:
+        yield database
 
 
 @pytest.fixture
 async def plain_fleet(postgres: PostgresServer) -> AsyncGenerator[FleetDatabase]:
     """Return a fresh database without TimescaleDB for the fleet."""
-    database = FleetDatabase(postgres, timescale=False)
-    await database.create()
-    yield database
-    await database.drop()
+    async with fleet_database(postgres, timescale=False) as database:
+        yield database
 
 
 @pytest.fixture
@@ -349,7 +345,7 @@ async def test_another_instance_is_a_component_and_turns_critical_when_silent(
     state = status(hass, entry, component)
     assert state.state == "degraded"
     assert (
-        "Cabin is degraded: score 62.5 %, 2 open incidents"
+        "Cabin reports degraded: score 62.5 %, 2 open incidents"
         in state.attributes["message"]
     )
     assert sensor(hass, entry, component, "score").state == "62.5"
@@ -444,3 +440,29 @@ async def test_the_form_refuses_a_wrong_password_and_creates_nothing(
     )
     assert schema == 0
     assert DOMAIN in hass.config.components
+
+
+async def test_a_known_instance_stays_a_component_across_a_reload(
+    hass: HomeAssistant,
+    postgres: PostgresServer,
+    timescale_fleet: FleetDatabase,
+    service: TcpService,
+) -> None:
+    """After a restart with the database away, the instance is still watched."""
+    entry = await watch(hass, timescale_fleet, service)
+    await write_heartbeat(
+        timescale_fleet, HealthStatus.WARNING, timedelta(0), interval_s=30
+    )
+    await cycle(hass, entry, 2)
+    component = f"instance_{OTHER}"
+    assert status(hass, entry, component).state == "warning"
+    await entry.runtime_data.history_store.async_flush()
+
+    await hass.async_add_executor_job(postgres.stop)
+    assert await hass.config_entries.async_reload(entry.entry_id)
+    await hass.async_block_till_done()
+    state = status(hass, entry, component)
+    assert state.state == "warning"
+    assert state.attributes["message"].startswith("Cabin reports warning")
+    assert status(hass, entry, FLEET).state == "critical"
+    await unload(hass, entry)

@@ -302,7 +302,7 @@ def judge_report(report: InstanceReport, now: datetime) -> CheckResult:
     )
     return CheckResult(
         status=report.status,
-        message=f"{report.name} is {report.status}: {score}, {incidents}",
+        message=f"{report.name} reports {report.status}: {score}, {incidents}",
         metrics=metrics,
         checked_at=now,
     )
