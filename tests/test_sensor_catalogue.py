@@ -10,6 +10,7 @@ component type.
 
 from __future__ import annotations
 
+from datetime import UTC, datetime
 from typing import Any
 
 import pytest
@@ -22,6 +23,7 @@ from custom_components.health_monitor.engine.models import (
     ComponentType,
     HealthStatus,
 )
+from homeassistant.components.sensor import SensorDeviceClass
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers import entity_registry as er
 
@@ -86,6 +88,22 @@ TARGET_SENSORS: dict[str, list[str]] = {
         "background_workers_percent timescaledb_workers_used % - measurement - on 1",
         "hypertables timescaledb_hypertables - - measurement diagnostic on -",
         "chunks timescaledb_chunks - - measurement diagnostic on -",
+    ],
+    "fleet_database": [
+        "status component_status - enum - - on -",
+        "response_time response_time ms duration measurement - on 1",
+        "uptime_percent uptime_percent % - measurement diagnostic on 1",
+        "rows_waiting fleet_rows_waiting - - measurement - on -",
+        "rows_dropped fleet_rows_dropped - - total_increasing - on -",
+        "rows_written fleet_rows_written - - total_increasing diagnostic on -",
+        "fleet_instances fleet_instances - - measurement - on -",
+    ],
+    "instance": [
+        "status component_status - enum - - on -",
+        "uptime_percent uptime_percent % - measurement diagnostic on 1",
+        "score instance_score % - measurement - on 0",
+        "open_incidents instance_open_incidents - - measurement - on -",
+        "last_heartbeat instance_last_heartbeat - timestamp - - on -",
     ],
     "http_endpoint": [
         "status component_status - enum - - on -",
@@ -194,6 +212,15 @@ def test_every_metric_sensor_reads_the_metric_named_by_its_key(
     common = {"status", "response_time", "uptime_percent"}
     for description in _descriptions_of(component_type):
         if description.key in common:
+            continue
+        if description.device_class is SensorDeviceClass.TIMESTAMP:
+            moment = datetime(2026, 12, 7, 12, 0, tzinfo=UTC)
+            component = _component(
+                component_type, {description.key: moment.isoformat()}
+            )
+            assert description.value_fn(component) == moment, description.key
+            component = _component(component_type, {description.key: "n/a"})
+            assert description.value_fn(component) is None, description.key
             continue
         component = _component(component_type, {description.key: 12.5})
         assert description.value_fn(component) == 12.5, description.key
