@@ -1,10 +1,11 @@
 """Home Assistant's prometheus integration exports the health a user alerts on.
 
-HA exports a sensor with a unit as ``homeassistant_sensor_unit_<unit>`` (a duration as
-``homeassistant_sensor_duration_<unit>``), one without as ``homeassistant_sensor_state``,
-a binary sensor as ``homeassistant_binary_sensor_state`` (0/1), each labelled with
-``entity``, ``domain`` and ``friendly_name``; an enum sensor's text (a component's
-status) is not a number and has no series. The same names in HA 2025.4 and 2026.10.
+HA names a sensor's gauge after its device class and unit (``homeassistant_sensor_duration_ms``),
+with no device class after its unit (``homeassistant_sensor_unit_percent``), with neither
+``homeassistant_sensor_state``; a binary sensor's is ``homeassistant_binary_sensor_state``
+(0/1). Each series is labelled ``entity``, ``domain`` and ``friendly_name``. An enum sensor's
+text (a component's status) is not a number and has no value series. The names are the same
+in HA 2025.4 and 2026.10.
 """
 
 from __future__ import annotations
@@ -30,7 +31,8 @@ from .tcp_service import TcpService, services_entry
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-DOCS = Path(__file__).parents[1] / "docs" / "prometheus"
+ROOT = Path(__file__).parents[1]
+DOCS = ROOT / "docs" / "prometheus"
 
 # The entry's components: a service that answers and one that stopped.
 UP, DOWN = "target_0", "target_1"
@@ -197,3 +199,20 @@ async def test_documented_alert_rules_select_exported_series(
                 sample.name == name and _matches(sample.labels, matchers)
                 for sample in scraped
             ), f"{rule['alert']}: {name}{{{matchers}}} selects nothing"
+
+
+def test_readme_shows_the_tested_configuration_and_rules() -> None:
+    """The README's Prometheus examples are the files these tests check."""
+    readme = (ROOT / "README.md").read_text(encoding="utf-8")
+    section = readme.split("### Prometheus\n", 1)[1].split("\n## ", 1)[0]
+    examples = [
+        yaml.safe_load(block)
+        for block in re.findall(r"```yaml\n(.*?)```", section, re.DOTALL)
+    ]
+    assert _documented("configuration.yaml") in examples
+    [shown] = [example for example in examples if "groups" in example]
+    rules = _rules()
+    for group in shown["groups"]:
+        assert group["rules"], group
+        for rule in group["rules"]:
+            assert rule in rules, rule["alert"]
