@@ -86,6 +86,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
             entry.entry_id,
             settings.update_interval,
             settings.instance_name,
+            settings.check_timeout,
             push=self._async_push_result,
             use_checks=self._async_use_fleet_checks,
             health=lambda: self.data,
@@ -240,6 +241,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 self.monitor.last_health = self.monitor.system_health(utcnow(), 0.0)
             return self.monitor.last_health
         async with self._targets_lock:
+            self.fleet.start_cycle()
             health = await self.monitor.run_cycle(self.checks)
         self.history_store.async_schedule_save()
         self._async_process(health.components.values())

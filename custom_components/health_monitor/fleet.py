@@ -10,7 +10,9 @@ each other never hold each other critical.
 
 from __future__ import annotations
 
+import asyncio
 from collections.abc import Callable, Coroutine, Iterable, Mapping
+import contextlib
 from dataclasses import asdict, replace
 from typing import Any, Protocol
 
@@ -34,6 +36,8 @@ from .incidents import Incidents, signal_incidents_changed
 
 INSTANCE_PREFIX = "instance_"
 INTEGRATION_VERSION = "0.2.0"
+# Longest an instance check waits for this cycle's fleet database read.
+SOURCES_WAIT_S = 8.0
 
 type PushResult = Callable[[Any, CheckResult], None]
 type UseChecks = Callable[[list[InstanceCheck], list[str]], Coroutine[Any, Any, None]]
@@ -70,7 +74,8 @@ class InstanceCheck:
         self.name = name
 
     async def async_check(self) -> CheckResult:
-        """Judge the newest report at the time of the cycle."""
+        """Judge the newest report, once this cycle's fleet database read is done."""
+        await self._fleet.async_wait_for_sources()
         return self._fleet.view.judge(self.instance, utcnow())
 
 
@@ -83,6 +88,7 @@ class Fleet:
         entry_id: str,
         interval_s: float,
         name: str | None,
+        check_timeout: float,
         *,
         push: PushResult,
         use_checks: UseChecks,
@@ -105,6 +111,10 @@ class Fleet:
         self._cursor = TimelineCursor()
         self._exported: dict[str, Any] = {}
         self._unsubscribe: Callable[[], None] | None = None
+        # Set once this cycle's fleet databases were read (or failed to be).
+        self._sources_read = asyncio.Event()
+        self._sources_read.set()
+        self._wait_s = min(SOURCES_WAIT_S, check_timeout / 2)
 
     @property
     def name(self) -> str:
@@ -146,6 +156,23 @@ class Fleet:
             if not self.view.sources(instance):
                 gone.append(instance)
         return gone
+
+    # A cycle: the fleet databases are read before the instances are judged
+
+    def start_cycle(self) -> None:
+        """Have this cycle's instance checks wait for the fleet databases' read."""
+        if any(getattr(m, "reads_fleet", False) for m in self._members):
+            self._sources_read = asyncio.Event()
+
+    def sources_read(self) -> None:
+        """Tell the waiting instance checks that the fleet databases were read."""
+        self._sources_read.set()
+
+    async def async_wait_for_sources(self) -> None:
+        """Wait (bounded) until this cycle's fleet databases were read."""
+        with contextlib.suppress(TimeoutError):
+            async with asyncio.timeout(self._wait_s):
+                await self._sources_read.wait()
 
     # What this instance says
 

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import asyncio
 from collections.abc import Iterable
+from dataclasses import replace
 from datetime import timedelta
 import logging
 import time
@@ -68,12 +69,17 @@ class FleetHub(Protocol):
     def observe(self, reports: list[InstanceReport], source: str) -> None:
         """Take every other instance's heartbeat ``source`` knows."""
 
+    def sources_read(self) -> None:
+        """Tell the instance checks waiting for this cycle's read that it is done."""
+
 
 class FleetDatabaseCheck(DatabaseCheck):
     """Exports the history and reads the fleet, one session per cycle."""
 
     component_type = ComponentType.FLEET_DATABASE
     fleet_member = True
+    # The instances it reads are judged after it in a cycle.
+    reads_fleet = True
 
     def _setup(self) -> None:
         """Read the retention and the outbox bound (ValueError when out of range)."""
@@ -117,7 +123,11 @@ class FleetDatabaseCheck(DatabaseCheck):
 
     async def async_check(self) -> CheckResult:
         """Export and read the fleet; a failure keeps the outbox's figures."""
-        result = await super().async_check()
+        try:
+            result = await super().async_check()
+        finally:
+            if self.fleet is not None:
+                self.fleet.sources_read()
         if result.status is HealthStatus.CRITICAL and not result.metrics:
             result.metrics = self._outbox_metrics()
             if self.outbox:
@@ -132,7 +142,9 @@ class FleetDatabaseCheck(DatabaseCheck):
                 if timescale:
                     await async_set_timescale_retention(connection, self.retention_days)
                 self._timescale = timescale
-            await async_flush(connection, self.outbox, max_rows=MAX_ROWS_PER_CHECK)
+            written = await async_flush(
+                connection, self.outbox, max_rows=MAX_ROWS_PER_CHECK
+            )
             await self._async_exchange_heartbeats(connection)
             now = utcnow()
             if is_due(self._retention_at, now, RETENTION_EVERY):
@@ -148,14 +160,15 @@ class FleetDatabaseCheck(DatabaseCheck):
                 self.address,
                 self.outbox.dropped,
             )
-        return self._export_result(export_ms, connect_ms)
+        return self._export_result(export_ms, connect_ms, written)
 
     async def _async_exchange_heartbeats(self, connection: Any) -> None:
         if self.fleet is None:
             return
         report = self.fleet.own_report()
         if report is not None:
-            await async_heartbeat(connection, report)
+            # Stamped when written: the reader measures silence from here.
+            await async_heartbeat(connection, replace(report, at=utcnow()))
         reports, unreadable = await async_read_instances(
             connection, self.fleet.instance_id
         )
@@ -171,7 +184,9 @@ class FleetDatabaseCheck(DatabaseCheck):
             "rows_written": self.outbox.written,
         }
 
-    def _export_result(self, export_ms: float, connect_ms: float) -> CheckResult:
+    def _export_result(
+        self, export_ms: float, connect_ms: float, written: int
+    ) -> CheckResult:
         engine = "TimescaleDB" if self._timescale else "PostgreSQL"
         metrics = {
             **self._outbox_metrics(),
@@ -179,7 +194,9 @@ class FleetDatabaseCheck(DatabaseCheck):
             "connect_ms": connect_ms,
             "fleet_instances": self._instances,
         }
-        if self.outbox:
+        # Rows queued during the check (an incident it changed) wait for the
+        # next one; a backlog is what a whole flush could not write.
+        if written >= MAX_ROWS_PER_CHECK and self.outbox:
             return CheckResult(
                 status=HealthStatus.WARNING,
                 message=(
