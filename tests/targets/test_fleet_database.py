@@ -42,6 +42,7 @@ SERVICE = "service"
 # Incidents open at the first critical check, with no start-up grace.
 INCIDENTS_AT_ONCE = {"failure_threshold": 1, "grace_period": 0}
 OTHER = "0123456789abcdef0123456789abcdef"
+OUTAGE_CYCLES = 120
 
 
 @pytest.fixture
@@ -251,14 +252,15 @@ async def test_an_outage_is_buffered_and_written_in_order(
     before = len(await results(timescale_fleet, SERVICE))
 
     await hass.async_add_executor_job(postgres.stop)
-    await cycle(hass, entry, 5)
+    # An hour of cycles at the default 30 s.
+    await cycle(hass, entry, OUTAGE_CYCLES)
     state = status(hass, entry, FLEET)
     assert state.state == "critical"
     assert "rows waiting" in state.attributes["message"]
     assert MONITOR_PASSWORD not in state.attributes["message"]
     waiting = int(sensor(hass, entry, FLEET, "rows_waiting").state)
     # Each cycle queues a row per component (the service and the fleet database).
-    assert waiting >= 10
+    assert waiting >= 2 * OUTAGE_CYCLES
 
     await hass.async_add_executor_job(postgres.start)
     await cycle(hass, entry)
@@ -267,7 +269,7 @@ async def test_an_outage_is_buffered_and_written_in_order(
     assert sensor(hass, entry, FLEET, "rows_dropped").state == "0"
     rows = await results(timescale_fleet, SERVICE)
     # Every cycle of the outage is there, once, in time order.
-    assert len(rows) == before + 6
+    assert len(rows) == before + OUTAGE_CYCLES + 1
     times = [row["time"] for row in rows]
     assert times == sorted(times)
     assert len(set(times)) == len(times)
