@@ -354,10 +354,10 @@ async def test_another_instance_is_a_component_and_turns_critical_when_silent(
     )
     assert sensor(hass, entry, component, "score").state == "62.5"
     assert sensor(hass, entry, component, "open_incidents").state == "2"
-    device = er.async_get(hass).async_get(
+    score_entity = er.async_get(hass).async_get(
         sensor(hass, entry, component, "score").entity_id
     )
-    assert device is not None
+    assert score_entity is not None
     # This instance's own heartbeat leaves the other instance out.
     heartbeat = await timescale_fleet.fetch(
         "SELECT status FROM health_monitor.instances WHERE instance_id <> $1", OTHER
@@ -388,6 +388,16 @@ async def test_another_instance_is_a_component_and_turns_critical_when_silent(
     )
     await cycle(hass, entry, 2)
     assert status(hass, entry, component).state == "healthy"
+
+    # Deleted from the fleet: its component, device and incident go.
+    await timescale_fleet.execute(
+        "DELETE FROM health_monitor.instances WHERE instance_id = $1", OTHER
+    )
+    await cycle(hass, entry, 2)
+    assert component not in entry.runtime_data.data.components
+    assert er.async_get(hass).async_get(score_entity.entity_id) is None
+    incident = entry.runtime_data.incidents.incident_for(component)
+    assert incident is None or not incident.is_open
     await unload(hass, entry)
 
 
