@@ -9,6 +9,7 @@ PostgreSQL) and writes every figure, each a finite number.
 from __future__ import annotations
 
 import json
+import math
 from pathlib import Path
 import subprocess
 import sys
@@ -82,3 +83,38 @@ def test_quick_benchmark_writes_every_figure(tmp_path: Path) -> None:
     assert "systemmonitor" in table
     assert "Soak: 3 network (TCP) targets with full histories" in table
     assert "Home Assistant watched: 200 sensors, 5 label-based entity checks" in table
+
+
+def test_quick_fleet_export_benchmark_writes_every_figure(tmp_path: Path) -> None:
+    """The fleet export benchmark runs on a private TimescaleDB and reports finite figures."""
+    results_file = tmp_path / "fleet.json"
+    run = subprocess.run(  # noqa: S603 - our own interpreter and module
+        [sys.executable, "-m", "benchmarks.fleet_export", "--quick", "--json", str(results_file)],
+        cwd=ROOT, capture_output=True, text=True, timeout=300, check=False,
+    )  # fmt: skip
+    assert run.returncode == 0, run.stderr[-4000:]
+    results = json.loads(results_file.read_text(encoding="utf-8"))
+
+    def figures(part: object) -> list[float]:
+        if isinstance(part, dict):
+            return [number for value in part.values() for number in figures(value)]
+        return [part] if isinstance(part, int | float) else []
+
+    assert all(math.isfinite(number) for number in figures(results))
+    # The default checks and 20 targets, every 30 s.
+    components = results["cycle"]["components"]
+    assert results["rows_per_day"]["check_results"] == components * 2880
+    storage = results["storage"]
+    assert 0 < storage["compressed_bytes_per_row"] < storage["raw_bytes_per_row"]
+    for mode in ("writers", "paced"):
+        fleet = results[mode]
+        # Every simulated instance's every row went in.
+        assert fleet["rows"] == fleet["writers"] * fleet["cycles"] * components, mode
+        assert fleet["flush_ms_p50"] <= fleet["flush_ms_p95"], mode
+    view = results["fleet_view"]
+    assert view["instances"]["rows"] == results["writers"]["writers"] - 1
+    assert (
+        view["open incidents + latest"]["rows"]
+        == results["writers"]["writers"] * components
+    )
+    assert "open incidents + latest" in run.stdout

@@ -233,8 +233,14 @@ def migrations(*, timescale: bool) -> tuple[Migration, ...]:
 
 LATEST_VERSION = 1
 
+# CREATE SCHEMA IF NOT EXISTS needs CREATE on the database even when the
+# schema exists: a schema a DBA made for the role is looked up first.
 PREPARE = f"""
-CREATE SCHEMA IF NOT EXISTS {SCHEMA};
+DO $$ BEGIN
+  IF NOT EXISTS (SELECT 1 FROM pg_namespace WHERE nspname = '{SCHEMA}') THEN
+    CREATE SCHEMA {SCHEMA};
+  END IF;
+END $$;
 CREATE TABLE IF NOT EXISTS {SCHEMA}.schema_version (
   version integer NOT NULL,
   timescale boolean NOT NULL,
