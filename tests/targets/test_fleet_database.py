@@ -481,3 +481,14 @@ async def test_a_known_instance_stays_a_component_across_a_reload(
     assert state.attributes["message"].startswith("Cabin reports warning")
     assert status(hass, entry, FLEET).state == "critical"
     await unload(hass, entry)
+
+
+async def test_waiting_rows_are_written_when_home_assistant_stops(
+    hass: HomeAssistant, timescale_fleet: FleetDatabase, service: TcpService
+) -> None:
+    """The last cycle's rows do not wait for a next cycle that never comes."""
+    entry = await watch(hass, timescale_fleet, service)
+    await cycle(hass, entry, 3)
+    written = len(await results(timescale_fleet, SERVICE))
+    await unload(hass, entry)
+    assert len(await results(timescale_fleet, SERVICE)) == written + 1
