@@ -247,6 +247,21 @@ async def test_a_clean_stop_retains_offline(
     assert await retained(mosquitto, topic) == OFFLINE_PAYLOAD.encode()
 
 
+async def test_home_assistant_stopping_retains_offline(
+    hass: HomeAssistant,
+    loaded_entry: MockConfigEntry,
+    mosquitto: MosquittoServer,
+    liveness_broker: str,
+) -> None:
+    """Home Assistant stopping (it unloads no entry) says offline as well."""
+    await own_state(hass, loaded_entry, mosquitto)
+    topic = state_topic(loaded_entry.runtime_data.fleet.instance_id)
+
+    await hass.async_stop()
+
+    assert await retained(mosquitto, topic) == OFFLINE_PAYLOAD.encode()
+
+
 async def test_a_killed_instance_is_critical_within_five_seconds(
     hass: HomeAssistant,
     loaded_entry: MockConfigEntry,
