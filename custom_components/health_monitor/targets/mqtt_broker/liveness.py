@@ -5,8 +5,9 @@ heartbeat each cycle, retained, on ``health_monitor/<instance id>/state``,
 with a last will of ``offline``: when this instance dies or loses the
 broker, the broker tells the others within its keep-alive, not at their
 next poll. A clean stop (the target closed, or Home Assistant stopping)
-publishes ``offline`` too, as the will only fires on an unclean drop. The target hears the other instances' states there as
-well; a cleared (empty) retained state is an instance that left.
+publishes ``offline`` too, as the will only fires on an unclean drop. The
+target hears the other instances' states there as well; a cleared (empty)
+retained state is an instance that left.
 
 When this instance's own connection to the broker drops, what it heard of
 the others stays as it was: the broker is the problem, and the broker
