@@ -262,6 +262,14 @@ class Fleet:
             self._push_if_changed(instance)
 
     @callback
+    def forget_one(self, instance: str, source: str) -> None:
+        """Drop what ``source`` said of an instance that left (its MQTT state cleared)."""
+        if self.view.forget(instance, source):
+            self.hass.async_create_task(self._use_checks([], [instance]))
+        else:
+            self._push_if_changed(instance)
+
+    @callback
     def _take(self, report: InstanceReport) -> None:
         if self.view.observe(report):
             check = InstanceCheck(self, report.instance_id, report.name)

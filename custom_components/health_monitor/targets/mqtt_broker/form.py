@@ -11,6 +11,7 @@ from homeassistant.const import CONF_HOST, CONF_PASSWORD, CONF_PORT, CONF_USERNA
 from homeassistant.core import HomeAssistant
 from homeassistant.helpers.selector import BooleanSelector, TextSelector
 
+from ...const import CONF_PUBLISH_STATE
 from ...validation import (
     MAX_HOST_LENGTH,
     MAX_PASSWORD_LENGTH,
@@ -53,6 +54,9 @@ def schema(values: Mapping[str, Any]) -> vol.Schema:
             vol.Required(CONF_TLS, default=values.get(CONF_TLS, False)): (
                 BooleanSelector()
             ),
+            vol.Required(
+                CONF_PUBLISH_STATE, default=values.get(CONF_PUBLISH_STATE, False)
+            ): BooleanSelector(),
             **latency_fields(values, 250, 1000),
         }
     )
@@ -64,6 +68,7 @@ def normalize(data: dict[str, Any]) -> dict[str, Any]:
     if data.get(CONF_PORT) in (None, ""):
         data[CONF_PORT] = DEFAULT_PORT
     data[CONF_TLS] = bool(data.get(CONF_TLS, False))
+    data[CONF_PUBLISH_STATE] = bool(data.get(CONF_PUBLISH_STATE, False))
     username = data.get(CONF_USERNAME)
     if username is None or (isinstance(username, str) and not username.strip()):
         data.pop(CONF_USERNAME, None)

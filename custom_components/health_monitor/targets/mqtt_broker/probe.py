@@ -20,6 +20,7 @@ from ...engine.sanitize import sanitize_message
 from ..base import Fault, PushResult, TargetCheck, TargetError
 from ..latency import latency_result
 from .echo import EchoProbe, health_topic
+from .liveness import FleetLiveness
 
 if TYPE_CHECKING:
     from paho.mqtt.client import Client as PahoClient
@@ -45,7 +46,7 @@ KEEPALIVE = 30
 _AUTH_REFUSED = frozenset({4, 5, 134, 135})
 
 
-class MqttBrokerCheck(TargetCheck):
+class MqttBrokerCheck(FleetLiveness, TargetCheck):
     """Keeps one connection to a broker and times an echo through it each cycle.
 
     A background task owns the connection: it subscribes to the health topic,
@@ -54,7 +55,8 @@ class MqttBrokerCheck(TargetCheck):
     pushed at once as a critical result. A check while disconnected does not
     wait for the delay: it has the task try the broker now. A connection
     that carries no echo in time (a broker that stopped answering) is given
-    up and replaced at once.
+    up and replaced at once. With ``publish_state`` the connection also
+    carries this instance's liveness (see :mod:`.liveness`).
     """
 
     component_type = ComponentType.MQTT
@@ -127,6 +129,7 @@ class MqttBrokerCheck(TargetCheck):
     async def async_close(self) -> None:
         """Disconnect and stop the background task."""
         self._push = None
+        await self._async_leave_fleet()
         await self._async_stop()
         for retiring in list(self._retiring):
             with contextlib.suppress(asyncio.CancelledError):
@@ -144,7 +147,7 @@ class MqttBrokerCheck(TargetCheck):
                 self._async_keep_connected(), f"health_monitor mqtt {self.name}"
             )
 
-    def _drop(self, client: aiomqtt.Client) -> None:
+    def _drop(self, client: aiomqtt.Client, why: str = "no echo") -> None:
         """Give up ``client``'s session and connect anew at once.
 
         The old task closes its session on its own (cancelled, it sends a
@@ -153,7 +156,7 @@ class MqttBrokerCheck(TargetCheck):
         """
         if self._client is not client:
             return
-        _LOGGER.debug("MQTT target %s: no echo, replacing the connection", self.name)
+        _LOGGER.debug("MQTT target %s: %s, replacing the connection", self.name, why)
         task, self._task = self._task, None
         self._client = None
         if task is not None:
@@ -203,8 +206,11 @@ class MqttBrokerCheck(TargetCheck):
                     connect_ms = elapsed_ms(start)
                     await client.subscribe(self._probe.topic)
                     self._connected(client, connect_ms)
+                    await self._async_join_fleet(client)
                     delay = min(RECONNECT_MIN_DELAY, self._reconnect_max_delay)
                     async for message in client.messages:
+                        if self._heard_state(message):
+                            continue
                         if isinstance(message.payload, bytes):
                             self._probe.received(
                                 message.payload.decode(errors="replace")
@@ -247,6 +253,7 @@ class MqttBrokerCheck(TargetCheck):
             tls_context=client_context() if config.get(CONF_TLS) else None,
             timeout=CONNECT_TIMEOUT,
             keepalive=KEEPALIVE,
+            will=self._state_will(),
             logger=_PROTOCOL_LOGGER,
         )
         client._loop = _SocketSafeLoop(client._loop)  # type: ignore[assignment]  # noqa: SLF001
