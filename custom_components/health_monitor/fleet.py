@@ -276,7 +276,11 @@ class Fleet:
             self.checks[report.instance_id] = check
             self.hass.async_create_task(self._use_checks([check], []))
             return
-        self.checks[report.instance_id].name = report.name
+        known = self.checks.get(report.instance_id)
+        if known is None:
+            # One more than the fleet's bound (see MAX_INSTANCES): not watched.
+            return
+        known.name = report.name
         self._push_if_changed(report.instance_id)
 
     @callback

@@ -2,12 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 import json
 
 import pytest
 
 from custom_components.health_monitor.engine.fleet.instances import (
+    MAX_INSTANCES,
     MAX_PAYLOAD_BYTES,
     FleetView,
     InstanceReport,
@@ -96,6 +98,18 @@ def test_own_reports_and_forgotten_sources() -> None:
     assert not other.forget(CABIN, "mqtt:a")
     assert other.forget(CABIN, "database:b")
     assert other.instance_ids() == []
+
+
+def test_the_fleet_is_bounded() -> None:
+    """Past MAX_INSTANCES new instances are not watched; known ones still update."""
+    view = FleetView("own")
+    for index in range(MAX_INSTANCES):
+        assert view.observe(replace(report(), instance_id=f"i{index}"))
+    assert not view.observe(replace(report(), instance_id="one_more"))
+    assert "one_more" not in view.instance_ids()
+    degraded = replace(report(), instance_id="i0", status=HealthStatus.DEGRADED)
+    assert not view.observe(degraded)
+    assert view.judge("i0", NOW).status is HealthStatus.DEGRADED
 
 
 def test_a_state_message_round_trips() -> None:

@@ -28,6 +28,9 @@ MAX_PAYLOAD_BYTES = 4096
 MIN_INTERVAL_S = 1.0
 MAX_INTERVAL_S = 86400.0
 MAX_COUNT = 1_000_000
+# Most other instances watched: anyone who may publish on the broker could
+# otherwise make components without end.
+MAX_INSTANCES = 500
 # The last-will payload of an instance whose broker connection dropped.
 OFFLINE_PAYLOAD = "offline"
 _STATUSES = frozenset(str(status) for status in HealthStatus)
@@ -211,6 +214,8 @@ class FleetView:
             return False
         reports = self._reports.get(report.instance_id)
         if reports is None:
+            if len(self._reports) >= MAX_INSTANCES:
+                return False
             self._reports[report.instance_id] = {report.source: report}
             return True
         # A source's latest word replaces its earlier one (a heartbeat row
