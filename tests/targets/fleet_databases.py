@@ -8,10 +8,18 @@ from typing import Any
 import uuid
 
 import asyncpg
+from pytest_homeassistant_custom_component.common import MockConfigEntry
+
+from homeassistant.core import HomeAssistant
+from tests.tcp_service import TcpService, network_target, targets_entry
+from tests.test_incident_events import set_up
 
 from .postgres_server import MONITOR_PASSWORD, MONITOR_USER, PostgresServer
 
 FLEET = "fleet"
+SERVICE = "service"
+# Incidents open at the first critical check, with no start-up grace.
+INCIDENTS_AT_ONCE = {"failure_threshold": 1, "grace_period": 0}
 # TimescaleDB's internal job history retention (see test_timescaledb).
 HISTORY_RETENTION_JOB = 3
 
@@ -110,3 +118,34 @@ async def fleet_database(
         yield database
     finally:
         await database.drop()
+
+
+async def watch(
+    hass: HomeAssistant, fleet: FleetDatabase, service: TcpService, **data: Any
+) -> MockConfigEntry:
+    """Set up an entry exporting to ``fleet`` and watching ``service``."""
+    return await set_up(
+        hass,
+        targets_entry(
+            [
+                fleet.subentry(**data),
+                network_target(service.port, SERVICE, "Service"),
+            ],
+            **INCIDENTS_AT_ONCE,
+        ),
+    )
+
+
+async def unload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
+    """Unload the entry (its last rows are written at the stop)."""
+    await hass.config_entries.async_unload(entry.entry_id)
+    await hass.async_block_till_done()
+
+
+async def results(fleet: FleetDatabase, component_id: str) -> list[Any]:
+    """Return the exported check results of one component, oldest first."""
+    return await fleet.fetch(
+        "SELECT * FROM health_monitor.check_results WHERE component_id = $1"
+        " ORDER BY time",
+        component_id,
+    )

@@ -1,103 +1,38 @@
-"""The fleet database: history export, schema and policies, outages, the other instances.
+"""The fleet database: history export, schema and policies, outages, the form.
 
-A real private PostgreSQL server with the real TimescaleDB extension; the
-"other instance" writes its heartbeat with this integration's own writer,
-as a second Home Assistant would.
+A real private PostgreSQL server with the real TimescaleDB extension.
 """
 
 from __future__ import annotations
 
-from collections.abc import AsyncGenerator
-from datetime import timedelta
 import logging
-from typing import Any
 
 import pytest
-from pytest_homeassistant_custom_component.common import MockConfigEntry
 
 from custom_components.health_monitor.const import DOMAIN
-from custom_components.health_monitor.engine.fleet.instances import (
-    InstanceReport,
-    Source,
-)
-from custom_components.health_monitor.engine.models import HealthStatus, utcnow
-from custom_components.health_monitor.targets.fleet_database.writer import (
-    async_heartbeat,
-    async_migrate,
-)
+from custom_components.health_monitor.targets.fleet_database.writer import async_migrate
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
-from homeassistant.helpers import entity_registry as er, instance_id
+from homeassistant.helpers import instance_id
 from tests.tcp_service import TcpService, network_target, targets_entry
 from tests.test_incident_events import cycle, set_up
 
-from .fleet_databases import FLEET, FleetDatabase, fleet_database
+from .fleet_databases import (
+    FLEET,
+    INCIDENTS_AT_ONCE,
+    SERVICE,
+    FleetDatabase,
+    results,
+    unload,
+    watch,
+)
 from .flows import submit_target_form
 from .postgres_server import MONITOR_PASSWORD, PostgresServer
 from .target_entities import sensor, status
 
 pytestmark = pytest.mark.usefixtures("socket_enabled")
 
-SERVICE = "service"
-# Incidents open at the first critical check, with no start-up grace.
-INCIDENTS_AT_ONCE = {"failure_threshold": 1, "grace_period": 0}
-OTHER = "0123456789abcdef0123456789abcdef"
 OUTAGE_CYCLES = 120
-
-
-@pytest.fixture
-async def timescale_fleet(postgres: PostgresServer) -> AsyncGenerator[FleetDatabase]:
-    """Return a fresh database with TimescaleDB for the fleet."""
-    async with fleet_database(postgres, timescale=True) as database:
-        yield database
-
-
-@pytest.fixture
-async def plain_fleet(postgres: PostgresServer) -> AsyncGenerator[FleetDatabase]:
-    """Return a fresh database without TimescaleDB for the fleet."""
-    async with fleet_database(postgres, timescale=False) as database:
-        yield database
-
-
-@pytest.fixture
-async def service() -> AsyncGenerator[TcpService]:
-    """Return a listening TCP service, stopped at the end."""
-    tcp = TcpService()
-    await tcp.start()
-    yield tcp
-    if tcp.running:
-        await tcp.stop()
-
-
-async def watch(
-    hass: HomeAssistant, fleet: FleetDatabase, service: TcpService, **data: Any
-) -> MockConfigEntry:
-    """Set up an entry exporting to ``fleet`` and watching ``service``."""
-    return await set_up(
-        hass,
-        targets_entry(
-            [
-                fleet.subentry(**data),
-                network_target(service.port, SERVICE, "Service"),
-            ],
-            **INCIDENTS_AT_ONCE,
-        ),
-    )
-
-
-async def unload(hass: HomeAssistant, entry: MockConfigEntry) -> None:
-    """Unload the entry (its last rows are written at the stop)."""
-    await hass.config_entries.async_unload(entry.entry_id)
-    await hass.async_block_till_done()
-
-
-async def results(fleet: FleetDatabase, component_id: str) -> list[Any]:
-    """Return the exported check results of one component, oldest first."""
-    return await fleet.fetch(
-        "SELECT * FROM health_monitor.check_results WHERE component_id = $1"
-        " ORDER BY time",
-        component_id,
-    )
 
 
 async def test_history_schema_and_timescale_policies(
@@ -310,97 +245,6 @@ async def test_past_the_bound_the_oldest_rows_are_dropped_and_counted(
     await unload(hass, entry)
 
 
-async def write_heartbeat(
-    fleet: FleetDatabase, status_: HealthStatus, age: timedelta, interval_s: float
-) -> None:
-    """Write a heartbeat of another instance with this integration's writer."""
-    connection = await fleet.connect_as_monitor()
-    try:
-        await async_heartbeat(
-            connection,
-            InstanceReport(
-                instance_id=OTHER,
-                name="Cabin",
-                status=status_,
-                score=62.5,
-                open_incidents=2,
-                components=9,
-                interval_s=interval_s,
-                version="0.2.0",
-                ha_version="2025.4.4",
-                at=utcnow() - age,
-                source=Source.DATABASE,
-            ),
-        )
-    finally:
-        await connection.close()
-
-
-async def test_another_instance_is_a_component_and_turns_critical_when_silent(
-    hass: HomeAssistant, timescale_fleet: FleetDatabase, service: TcpService
-) -> None:
-    """Its heartbeat shows its status; three intervals without one is critical."""
-    entry = await watch(hass, timescale_fleet, service)
-    await write_heartbeat(
-        timescale_fleet, HealthStatus.DEGRADED, timedelta(0), interval_s=30
-    )
-    await cycle(hass, entry, 2)
-    component = f"instance_{OTHER}"
-    state = status(hass, entry, component)
-    assert state.state == "degraded"
-    assert (
-        "Cabin reports degraded: score 62.5 %, 2 open incidents"
-        in state.attributes["message"]
-    )
-    assert sensor(hass, entry, component, "score").state == "62.5"
-    assert sensor(hass, entry, component, "open_incidents").state == "2"
-    score_entity = er.async_get(hass).async_get(
-        sensor(hass, entry, component, "score").entity_id
-    )
-    assert score_entity is not None
-    # This instance's own heartbeat leaves the other instance out.
-    heartbeat = await timescale_fleet.fetch(
-        "SELECT status FROM health_monitor.instances WHERE instance_id <> $1", OTHER
-    )
-    assert heartbeat[0]["status"] == "healthy"
-
-    # 89 s after a heartbeat promised every 30 s: not yet silent.
-    # One cycle: the heartbeat read in a cycle is judged in that cycle.
-    await write_heartbeat(
-        timescale_fleet, HealthStatus.HEALTHY, timedelta(seconds=85), interval_s=30
-    )
-    await cycle(hass, entry)
-    assert status(hass, entry, component).state == "healthy"
-    await write_heartbeat(
-        timescale_fleet, HealthStatus.HEALTHY, timedelta(seconds=95), interval_s=30
-    )
-    await cycle(hass, entry)
-    state = status(hass, entry, component)
-    assert state.state == "critical"
-    assert state.attributes["message"].startswith(
-        "Instance silent: no heartbeat from Cabin"
-    )
-    assert entry.runtime_data.incidents.incident_for(component) is not None
-
-    # Back: healthy again.
-    await write_heartbeat(
-        timescale_fleet, HealthStatus.HEALTHY, timedelta(0), interval_s=30
-    )
-    await cycle(hass, entry, 2)
-    assert status(hass, entry, component).state == "healthy"
-
-    # Deleted from the fleet: its component, device and incident go.
-    await timescale_fleet.execute(
-        "DELETE FROM health_monitor.instances WHERE instance_id = $1", OTHER
-    )
-    await cycle(hass, entry, 2)
-    assert component not in entry.runtime_data.data.components
-    assert er.async_get(hass).async_get(score_entity.entity_id) is None
-    incident = entry.runtime_data.incidents.incident_for(component)
-    assert incident is None or not incident.is_open
-    await unload(hass, entry)
-
-
 async def test_plain_postgresql_indexes_view_and_retention_by_the_integration(
     hass: HomeAssistant, plain_fleet: FleetDatabase, service: TcpService
 ) -> None:
@@ -455,32 +299,6 @@ async def test_the_form_refuses_a_wrong_password_and_creates_nothing(
     )
     assert schema == 0
     assert DOMAIN in hass.config.components
-
-
-async def test_a_known_instance_stays_a_component_across_a_reload(
-    hass: HomeAssistant,
-    postgres: PostgresServer,
-    timescale_fleet: FleetDatabase,
-    service: TcpService,
-) -> None:
-    """After a restart with the database away, the instance is still watched."""
-    entry = await watch(hass, timescale_fleet, service)
-    await write_heartbeat(
-        timescale_fleet, HealthStatus.WARNING, timedelta(0), interval_s=30
-    )
-    await cycle(hass, entry, 2)
-    component = f"instance_{OTHER}"
-    assert status(hass, entry, component).state == "warning"
-    await entry.runtime_data.history_store.async_flush()
-
-    await hass.async_add_executor_job(postgres.stop)
-    assert await hass.config_entries.async_reload(entry.entry_id)
-    await hass.async_block_till_done()
-    state = status(hass, entry, component)
-    assert state.state == "warning"
-    assert state.attributes["message"].startswith("Cabin reports warning")
-    assert status(hass, entry, FLEET).state == "critical"
-    await unload(hass, entry)
 
 
 async def test_waiting_rows_are_written_when_home_assistant_stops(
