@@ -60,6 +60,26 @@ def test_silent_after_three_intervals_not_before() -> None:
     )
 
 
+@pytest.mark.parametrize(
+    ("seconds", "text"),
+    [
+        (45, "45 s"),
+        (600, "10 min"),
+        (3 * 3600, "3 h"),
+        (3 * 3600 + 300, "3 h 5 min"),
+        (2 * 86400 + 4 * 3600, "2 d 4 h"),
+        (3 * 86400, "3 d"),
+    ],
+)
+def test_silence_is_told_as_people_say_it(seconds: int, text: str) -> None:
+    """How long an instance has been silent, in the unit that fits."""
+    view = FleetView("own")
+    view.observe(report(at=NOW - timedelta(seconds=seconds), interval_s=10))
+    assert view.judge(CABIN, NOW).message == (
+        f"Instance silent: no heartbeat from Cabin for {text} (expected every 10 s)"
+    )
+
+
 def test_the_instance_status_is_mirrored_with_its_figures() -> None:
     """A live instance shows the status it reports, its score and open incidents."""
     view = FleetView("own")

@@ -243,14 +243,6 @@ class FleetView:
         del self._reports[instance_id]
         return True
 
-    def forget_source(self, source: str) -> list[str]:
-        """Drop everything ``source`` said; return the instances now unknown."""
-        return [
-            instance_id
-            for instance_id in list(self._reports)
-            if self.forget(instance_id, source)
-        ]
-
     def latest(self, instance_id: str) -> InstanceReport | None:
         """Return the newest report of an instance (its last will counts as one)."""
         reports = self._reports.get(instance_id)
