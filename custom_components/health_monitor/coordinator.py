@@ -193,7 +193,7 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
     def _use_targets(self, targets: list[TargetCheck]) -> None:
         """Switch to new lists; a running cycle keeps the ones it started with."""
         self.targets = targets
-        self.fleet.drop(self.fleet.use_members(targets))
+        self.fleet.use_members(targets)
         self.checks = [*self._builtin_checks, *targets, *self.fleet.checks.values()]
 
     def _use_dependencies(self) -> None:
@@ -361,7 +361,6 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
     ) -> None:
         """Watch instances the fleet just heard of; forget those no source knows."""
         async with self._targets_lock:
-            self.fleet.drop(gone)
             self._use_targets(self.targets)
             for component_id in (instance_component_id(i) for i in gone):
                 await self._async_drop_component(component_id, INSTANCE_GONE_NOTE)

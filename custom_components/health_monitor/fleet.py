@@ -20,7 +20,9 @@ from homeassistant.const import __version__ as HA_VERSION
 from homeassistant.core import HomeAssistant, callback
 from homeassistant.helpers import instance_id
 from homeassistant.helpers.dispatcher import async_dispatcher_connect
+from homeassistant.loader import async_get_integration
 
+from .const import DOMAIN
 from .engine.fleet.instances import (
     FleetView,
     InstanceReport,
@@ -35,7 +37,6 @@ from .engine.score import health_score, overall_status
 from .incidents import Incidents, signal_incidents_changed
 
 INSTANCE_PREFIX = "instance_"
-INTEGRATION_VERSION = "0.2.0"
 # Longest an instance check waits for this cycle's fleet database read.
 SOURCES_WAIT_S = 8.0
 
@@ -103,6 +104,8 @@ class Fleet:
         self._use_checks = use_checks
         self._health = health
         self.instance_id = ""
+        # This integration's version (the manifest's), read at the start.
+        self._version = "?"
         self.view = FleetView("")
         self.checks: dict[str, InstanceCheck] = {}
         self._members: list[FleetMember] = []
@@ -124,6 +127,7 @@ class Fleet:
     async def async_start(self, incidents: Incidents) -> None:
         """Learn this instance's id and follow the incidents."""
         self.instance_id = await instance_id.async_get(self.hass)
+        self._version = str((await async_get_integration(self.hass, DOMAIN)).version)
         self.view.own_id = self.instance_id
         self._incidents = incidents
         for incident in incidents.list_incidents():
@@ -141,8 +145,8 @@ class Fleet:
             self._unsubscribe()
             self._unsubscribe = None
 
-    def use_members(self, targets: Iterable[Any]) -> list[str]:
-        """Attach the targets that take part; return instances no source knows now."""
+    def use_members(self, targets: Iterable[Any]) -> None:
+        """Attach the targets that take part; what removed ones said is forgotten."""
         members = [t for t in targets if getattr(t, "fleet_member", False)]
         sources = {getattr(t, "component_id", "") for t in members}
         for member in members:
@@ -155,7 +159,7 @@ class Fleet:
                     self.view.forget(instance, source)
             if not self.view.sources(instance):
                 gone.append(instance)
-        return gone
+        self._leave(gone)
 
     # A cycle: the fleet databases are read before the instances are judged
 
@@ -197,7 +201,7 @@ class Fleet:
             open_incidents=open_incidents,
             components=len(own),
             interval_s=self._interval_s,
-            version=INTEGRATION_VERSION,
+            version=self._version,
             ha_version=HA_VERSION,
             at=utcnow(),
             source="self",
@@ -239,15 +243,15 @@ class Fleet:
                 continue
             seen.add(report.instance_id)
             self._take(replace(report, source=source))
-        gone = [
-            instance
-            for instance in self.view.instance_ids()
-            if instance not in seen
-            and source in self.view.sources(instance)
-            and self.view.forget(instance, source)
-        ]
-        if gone:
-            self.hass.async_create_task(self._use_checks([], gone))
+        self._leave(
+            [
+                instance
+                for instance in self.view.instance_ids()
+                if instance not in seen
+                and source in self.view.sources(instance)
+                and self.view.forget(instance, source)
+            ]
+        )
 
     @callback
     def observe_one(self, report: InstanceReport, source: str) -> None:
@@ -265,7 +269,7 @@ class Fleet:
     def forget_one(self, instance: str, source: str) -> None:
         """Drop what ``source`` said of an instance that left (its MQTT state cleared)."""
         if self.view.forget(instance, source):
-            self.hass.async_create_task(self._use_checks([], [instance]))
+            self._leave([instance])
         else:
             self._push_if_changed(instance)
 
@@ -295,10 +299,13 @@ class Fleet:
         if shown is None or result.status != shown.status:
             self._push(check, result)
 
-    def drop(self, instances: Iterable[str]) -> None:
-        """Forget the checks of instances no source knows any more."""
+    def _leave(self, instances: list[str]) -> None:
+        """Stop watching instances no source knows any more; their components go."""
+        if not instances:
+            return
         for instance in instances:
             self.checks.pop(instance, None)
+        self.hass.async_create_task(self._use_checks([], instances))
 
     # Kept across restarts, with the histories
 

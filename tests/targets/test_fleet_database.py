@@ -14,6 +14,7 @@ from custom_components.health_monitor.targets.fleet_database.writer import async
 from homeassistant.core import HomeAssistant
 from homeassistant.data_entry_flow import FlowResultType
 from homeassistant.helpers import instance_id
+from homeassistant.loader import async_get_integration
 from tests.tcp_service import TcpService, network_target, targets_entry
 from tests.test_incident_events import cycle, set_up
 
@@ -102,6 +103,9 @@ async def test_history_schema_and_timescale_policies(
     assert len(heartbeat) == 1
     assert heartbeat[0]["instance_id"] == own_id
     assert heartbeat[0]["name"] == hass.config.location_name
+    assert heartbeat[0]["version"] == str(
+        (await async_get_integration(hass, DOMAIN)).version
+    )
     assert heartbeat[0]["status"] == "healthy"
     assert heartbeat[0]["score"] == 100
 

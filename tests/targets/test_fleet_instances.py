@@ -147,3 +147,23 @@ async def test_a_known_instance_stays_a_component_across_a_reload(
     assert state.attributes["message"].startswith("Cabin reports warning")
     assert status(hass, entry, FLEET).state == "critical"
     await unload(hass, entry)
+
+
+async def test_removing_the_fleet_database_removes_the_instances_it_showed(
+    hass: HomeAssistant, timescale_fleet: FleetDatabase, service: TcpService
+) -> None:
+    """No source knows the instance any more: its component and entities go at once."""
+    entry = await watch(hass, timescale_fleet, service)
+    await write_heartbeat(
+        timescale_fleet, HealthStatus.HEALTHY, timedelta(0), interval_s=30
+    )
+    await cycle(hass, entry, 2)
+    component = f"instance_{OTHER}"
+    score = sensor(hass, entry, component, "score").entity_id
+
+    assert hass.config_entries.async_remove_subentry(entry, FLEET)
+    await hass.async_block_till_done()
+    await cycle(hass, entry)
+    assert component not in entry.runtime_data.data.components
+    assert er.async_get(hass).async_get(score) is None
+    await unload(hass, entry)

@@ -13,7 +13,7 @@ from __future__ import annotations
 import asyncio
 from collections.abc import Callable, Iterable
 from dataclasses import replace
-from datetime import timedelta
+from datetime import datetime, timedelta
 import logging
 import time
 from typing import Any, Protocol
@@ -95,7 +95,7 @@ class FleetDatabaseCheck(DatabaseCheck):
         self.fleet: FleetHub | None = None
         # Whether the database has TimescaleDB; None until migrated in this run.
         self._timescale: bool | None = None
-        self._retention_at: Any = None
+        self._retention_at: datetime | None = None
         self._dropping = False
         self._instances = 0
         self._remove_shutdown_job: Callable[[], None] | None = None
