@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from homeassistant.config_entries import ConfigEntryState
 from homeassistant.const import Platform
-from homeassistant.core import HomeAssistant
+from homeassistant.core import HassJob, HomeAssistant
 import homeassistant.helpers.config_validation as cv
 from homeassistant.helpers.device_registry import DeviceEntry
 from homeassistant.helpers.typing import ConfigType
@@ -80,6 +80,11 @@ async def async_setup_entry(
     coordinator = HealthMonitorCoordinator(hass, entry, settings)
     await coordinator.async_config_entry_first_refresh()
     entry.runtime_data = coordinator
+    # Home Assistant stopping unloads no entry: targets still close (a fleet
+    # database writes what waits, a broker publishing the state says offline).
+    entry.async_on_unload(
+        hass.async_add_shutdown_job(HassJob(coordinator.async_close_targets))
+    )
     # Before the platforms: entities of what is no longer watched are not restored.
     async_remove_stale_devices(hass, entry, settings.disk_paths)
     await hass.config_entries.async_forward_entry_setups(entry, PLATFORMS)

@@ -251,12 +251,16 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
     async def async_shutdown(self) -> None:
         """Stop polling, close target connections and save the histories."""
         await super().async_shutdown()
-        for check in [*listening_checks(self._builtin_checks), *self.targets]:
-            await check.async_close()
+        await self.async_close_targets()
         self.fleet.async_stop()
         await self.history_store.async_flush()
         self.maintenance.async_stop()
         await self.incidents.async_stop(remove_issues=False)
+
+    async def async_close_targets(self) -> None:
+        """Close the connections; also as Home Assistant stops, which unloads no entry."""
+        for check in [*listening_checks(self._builtin_checks), *self.targets]:
+            await check.async_close()
 
     async def async_set_monitoring(self, enabled: bool) -> None:
         """Start or stop polling; the choice survives a restart."""
@@ -303,7 +307,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 previous = self._target_configs[component_id]
                 if config is None:
                     del by_id[component_id]
-                    await self._async_drop_target(target)
+                    await target.async_close()
+                    await self._async_drop_component(component_id, TARGET_REMOVED_NOTE)
                     continue
                 if config.title != previous.title:
                     async_rename_component_device(
@@ -366,12 +371,8 @@ class HealthMonitorCoordinator(DataUpdateCoordinator[SystemHealth]):
                 await self._async_drop_component(component_id, INSTANCE_GONE_NOTE)
             await self._async_check_now([c for c in added if c in self.checks])
 
-    async def _async_drop_target(self, target: TargetCheck) -> None:
-        """Forget a removed target: its connection, history, incident and device."""
-        await target.async_close()
-        await self._async_drop_component(target.component_id, TARGET_REMOVED_NOTE)
-
     async def _async_drop_component(self, component_id: str, note: str) -> None:
+        """Forget a component: its history, incident and device."""
         self.monitor.forget(component_id)
         self._availability.forget(component_id)
         self.history_store.async_schedule_save()

@@ -11,14 +11,12 @@ in, in order, when it is back.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable, Iterable
+from collections.abc import Iterable
 from dataclasses import replace
 from datetime import datetime, timedelta
 import logging
 import time
 from typing import Any, Protocol
-
-from homeassistant.core import HassJob
 
 from ...engine.fleet.instances import InstanceReport
 from ...engine.fleet.outbox import DEFAULT_LIMIT, Outbox, Row
@@ -35,7 +33,6 @@ from ...engine.models import (
     elapsed_ms,
     utcnow,
 )
-from ..base import PushResult
 from ..database.probe import DatabaseCheck
 from .writer import (
     async_delete_old,
@@ -98,7 +95,6 @@ class FleetDatabaseCheck(DatabaseCheck):
         self._retention_at: datetime | None = None
         self._dropping = False
         self._instances = 0
-        self._remove_shutdown_job: Callable[[], None] | None = None
 
     def attach_fleet(self, fleet: FleetHub | None) -> None:
         """Export this instance's history and read the fleet (None: only export)."""
@@ -217,35 +213,20 @@ class FleetDatabaseCheck(DatabaseCheck):
             metrics=metrics,
         )
 
-    async def async_start(self, push: PushResult) -> None:
-        """Write what is waiting when Home Assistant stops (it closes no target)."""
-        await super().async_start(push)
-        self._remove_shutdown_job = self.hass.async_add_shutdown_job(
-            HassJob(self._async_flush_at_stop)
-        )
-
     async def async_close(self) -> None:
         """Write what is still waiting (bounded), then cut off the sessions."""
-        if self._remove_shutdown_job is not None:
-            self._remove_shutdown_job()
-        await self._async_flush_at_stop()
+        if self.outbox and self._timescale is not None:
+            try:
+                async with asyncio.timeout(CLOSE_FLUSH_TIMEOUT):
+                    async with self._async_session() as (connection, _):
+                        await async_flush(
+                            connection, self.outbox, max_rows=MAX_ROWS_PER_CHECK
+                        )
+            except Exception as err:  # noqa: BLE001 - stopping goes on regardless
+                _LOGGER.warning(
+                    "Fleet database %s: %s rows not written at stop: %s",
+                    self.address,
+                    len(self.outbox),
+                    self._target_error(err),
+                )
         await super().async_close()
-
-    async def _async_flush_at_stop(self) -> None:
-        """Write the waiting rows once more, in at most CLOSE_FLUSH_TIMEOUT."""
-        self._remove_shutdown_job = None
-        if not self.outbox or self._timescale is None:
-            return
-        try:
-            async with asyncio.timeout(CLOSE_FLUSH_TIMEOUT):
-                async with self._async_session() as (connection, _):
-                    await async_flush(
-                        connection, self.outbox, max_rows=MAX_ROWS_PER_CHECK
-                    )
-        except Exception as err:  # noqa: BLE001 - stopping goes on regardless
-            _LOGGER.warning(
-                "Fleet database %s: %s rows not written at stop: %s",
-                self.address,
-                len(self.outbox),
-                self._target_error(err),
-            )

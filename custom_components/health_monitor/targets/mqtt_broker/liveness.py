@@ -4,7 +4,7 @@ With ``publish_state`` on, the broker target publishes this instance's
 heartbeat each cycle, retained, on ``health_monitor/<instance id>/state``,
 with a last will of ``offline``: when this instance dies or loses the
 broker, the broker tells the others within its keep-alive, not at their
-next poll. A clean stop (the target closed, or Home Assistant stopping)
+next poll. A clean stop (the target closed, also as Home Assistant stops)
 publishes ``offline`` too, as the will only fires on an unclean drop. The
 target hears the other instances' states there as well; a cleared (empty)
 retained state is an instance that left.
@@ -17,14 +17,11 @@ target itself shows that.
 from __future__ import annotations
 
 import asyncio
-from collections.abc import Callable
 import contextlib
 import logging
 from typing import TYPE_CHECKING, Any, Protocol
 
 import aiomqtt
-
-from homeassistant.core import HassJob
 
 from ...const import CONF_PUBLISH_STATE
 from ...engine.fleet.instances import (
@@ -115,7 +112,6 @@ class FleetLiveness:
     # The instance the newest client's will names ("": a client without a will).
     _will_id = ""
     _state_publish: asyncio.Task[None] | None = None
-    _remove_shutdown_job: Callable[[], None] | None = None
     # Set once this instance said it is offline: no state is published after.
     _leaving = False
 
@@ -155,10 +151,6 @@ class FleetLiveness:
         """Hear the other instances' states; say this instance's latest one."""
         if self._fleet is None or self._leaving:
             return
-        if self._remove_shutdown_job is None:
-            self._remove_shutdown_job = self.hass.async_add_shutdown_job(
-                HassJob(self._async_stopping)
-            )
         await client.subscribe(STATE_TOPICS, qos=1)
         report = self._fleet.own_report()
         if report is not None and report.instance_id == self._will_id:
@@ -222,21 +214,9 @@ class FleetLiveness:
             fleet.observe_one(report, source)
         return True
 
-    async def _async_stopping(self) -> None:
-        """Say offline as Home Assistant stops (it closes no target).
-
-        A shutdown job: the connection is still up, and it ends cleanly,
-        without the will, before the stop event.
-        """
-        self._remove_shutdown_job = None
-        await self._async_leave_fleet()
-
     async def _async_leave_fleet(self) -> None:
         """Say this instance is offline: on a clean stop no will fires."""
         self._leaving = True
-        if self._remove_shutdown_job is not None:
-            self._remove_shutdown_job()
-            self._remove_shutdown_job = None
         publish, self._state_publish = self._state_publish, None
         if publish is not None:
             publish.cancel()
